@@ -1,0 +1,78 @@
+/**
+ * AWS identifiers the config accepts: regions, managed policy ARNs and IAM OIDC provider ARNs.
+ * Formats: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+
+const PARTITION = "aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc";
+const IAM_NAME = "[\\w+=,.@-]";
+
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+const POLICY_ARN = new RegExp(
+  `^arn:(${PARTITION}):iam::(aws|\\d{12}):policy/((?:${IAM_NAME}+/)*)(${IAM_NAME}{1,128})$`,
+);
+const OIDC_PROVIDER_ARN = new RegExp(`^arn:(${PARTITION}):iam::(\\d{12}):oidc-provider/(.+)$`);
+
+/** Region prefixes outside the commercial partition. */
+const PARTITION_OF_REGION: ReadonlyArray<readonly [string, string]> = [
+  ["cn-", "aws-cn"],
+  ["us-gov-", "aws-us-gov"],
+  ["us-isob-", "aws-iso-b"],
+  ["us-isof-", "aws-iso-f"],
+  ["us-iso-", "aws-iso"],
+  ["eu-isoe-", "aws-iso-e"],
+  ["eusc-", "aws-eusc"],
+];
+
+export function regionProblem(value: string): string | undefined {
+  if (!REGION.test(value)) {
+    return `${JSON.stringify(value)} is not an AWS region; expected a region code such as "us-east-1" or "eu-central-2"`;
+  }
+  return undefined;
+}
+
+/** The ARN partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, ...). */
+export function partitionOfRegion(region: string): string {
+  return PARTITION_OF_REGION.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+
+export interface PolicyArn {
+  readonly partition: string;
+  /** `aws` for AWS managed policies, else the 12-digit account ID. */
+  readonly owner: string;
+  readonly name: string;
+}
+
+export function parsePolicyArn(value: string): PolicyArn | undefined {
+  const match = POLICY_ARN.exec(value);
+  if (!match) return undefined;
+  const [, partition = "", owner = "", , name = ""] = match;
+  return { partition, owner, name };
+}
+
+export function policyArnProblem(value: string): string | undefined {
+  if (parsePolicyArn(value) === undefined) {
+    return `${JSON.stringify(value)} is not a managed policy ARN; expected "arn:aws:iam::aws:policy/NAME" (AWS managed) or "arn:aws:iam::123456789012:policy/PATH/NAME" (customer managed), without wildcards`;
+  }
+  return undefined;
+}
+
+export interface OidcProviderArn {
+  readonly partition: string;
+  readonly accountId: string;
+  /** The provider URL without `https://`, e.g. `app.terraform.io`. */
+  readonly host: string;
+}
+
+export function parseOidcProviderArn(value: string): OidcProviderArn | undefined {
+  const match = OIDC_PROVIDER_ARN.exec(value);
+  if (!match) return undefined;
+  const [, partition = "", accountId = "", host = ""] = match;
+  return { partition, accountId, host };
+}
+
+export function oidcProviderArnProblem(value: string): string | undefined {
+  if (parseOidcProviderArn(value) === undefined || /[*?\s]/.test(value)) {
+    return `${JSON.stringify(value)} is not an IAM OIDC provider ARN; expected "arn:aws:iam::123456789012:oidc-provider/HOSTNAME"`;
+  }
+  return undefined;
+}

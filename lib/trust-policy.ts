@@ -1,0 +1,75 @@
+/**
+ * The trust policy of a role assumed by HCP Terraform runs.
+ * Claims and condition keys: https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/aws-configuration
+ */
+
+/** Which runs a role admits, as named in the token's `sub` claim. */
+export interface RunSubject {
+  readonly organization: string;
+  /** @default - any project of the organization (`project:*`) */
+  readonly project?: string;
+  readonly workspace: string;
+}
+
+/**
+ * The `sub` pattern for a workspace's runs, both phases:
+ * `organization:ORG:project:PROJECT:workspace:WS:run_phase:*`.
+ * Names are validated to contain no `*`, `?` or `:`, so the only wildcards are the ones written here.
+ */
+export function subjectPattern(subject: RunSubject): string {
+  const project = subject.project ?? "*";
+  return `organization:${subject.organization}:project:${project}:workspace:${subject.workspace}:run_phase:*`;
+}
+
+export interface TrustPolicyProps {
+  /** The HCP Terraform or Terraform Enterprise hostname, the prefix of the condition keys. */
+  readonly hostname: string;
+  readonly audience: string;
+  /** The ARN of the IAM OIDC provider for `https://HOSTNAME` (may be a Terraform reference). */
+  readonly providerArn: string;
+  /** The `sub` pattern, from {@link subjectPattern}. */
+  readonly subject: string;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: ReadonlyArray<Record<string, unknown>>;
+}
+
+export function trustPolicyDocument(props: TrustPolicyProps): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: props.providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: { [`${props.hostname}:aud`]: props.audience },
+          StringLike: { [`${props.hostname}:sub`]: props.subject },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Escapes Terraform template sequences, so that a string reaches AWS exactly as written:
+ * IAM policy variables such as `${aws:username}` must not be read as Terraform interpolation.
+ */
+export function escapeTemplate(text: string): string {
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+const ARN_PLACEHOLDER = "\u0000provider-arn\u0000";
+
+/**
+ * The trust policy as the literal JSON string written to `assume_role_policy`: everything in it
+ * is escaped literal text except the provider ARN, which may be a Terraform reference.
+ */
+export function trustPolicyJson(props: TrustPolicyProps): string {
+  const json = JSON.stringify(trustPolicyDocument({ ...props, providerArn: ARN_PLACEHOLDER }));
+  return escapeTemplate(json)
+    .split(JSON.stringify(ARN_PLACEHOLDER))
+    .join(JSON.stringify(props.providerArn));
+}

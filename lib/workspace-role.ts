@@ -1,0 +1,75 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+import { fixAddress, terraformName } from "./address";
+import { parsePolicyArn } from "./config/arns";
+import { escapeTemplate, trustPolicyJson } from "./trust-policy";
+
+export interface WorkspaceRoleProps {
+  /** The IAM role name. */
+  readonly roleName: string;
+  /** The Terraform name shared by the role's resources, e.g. `ws_networking-prod`. */
+  readonly address: string;
+  readonly description: string;
+  /** The HCP Terraform hostname (prefix of the trust policy's condition keys). */
+  readonly hostname: string;
+  readonly audience: string;
+  /** The OIDC provider ARN the role trusts. */
+  readonly providerArn: string;
+  /** The `sub` pattern the role admits. */
+  readonly subject: string;
+  /** Managed policies to attach. */
+  readonly policyArns: readonly string[];
+  /**
+   * An IAM policy document attached as the role's inline policy.
+   * @default - no inline policy
+   */
+  readonly inlinePolicy?: Readonly<Record<string, unknown>>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** An IAM role that HCP Terraform runs assume with their workload identity token, and its permissions. */
+export class WorkspaceRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: WorkspaceRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, "role", {
+      name: props.roleName,
+      description: props.description,
+      assumeRolePolicy: trustPolicyJson({
+        hostname: props.hostname,
+        audience: props.audience,
+        providerArn: props.providerArn,
+        subject: props.subject,
+      }),
+      tags: { ...props.tags },
+    });
+    fixAddress(this.role, props.address);
+
+    for (const policyArn of props.policyArns) {
+      const policy = parsePolicyArn(policyArn);
+      const label = policy === undefined ? policyArn : policyLabel(policy.owner, policy.name);
+      const attachment = new IamRolePolicyAttachment(this, `policy-${label}`, {
+        role: this.role.name,
+        policyArn,
+      });
+      fixAddress(attachment, `${props.address}_${terraformName(label)}`);
+    }
+
+    if (props.inlinePolicy !== undefined) {
+      const inline = new IamRolePolicy(this, "inline-policy", {
+        name: "inline",
+        role: this.role.name,
+        policy: escapeTemplate(JSON.stringify(props.inlinePolicy)),
+      });
+      fixAddress(inline, props.address);
+    }
+  }
+}
+
+/** Policy names are unique per account, so owner and name identify a policy whatever its path. */
+function policyLabel(owner: string, name: string): string {
+  return owner === "aws" ? name : `${owner}_${name}`;
+}
