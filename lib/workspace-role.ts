@@ -55,7 +55,7 @@ export class WorkspaceRole extends Construct {
         role: this.role.name,
         policyArn,
       });
-      fixAddress(attachment, `${props.address}_${terraformName(label)}`);
+      fixAddress(attachment, terraformName(`${props.address}_${label}`));
     }
 
     if (props.inlinePolicy !== undefined) {

@@ -10,7 +10,10 @@ const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const POLICY_ARN = new RegExp(
   `^arn:(${PARTITION}):iam::(aws|\\d{12}):policy/((?:${IAM_NAME}+/)*)(${IAM_NAME}{1,128})$`,
 );
-const OIDC_PROVIDER_ARN = new RegExp(`^arn:(${PARTITION}):iam::(\\d{12}):oidc-provider/(.+)$`);
+// The provider for an issuer URL `https://HOST` is named after the bare host.
+const OIDC_PROVIDER_ARN = new RegExp(
+  `^arn:(${PARTITION}):iam::(\\d{12}):oidc-provider/([a-z0-9]([a-z0-9.-]*[a-z0-9])?)$`,
+);
 
 /** Region prefixes outside the commercial partition. */
 const PARTITION_OF_REGION: ReadonlyArray<readonly [string, string]> = [
@@ -71,7 +74,7 @@ export function parseOidcProviderArn(value: string): OidcProviderArn | undefined
 }
 
 export function oidcProviderArnProblem(value: string): string | undefined {
-  if (parseOidcProviderArn(value) === undefined || /[*?\s]/.test(value)) {
+  if (parseOidcProviderArn(value) === undefined) {
     return `${JSON.stringify(value)} is not an IAM OIDC provider ARN; expected "arn:aws:iam::123456789012:oidc-provider/HOSTNAME"`;
   }
   return undefined;

@@ -49,7 +49,9 @@ export function parseConfig(text: string, source = DEFAULT_CONFIG_PATH): TrustCo
   if (doc.errors.length > 0) {
     fail(
       source,
-      doc.errors.map((error) => `line ${lineOf(error.pos[0])}: YAML syntax error: ${firstLine(error.message)}`),
+      doc.errors.map(
+        (error) => `line ${lineOf(error.pos[0])}: YAML syntax error: ${firstLine(error.message)}`,
+      ),
     );
   }
   const data: unknown = doc.toJS();
@@ -64,7 +66,11 @@ export function parseConfig(text: string, source = DEFAULT_CONFIG_PATH): TrustCo
     .flatMap((issue) => describeIssue(issue))
     .map(({ path, message }) => {
       const range = nearestNode(doc.contents, path)?.range;
-      return { line: range ? lineOf(range[0]) : 0, path: formatPath(path) || "(top level)", message };
+      return {
+        line: range ? lineOf(range[0]) : 0,
+        path: formatPath(path) || "(top level)",
+        message,
+      };
     })
     .sort((a, b) => a.line - b.line)
     .map(({ line, path, message }) => `${line > 0 ? `line ${line}: ` : ""}${path}: ${message}`);
@@ -164,7 +170,11 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
 export function formatPath(path: Path): string {
   return path.reduce<string>(
     (text, segment) =>
-      typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment),
+      typeof segment === "number"
+        ? `${text}[${segment}]`
+        : text
+          ? `${text}.${String(segment)}`
+          : String(segment),
     "",
   );
 }

@@ -79,6 +79,24 @@ const workspaceSchema = z
           input: ws.inlinePolicy,
         });
       }
+      if (ws.inlinePolicy.Version !== "2012-10-17") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inlinePolicy", "Version"],
+          message: `set Version: "2012-10-17" (got ${JSON.stringify(ws.inlinePolicy.Version) ?? "none"}); with an older or missing version IAM leaves policy variables such as \${aws:username} unreplaced`,
+          input: ws.inlinePolicy.Version,
+        });
+      }
+      const statements = ws.inlinePolicy.Statement;
+      if (Array.isArray(statements) && statements.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inlinePolicy", "Statement"],
+          message:
+            "the inline policy has no statements; give at least one or leave inlinePolicy out",
+          input: statements,
+        });
+      }
       const size = JSON.stringify(ws.inlinePolicy).length;
       if (size > MAX_INLINE_POLICY_CHARS) {
         ctx.addIssue({

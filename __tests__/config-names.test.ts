@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import {
+  audienceProblem,
+  hostnameProblem,
+  nameProblem,
+  ORGANIZATION_NAME,
+  PROJECT_NAME,
+  WORKSPACE_NAME,
+} from "../lib/config/names";
+
+describe("workspace names", () => {
+  it.each([["networking-prod"], ["a"], ["App_Prod-2"], ["1st-workspace"], ["w".repeat(90)]])(
+    "accepts %j",
+    (name) => {
+      expect(nameProblem(name, WORKSPACE_NAME)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ["app*", "'*' would act as a wildcard"],
+    ["app?", "'?' would act as a wildcard"],
+    ["*", "'*' would act as a wildcard"],
+    ["app:prod", "':' separates the fields"],
+    ["app prod", 'contains " "'],
+    ["app.prod", 'contains "."'],
+    ["app/prod", 'contains "/"'],
+    ["", "is 0 characters long"],
+    ["w".repeat(91), "is 91 characters long"],
+  ])("rejects %j, saying %s", (name, why) => {
+    const problem = nameProblem(name, WORKSPACE_NAME);
+    expect(problem).toContain(why);
+    expect(problem).toContain(JSON.stringify(name));
+    expect(problem).toContain("1 to 90 characters: letters, digits, '-' and '_'");
+  });
+});
+
+describe("project names", () => {
+  it.each([["Default Project"], ["abc"], ["Team A - Apps_2"], ["p".repeat(40)]])(
+    "accepts %j",
+    (name) => {
+      expect(nameProblem(name, PROJECT_NAME)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ["ab", "is 2 characters long"],
+    ["p".repeat(41), "is 41 characters long"],
+    [" Apps", "starts or ends with a space"],
+    ["Apps ", "starts or ends with a space"],
+    ["App*", "'*' would act as a wildcard"],
+    ["Apps?", "'?' would act as a wildcard"],
+    ["Apps:x", "':' separates the fields"],
+    ["Apps\tx", 'contains "\\t"'],
+  ])("rejects %j, saying %s", (name, why) => {
+    const problem = nameProblem(name, PROJECT_NAME);
+    expect(problem).toContain(why);
+    expect(problem).toContain("inner spaces");
+  });
+});
+
+describe("organization names", () => {
+  it("accepts letters, digits, '-' and '_'", () => {
+    expect(nameProblem("acme_corp-2", ORGANIZATION_NAME)).toBeUndefined();
+  });
+
+  it.each([["acme corp"], ["acme*"], ["acme?"], ["acme:x"], [""]])("rejects %j", (name) => {
+    expect(nameProblem(name, ORGANIZATION_NAME)).toMatch(/organization name/);
+  });
+});
+
+describe("hostnames", () => {
+  it.each([["app.terraform.io"], ["tfe.example.com"], ["tfe-1.internal.example.co.uk"]])(
+    "accepts %j",
+    (host) => {
+      expect(hostnameProblem(host)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ["https://app.terraform.io", "without scheme or path"],
+    ["app.terraform.io/", "without scheme or path"],
+    ["App.Terraform.io", "lowercase DNS name"],
+    ["localhost", "lowercase DNS name"],
+    ["*.terraform.io", "lowercase DNS name"],
+    ["-tfe.example.com", "lowercase DNS name"],
+  ])("rejects %j, saying %s", (host, why) => {
+    expect(hostnameProblem(host)).toContain(why);
+  });
+});
+
+describe("audiences", () => {
+  it.each([["aws.workload.identity"], ["sts.amazonaws.com"], ["a".repeat(255)]])(
+    "accepts %j",
+    (audience) => {
+      expect(audienceProblem(audience)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ["aws.*", "contains a wildcard"],
+    ["aws.workload?", "contains a wildcard"],
+    ["", "not a valid audience"],
+    ["a".repeat(256), "not a valid audience"],
+    ["aws workload", "not a valid audience"],
+  ])("rejects %j, saying %s", (audience, why) => {
+    expect(audienceProblem(audience)).toContain(why);
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { buildApp, STACK_NAME } from "../../lib/app";
+import { parseConfig } from "../../lib/config/load";
+
+/** The JSON cdktf writes for one stack (`cdk.tf.json`). */
+export interface StackJson {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, Record<string, unknown>>;
+  readonly provider?: Record<string, Array<Record<string, unknown>>>;
+  readonly terraform?: Record<string, unknown>;
+}
+
+/** A config as the YAML file would hold it. */
+export type ConfigInput = Record<string, unknown>;
+
+export function tempDir(prefix = "synth-"): string {
+  return mkdtempSync(join(process.env.TMPDIR ?? ".tmp", prefix));
+}
+
+/** Validates a config, synthesizes it to disk like `cdktf synth`, and reads back the stack's JSON. */
+export function synth(config: ConfigInput | string): StackJson {
+  const text = typeof config === "string" ? config : stringify(config);
+  const outdir = tempDir();
+  try {
+    buildApp(parseConfig(text), { outdir }).synth();
+    return JSON.parse(readFileSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"), "utf8"));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Every resource, data source and output by address (`aws_iam_role.ws_app`, `data.tfe_workspace.ws_app`). */
+export function byAddress(stack: StackJson): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (const [type, items] of Object.entries(stack.resource ?? {})) {
+    for (const [name, body] of Object.entries(items)) map.set(`${type}.${name}`, body);
+  }
+  for (const [type, items] of Object.entries(stack.data ?? {})) {
+    for (const [name, body] of Object.entries(items)) map.set(`data.${type}.${name}`, body);
+  }
+  for (const [name, body] of Object.entries(stack.output ?? {})) map.set(`output.${name}`, body);
+  return map;
+}
+
+/** One resource's body; fails the test if it is missing. */
+export function resource(stack: StackJson, type: string, name: string): Record<string, unknown> {
+  const body = stack.resource?.[type]?.[name];
+  if (body === undefined) {
+    const have = Object.keys(stack.resource?.[type] ?? {}).join(", ") || "none";
+    throw new Error(`no ${type}.${name} in the synthesized stack (have: ${have})`);
+  }
+  return body;
+}
+
+export function names(stack: StackJson, type: string): string[] {
+  return Object.keys(stack.resource?.[type] ?? {}).sort();
+}
+
+/** A minimal valid config, with overrides. */
+export function baseConfig(
+  overrides: Partial<Record<"hcp" | "aws" | "workspaces", unknown>> = {},
+): ConfigInput {
+  return {
+    hcp: { organization: "acme" },
+    aws: { region: "us-east-1" },
+    workspaces: [
+      {
+        name: "app-prod",
+        project: "Default Project",
+        policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function workspace(
+  name: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { name, policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], ...extra };
+}

@@ -1,0 +1,103 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { STACK_NAME } from "../lib/app";
+import { baseConfig, synth, tempDir } from "./helpers/synth";
+
+const ROOT = join(__dirname, "..");
+
+/** Runs the app the way the cdktf CLI does (`node --import tsx main.ts`), writing to a fresh folder. */
+function runApp(env: Record<string, string>) {
+  const outdir = join(tempDir("main-"), "cdktf.out");
+  const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
+  return { ...result, outdir };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe("the app", () => {
+  it("synthesizes the shipped example config", () => {
+    const { status, stderr, outdir } = runApp({ TRUST_CONFIG: join(ROOT, "trust.yaml") });
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const stack = JSON.parse(
+      readFileSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"), "utf8"),
+    );
+    const example = parse(readFileSync(join(ROOT, "trust.yaml"), "utf8"));
+    const roles = Object.keys(stack.resource.aws_iam_role).sort();
+    expect(roles).toEqual(example.workspaces.map((ws: { name: string }) => `ws_${ws.name}`).sort());
+  });
+
+  it("reads trust.yaml from the working folder when TRUST_CONFIG is not set", () => {
+    const { TRUST_CONFIG: _, ...env } = process.env;
+    const outdir = join(tempDir("main-"), "cdktf.out");
+    const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+      cwd: ROOT,
+      env: { ...env, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    expect(existsSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"))).toBe(true);
+  });
+
+  it("fails on a bad config with one clear message, no stack trace, and writes nothing", () => {
+    const dir = tempDir("bad-");
+    const path = join(dir, "trust.yaml");
+    writeFileSync(path, stringify(baseConfig({ hcp: { organization: "acme*" }, workspaces: [] })));
+    const { status, stdout, stderr, outdir } = runApp({ TRUST_CONFIG: path });
+    expect(status).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      [
+        `Invalid config ${path} (2 problems):`,
+        `  - line 2: hcp.organization: "acme*" is not a valid organization name: '*' would act as a wildcard in the trust policy's StringLike match. Allowed: 1 to 255 characters: letters, digits, '-' and '_'`,
+        "  - line 5: workspaces: the workspaces list is empty; list at least one workspace (name and policyArns)",
+        "",
+      ].join("\n"),
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it("fails on a missing config file, naming it", () => {
+    const { status, stderr, outdir } = runApp({ TRUST_CONFIG: "/nonexistent/trust.yaml" });
+    expect(status).toBe(1);
+    expect(stderr).toContain('config file "/nonexistent/trust.yaml" not found');
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it("never writes credentials from the environment into its output", () => {
+    const markers = {
+      TFE_TOKEN: "marker-tfe-token-8c1f",
+      AWS_ACCESS_KEY_ID: "AKIAMARKER0000000001",
+      AWS_SECRET_ACCESS_KEY: "marker-secret-access-key-51d2",
+      AWS_SESSION_TOKEN: "marker-session-token-77ab",
+    };
+    const { status, outdir } = runApp({ ...markers, TRUST_CONFIG: join(ROOT, "trust.yaml") });
+    expect(status).toBe(0);
+    const files = filesUnder(outdir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      for (const marker of Object.values(markers)) expect(text).not.toContain(marker);
+    }
+  });
+});
+
+describe("the shipped example", () => {
+  it("is valid and gives each workspace a role and its variables", () => {
+    const stack = synth(readFileSync(join(ROOT, "trust.yaml"), "utf8"));
+    expect(Object.keys(stack.resource?.aws_iam_role ?? {}).length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(stack.resource?.tfe_variable ?? {}).length).toBeGreaterThanOrEqual(4);
+  });
+});
