@@ -61,6 +61,11 @@ export function escapeTemplate(text: string): string {
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
+/** Undoes {@link escapeTemplate}: the text Terraform hands to AWS. */
+export function unescapeTemplate(text: string): string {
+  return text.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{");
+}
+
 const ARN_PLACEHOLDER = "\u0000provider-arn\u0000";
 
 /**

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { buildApp, STACK_NAME } from "../../lib/app";
 import { parseConfig } from "../../lib/config/load";
+import { readSynthesizedRoles, type SynthesizedRole } from "../../lib/synth-output";
 
 /** The JSON cdktf writes for one stack (`cdk.tf.json`). */
 export interface StackJson {
@@ -20,16 +21,28 @@ export function tempDir(prefix = "synth-"): string {
   return mkdtempSync(join(process.env.TMPDIR ?? ".tmp", prefix));
 }
 
-/** Validates a config, synthesizes it to disk like `cdktf synth`, and reads back the stack's JSON. */
-export function synth(config: ConfigInput | string): StackJson {
+/** Validates a config, synthesizes it to a fresh folder like `cdktf synth`, and reads it back. */
+function withSynth<T>(config: ConfigInput | string, read: (outdir: string) => T): T {
   const text = typeof config === "string" ? config : stringify(config);
   const outdir = tempDir();
   try {
     buildApp(parseConfig(text), { outdir }).synth();
-    return JSON.parse(readFileSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"), "utf8"));
+    return read(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The JSON the synth writes for the stack. */
+export function synth(config: ConfigInput | string): StackJson {
+  return withSynth(config, (outdir) =>
+    JSON.parse(readFileSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"), "utf8")),
+  );
+}
+
+/** The roles the synth writes, read back as `explain` reads them. */
+export function synthRoles(config: ConfigInput | string): SynthesizedRole[] {
+  return withSynth(config, readSynthesizedRoles);
 }
 
 /** Every resource, data source and output by address (`aws_iam_role.ws_app`, `data.tfe_workspace.ws_app`). */

@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { parseConfig } from "../lib/config/load";
+import type { TrustConfig } from "../lib/config/schema";
+import { decide } from "./helpers/evaluate";
+import { baseConfig, synthRoles, workspace } from "./helpers/synth";
+import { type TrustScope, trustCases } from "./helpers/trust-cases";
+
+const EXAMPLE = readFileSync(join(__dirname, "..", "trust.yaml"), "utf8");
+
+const CONFIGS: Record<string, string> = {
+  "the shipped example": EXAMPLE,
+  "a Terraform Enterprise host with a custom audience and a reused provider": stringify(
+    baseConfig({
+      hcp: { organization: "acme_eu", hostname: "tfe.example.com", audience: "tfe.aws.workload" },
+      aws: {
+        region: "eu-west-1",
+        oidcProviderArn: "arn:aws:iam::444455556666:oidc-provider/tfe.example.com",
+      },
+      workspaces: [workspace("payments", { project: "Team Payments - EU" }), workspace("x")],
+    }),
+  ),
+  "a GovCloud account": stringify(
+    baseConfig({
+      aws: { region: "us-gov-west-1" },
+      workspaces: [
+        workspace("gov-app", {
+          project: "Gov",
+          policyArns: ["arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"],
+        }),
+      ],
+    }),
+  ),
+};
+
+/** The runs each role of a config is meant to admit, by role address. */
+function scopes(config: TrustConfig): Map<string, TrustScope> {
+  const { hostname: host, audience, organization } = config.hcp;
+  return new Map(
+    config.workspaces.map((ws) => [
+      `aws_iam_role.ws_${ws.name}`,
+      {
+        host,
+        audience,
+        organization,
+        project: ws.project,
+        workspace: ws.name,
+        phases: ["plan", "apply"],
+      },
+    ]),
+  );
+}
+
+describe.each(Object.entries(CONFIGS))("with %s", (_, text) => {
+  const config = parseConfig(text);
+  const expected = scopes(config);
+  const roles = synthRoles(text);
+
+  it("every role written is one the config asks for", () => {
+    expect(roles.map((role) => role.address).sort()).toEqual([...expected.keys()].sort());
+  });
+
+  describe.each(roles.map((role) => [role.name, role] as const))("role %s", (_, role) => {
+    const scope = expected.get(role.address);
+    if (scope === undefined) throw new Error(`no scope for ${role.address}`);
+    it.each(trustCases(scope).map((c) => [c.name, c] as const))("%s", (__, trustCase) => {
+      expect(decide(role, trustCase.claims)).toBe(
+        trustCase.allowed ? "Allowed" : "ImplicitlyDenied",
+      );
+    });
+  });
+});
+
+describe("the example config", () => {
+  it("has a workspace without a project, whose role admits any project", () => {
+    const sandbox = (parse(EXAMPLE).workspaces as Array<{ name: string; project?: string }>).find(
+      (ws) => ws.project === undefined,
+    );
+    expect(sandbox).toBeDefined();
+  });
+});

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseOidcProviderArn, partitionOfRegion } from "./config/arns";
+import { oidcProviderArnFor } from "./iam/web-identity";
+import { type PolicyDocument, unescapeTemplate } from "./trust-policy";
+
+/**
+ * The account ID used for roles and providers whose account is not known before deploy (a
+ * provider created by the stack lives in whatever account the stack is deployed to).
+ */
+export const UNKNOWN_ACCOUNT_ID = "000000000000";
+
+/** A role as written to a synthesized stack, its trust policy as AWS will evaluate it. */
+export interface SynthesizedRole {
+  readonly stack: string;
+  /** `aws_iam_role.ws_app` */
+  readonly address: string;
+  readonly name: string;
+  /** The role's ARN; its account is {@link UNKNOWN_ACCOUNT_ID} unless a reused provider names it. */
+  readonly arn: string;
+  readonly partition: string;
+  readonly accountId: string;
+  /** The trust policy, with Terraform escapes undone and the provider reference resolved. */
+  readonly trustPolicy: PolicyDocument;
+}
+
+/** Thrown when the output folder holds no readable synth. */
+export class SynthOutputError extends Error {
+  override name = "SynthOutputError";
+}
+
+interface StackJson {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  provider?: Record<string, Array<Record<string, unknown>>>;
+}
+
+/** Reads every role of every stack under a cdktf output folder (`cdktf.out`). */
+export function readSynthesizedRoles(outdir: string): SynthesizedRole[] {
+  const manifestPath = join(outdir, "manifest.json");
+  if (!existsSync(manifestPath)) {
+    throw new SynthOutputError(
+      `no synthesized stacks in ${JSON.stringify(outdir)} (${manifestPath} is missing): run "npx cdktf synth" first, or point --out at the output folder`,
+    );
+  }
+  const manifest = readJson<{ stacks?: Record<string, { synthesizedStackPath: string }> }>(
+    manifestPath,
+  );
+  return Object.entries(manifest.stacks ?? {}).flatMap(([stack, entry]) =>
+    rolesOfStack(stack, readJson<StackJson>(join(outdir, entry.synthesizedStackPath))),
+  );
+}
+
+/** The roles of one synthesized stack. */
+export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] {
+  const region = json.provider?.aws?.[0]?.region;
+  const partition = partitionOfRegion(typeof region === "string" ? region : "");
+  const providers = json.resource?.aws_iam_openid_connect_provider ?? {};
+  return Object.entries(json.resource?.aws_iam_role ?? {}).map(([name, body]) => {
+    const address = `aws_iam_role.${name}`;
+    const text = String(body.assume_role_policy);
+    const reused = [...text.matchAll(/"arn:[^"]*:oidc-provider\/[^"]*"/g)]
+      .map((match) => parseOidcProviderArn(JSON.parse(match[0])))
+      .find((arn) => arn !== undefined);
+    const accountId = reused?.accountId ?? UNKNOWN_ACCOUNT_ID;
+    const resolved = text.replace(
+      /\$\{aws_iam_openid_connect_provider\.([^.}]+)\.arn\}/g,
+      (_, id: string) => {
+        const url = providers[id]?.url;
+        if (typeof url !== "string") {
+          throw new SynthOutputError(
+            `${stack}: ${address} refers to a missing OIDC provider '${id}'`,
+          );
+        }
+        return oidcProviderArnFor(url.replace(/^https:\/\//, ""), partition, accountId);
+      },
+    );
+    const leftover = resolved.match(/(?<![$])\$\{[^}]*\}/);
+    if (leftover) {
+      throw new SynthOutputError(
+        `${stack}: the trust policy of ${address} holds a reference that cannot be evaluated: ${leftover[0]}`,
+      );
+    }
+    const roleName = String(body.name);
+    return {
+      stack,
+      address,
+      name: roleName,
+      arn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+      partition,
+      accountId,
+      trustPolicy: JSON.parse(unescapeTemplate(resolved)) as PolicyDocument,
+    };
+  });
+}
+
+function readJson<T>(path: string): T {
+  if (!existsSync(path))
+    throw new SynthOutputError(`${path} is missing: run "npx cdktf synth" again`);
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
