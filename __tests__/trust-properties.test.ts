@@ -1,0 +1,110 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import type { TokenClaims } from "../lib/iam/web-identity";
+import { decide } from "./helpers/evaluate";
+import { synthRoles } from "./helpers/synth";
+import { runClaims } from "./helpers/tokens";
+import { type TrustScope, trustCases } from "./helpers/trust-cases";
+
+/** Generated configs per property; raise it for a longer search: PROPERTY_RUNS=5000 npm test */
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
+
+const name = (max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`));
+const projectName = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_ -]{1,38}[A-Za-z0-9_-]$/);
+const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
+const hostname = fc.oneof(fc.constant("app.terraform.io"), label.map((l) => `tfe.${l}.example.com`));
+const audience = fc.oneof(fc.constant("aws.workload.identity"), fc.stringMatching(/^[a-z0-9][a-z0-9.:/_-]{0,40}$/));
+
+const generatedConfig = fc
+  .record({
+    organization: name(60),
+    hostname,
+    audience,
+    reuseProvider: fc.boolean(),
+    workspaces: fc.uniqueArray(
+      fc.record({ name: name(90), project: fc.option(projectName, { nil: undefined }) }),
+      { minLength: 1, maxLength: 3, selector: (ws) => ws.name.toLowerCase() },
+    ),
+  })
+  .map((c) => ({
+    scopes: c.workspaces.map(
+      (ws): TrustScope => ({
+        host: c.hostname,
+        audience: c.audience,
+        organization: c.organization,
+        project: ws.project,
+        workspace: ws.name,
+        phases: ["plan", "apply"],
+      }),
+    ),
+    yaml: stringify({
+      hcp: { organization: c.organization, hostname: c.hostname, audience: c.audience },
+      aws: {
+        region: "us-east-1",
+        ...(c.reuseProvider ? { oidcProviderArn: `arn:aws:iam::111122223333:oidc-provider/${c.hostname}` } : {}),
+      },
+      workspaces: c.workspaces.map((ws) => ({
+        name: ws.name,
+        ...(ws.project === undefined ? {} : { project: ws.project }),
+        policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      })),
+    }),
+  }));
+
+/** One claim of an in-scope token replaced by a different value. */
+const mutation = fc.record({
+  field: fc.constantFrom("organization", "project", "workspace", "audience", "host"),
+  value: fc.oneof(name(20), projectName, hostname),
+});
+
+function mutate(scope: TrustScope, field: string, value: string): TokenClaims | undefined {
+  const run = {
+    host: scope.host,
+    audience: scope.audience,
+    organization: scope.organization,
+    project: scope.project ?? "Default Project",
+    workspace: scope.workspace,
+    phase: "plan" as const,
+  };
+  if (field === "project" && scope.project === undefined) return undefined; // any project is in scope
+  const key = field === "host" ? "host" : field === "audience" ? "audience" : field;
+  if ((run as Record<string, string>)[key] === value) return undefined;
+  return runClaims({ ...run, [key]: value });
+}
+
+describe("trust of generated configs", () => {
+  it(`admits every in-scope token and refuses every near miss (${RUNS} configs)`, () => {
+    fc.assert(
+      fc.property(generatedConfig, ({ scopes, yaml }) => {
+        const roles = synthRoles(yaml);
+        expect(roles).toHaveLength(scopes.length);
+        for (const scope of scopes) {
+          const role = roles.find((r) => r.address === `aws_iam_role.ws_${scope.workspace}`);
+          if (role === undefined) throw new Error(`no role for workspace ${scope.workspace}`);
+          for (const c of trustCases(scope)) {
+            expect(decide(role, c.claims), `${role.name}: ${c.name}`).toBe(c.allowed ? "Allowed" : "ImplicitlyDenied");
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`refuses a token with any one claim changed (${RUNS} configs)`, () => {
+    fc.assert(
+      fc.property(generatedConfig, fc.array(mutation, { minLength: 1, maxLength: 4 }), ({ scopes, yaml }, mutations) => {
+        const roles = synthRoles(yaml);
+        for (const scope of scopes) {
+          const role = roles.find((r) => r.address === `aws_iam_role.ws_${scope.workspace}`);
+          if (role === undefined) throw new Error(`no role for workspace ${scope.workspace}`);
+          for (const { field, value } of mutations) {
+            const claims = mutate(scope, field, value);
+            if (claims !== undefined) expect(decide(role, claims), `${field} = ${value}`).toBe("ImplicitlyDenied");
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
