@@ -2,9 +2,10 @@ import { buildApp } from "./lib/app";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
 
 function main(): void {
-  let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(configPathFromEnv());
+    const { app, warnings } = buildApp(loadConfig(configPathFromEnv()));
+    for (const warning of warnings) console.warn(warning);
+    app.synth();
   } catch (error) {
     if (error instanceof ConfigError) {
       // One clear message, no stack trace, nothing written.
@@ -13,7 +14,6 @@ function main(): void {
     }
     throw error;
   }
-  buildApp(config).synth();
 }
 
 main();

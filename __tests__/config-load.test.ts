@@ -266,23 +266,6 @@ describe("ARNs", () => {
     ]);
   });
 
-  it("fails if the reused provider is for another host", () => {
-    const problems = problemsOf(
-      baseConfig({
-        hcp: { organization: "acme", hostname: "tfe.example.com" },
-        aws: {
-          region: "us-east-1",
-          oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/app.terraform.io",
-        },
-      }),
-    );
-    expect(problems).toEqual([
-      expect.stringContaining(
-        'is the provider for "app.terraform.io", but hcp.hostname is "tfe.example.com"',
-      ),
-    ]);
-  });
-
   it("fails if a policy ARN is from another partition than the region", () => {
     const problems = problemsOf(
       baseConfig({ aws: { region: "cn-north-1" }, workspaces: [workspace("app")] }),

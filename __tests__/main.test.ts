@@ -68,6 +68,38 @@ describe("the app", () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
+  it("refuses administrator access without an opt-out, and writes nothing", () => {
+    const dir = tempDir("admin-");
+    const path = join(dir, "trust.yaml");
+    const admin = { name: "app", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] };
+    writeFileSync(path, stringify(baseConfig({ workspaces: [admin] })));
+    const { status, stderr, outdir } = runApp({ TRUST_CONFIG: path });
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      "Unsafe config:\n  - workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess (set allowAdmin: true on the workspace to accept it)\n",
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it("warns on every synth about administrator access that was opted into", () => {
+    const dir = tempDir("admin-");
+    const path = join(dir, "trust.yaml");
+    const admin = {
+      name: "app",
+      policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+      allowAdmin: true,
+    };
+    writeFileSync(path, stringify(baseConfig({ workspaces: [admin] })));
+    for (let run = 0; run < 2; run++) {
+      const { status, stderr, outdir } = runApp({ TRUST_CONFIG: path });
+      expect(status).toBe(0);
+      expect(stderr).toBe(
+        "Warning: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess\n",
+      );
+      expect(existsSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"))).toBe(true);
+    }
+  });
+
   it("fails on a missing config file, naming it", () => {
     const { status, stderr, outdir } = runApp({ TRUST_CONFIG: "/nonexistent/trust.yaml" });
     expect(status).toBe(1);

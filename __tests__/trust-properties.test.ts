@@ -13,8 +13,14 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
 const name = (max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`));
 const projectName = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_ -]{1,38}[A-Za-z0-9_-]$/);
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
-const hostname = fc.oneof(fc.constant("app.terraform.io"), label.map((l) => `tfe.${l}.example.com`));
-const audience = fc.oneof(fc.constant("aws.workload.identity"), fc.stringMatching(/^[a-z0-9][a-z0-9.:/_-]{0,40}$/));
+const hostname = fc.oneof(
+  fc.constant("app.terraform.io"),
+  label.map((l) => `tfe.${l}.example.com`),
+);
+const audience = fc.oneof(
+  fc.constant("aws.workload.identity"),
+  fc.stringMatching(/^[a-z0-9][a-z0-9.:/_-]{0,40}$/),
+);
 
 const generatedConfig = fc
   .record({
@@ -42,7 +48,9 @@ const generatedConfig = fc
       hcp: { organization: c.organization, hostname: c.hostname, audience: c.audience },
       aws: {
         region: "us-east-1",
-        ...(c.reuseProvider ? { oidcProviderArn: `arn:aws:iam::111122223333:oidc-provider/${c.hostname}` } : {}),
+        ...(c.reuseProvider
+          ? { oidcProviderArn: `arn:aws:iam::111122223333:oidc-provider/${c.hostname}` }
+          : {}),
       },
       workspaces: c.workspaces.map((ws) => ({
         name: ws.name,
@@ -83,7 +91,9 @@ describe("trust of generated configs", () => {
           const role = roles.find((r) => r.address === `aws_iam_role.ws_${scope.workspace}`);
           if (role === undefined) throw new Error(`no role for workspace ${scope.workspace}`);
           for (const c of trustCases(scope)) {
-            expect(decide(role, c.claims), `${role.name}: ${c.name}`).toBe(c.allowed ? "Allowed" : "ImplicitlyDenied");
+            expect(decide(role, c.claims), `${role.name}: ${c.name}`).toBe(
+              c.allowed ? "Allowed" : "ImplicitlyDenied",
+            );
           }
         }
       }),
@@ -93,17 +103,22 @@ describe("trust of generated configs", () => {
 
   it(`refuses a token with any one claim changed (${RUNS} configs)`, () => {
     fc.assert(
-      fc.property(generatedConfig, fc.array(mutation, { minLength: 1, maxLength: 4 }), ({ scopes, yaml }, mutations) => {
-        const roles = synthRoles(yaml);
-        for (const scope of scopes) {
-          const role = roles.find((r) => r.address === `aws_iam_role.ws_${scope.workspace}`);
-          if (role === undefined) throw new Error(`no role for workspace ${scope.workspace}`);
-          for (const { field, value } of mutations) {
-            const claims = mutate(scope, field, value);
-            if (claims !== undefined) expect(decide(role, claims), `${field} = ${value}`).toBe("ImplicitlyDenied");
+      fc.property(
+        generatedConfig,
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        ({ scopes, yaml }, mutations) => {
+          const roles = synthRoles(yaml);
+          for (const scope of scopes) {
+            const role = roles.find((r) => r.address === `aws_iam_role.ws_${scope.workspace}`);
+            if (role === undefined) throw new Error(`no role for workspace ${scope.workspace}`);
+            for (const { field, value } of mutations) {
+              const claims = mutate(scope, field, value);
+              if (claims !== undefined)
+                expect(decide(role, claims), `${field} = ${value}`).toBe("ImplicitlyDenied");
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -1,14 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseOidcProviderArn, partitionOfRegion } from "./config/arns";
-import { oidcProviderArnFor } from "./iam/web-identity";
+import { oidcProviderArnFor, UNKNOWN_ACCOUNT_ID } from "./iam/web-identity";
 import { type PolicyDocument, unescapeTemplate } from "./trust-policy";
-
-/**
- * The account ID used for roles and providers whose account is not known before deploy (a
- * provider created by the stack lives in whatever account the stack is deployed to).
- */
-export const UNKNOWN_ACCOUNT_ID = "000000000000";
 
 /** A role as written to a synthesized stack, its trust policy as AWS will evaluate it. */
 export interface SynthesizedRole {

@@ -4,7 +4,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import { fixAddress, terraformName } from "./address";
 import { parsePolicyArn } from "./config/arns";
-import { escapeTemplate, trustPolicyJson } from "./trust-policy";
+import { escapeTemplate } from "./trust-policy";
 
 export interface WorkspaceRoleProps {
   /** The IAM role name. */
@@ -12,13 +12,8 @@ export interface WorkspaceRoleProps {
   /** The Terraform name shared by the role's resources, e.g. `ws_networking-prod`. */
   readonly address: string;
   readonly description: string;
-  /** The HCP Terraform hostname (prefix of the trust policy's condition keys). */
-  readonly hostname: string;
-  readonly audience: string;
-  /** The OIDC provider ARN the role trusts. */
-  readonly providerArn: string;
-  /** The `sub` pattern the role admits. */
-  readonly subject: string;
+  /** The trust policy JSON, written as it is (see `trustPolicyJson`). */
+  readonly trustPolicy: string;
   /** Managed policies to attach. */
   readonly policyArns: readonly string[];
   /**
@@ -38,12 +33,7 @@ export class WorkspaceRole extends Construct {
     this.role = new IamRole(this, "role", {
       name: props.roleName,
       description: props.description,
-      assumeRolePolicy: trustPolicyJson({
-        hostname: props.hostname,
-        audience: props.audience,
-        providerArn: props.providerArn,
-        subject: props.subject,
-      }),
+      assumeRolePolicy: props.trustPolicy,
       tags: { ...props.tags },
     });
     fixAddress(this.role, props.address);

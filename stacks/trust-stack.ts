@@ -4,12 +4,11 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { fixAddress } from "../lib/address";
-import type { TrustConfig, WorkspaceConfig } from "../lib/config/schema";
+import type { TrustConfig } from "../lib/config/schema";
 import { credentialVariables } from "../lib/credential-variables";
 import { HcpOidcProvider } from "../lib/hcp-oidc-provider";
 import { PRODUCT } from "../lib/product";
-import { roleName } from "../lib/role-name";
-import { subjectPattern } from "../lib/trust-policy";
+import { type PlannedRole, planRoles } from "../lib/role-plan";
 import { WorkspaceRole } from "../lib/workspace-role";
 import { WorkspaceVariables } from "../lib/workspace-variables";
 
@@ -25,7 +24,7 @@ export interface TrustStackProps {
 export class TrustStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: TrustStackProps) {
     super(scope, id);
-    const { hcp, aws, workspaces } = props.config;
+    const { hcp, aws } = props.config;
 
     new AwsProvider(this, "aws", { region: aws.region });
     // The token comes from TFE_TOKEN (or the CLI's credentials file) when Terraform runs.
@@ -46,14 +45,14 @@ export class TrustStack extends TerraformStack {
       "oidc_provider_arn",
     );
 
-    for (const ws of workspaces) {
-      this.addWorkspace(props.config, ws, provider.arn);
+    for (const planned of planRoles(props.config)) {
+      this.addWorkspace(props.config, planned, provider.arn);
     }
   }
 
-  private addWorkspace(config: TrustConfig, ws: WorkspaceConfig, providerArn: string): void {
-    const { organization, hostname, audience } = config.hcp;
-    const address = `ws_${ws.name}`;
+  private addWorkspace(config: TrustConfig, planned: PlannedRole, providerArn: string): void {
+    const { organization, audience } = config.hcp;
+    const { workspace: ws, address } = planned;
     const where = ws.project === undefined ? "any project" : `project "${ws.project}"`;
     const tags: Record<string, string> = {
       ManagedBy: PRODUCT,
@@ -63,13 +62,10 @@ export class TrustStack extends TerraformStack {
     };
 
     const role = new WorkspaceRole(this, `role-${ws.name}`, {
-      roleName: roleName([organization, ws.name]),
+      roleName: planned.roleName,
       address,
       description: `Assumed by HCP Terraform runs of workspace ${organization}/${ws.name} (${where}). Managed by ${PRODUCT}.`,
-      hostname,
-      audience,
-      providerArn,
-      subject: subjectPattern({ organization, project: ws.project, workspace: ws.name }),
+      trustPolicy: planned.trustPolicyJson(providerArn),
       policyArns: ws.policyArns,
       inlinePolicy: ws.inlinePolicy,
       tags,

@@ -26,7 +26,7 @@ function withSynth<T>(config: ConfigInput | string, read: (outdir: string) => T)
   const text = typeof config === "string" ? config : stringify(config);
   const outdir = tempDir();
   try {
-    buildApp(parseConfig(text), { outdir }).synth();
+    buildApp(parseConfig(text), { outdir }).app.synth();
     return read(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });

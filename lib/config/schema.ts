@@ -42,6 +42,7 @@ const workspaceSchema = z
     project: checkedString((v) => nameProblem(v, PROJECT_NAME)).optional(),
     policyArns: z.array(checkedString(policyArnProblem)).default([]),
     inlinePolicy: policyDocument.optional(),
+    allowAdmin: z.boolean().default(false),
   })
   .superRefine((ws, ctx) => {
     if (ws.policyArns.length === 0 && ws.inlinePolicy === undefined) {
@@ -163,14 +164,6 @@ export const configSchema = z
     });
     const providerArn = config.aws.oidcProviderArn;
     const provider = providerArn === undefined ? undefined : parseOidcProviderArn(providerArn);
-    if (provider !== undefined && provider.host !== config.hcp.hostname) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["aws", "oidcProviderArn"],
-        message: `${JSON.stringify(providerArn)} is the provider for "${provider.host}", but hcp.hostname is "${config.hcp.hostname}": tokens from one host cannot be verified by the other's provider; use "oidc-provider/${config.hcp.hostname}"`,
-        input: providerArn,
-      });
-    }
     if (provider !== undefined && provider.partition !== partition) {
       ctx.addIssue({
         code: "custom",

@@ -16,6 +16,13 @@ export interface RoleLocation {
   readonly accountId: string;
 }
 
+/**
+ * The account ID used for roles and providers whose account is not known before deploy (a
+ * provider created by the stack lives in whatever account the stack is deployed to). Account IDs
+ * always have 12 digits, so policy lengths computed with it are exact.
+ */
+export const UNKNOWN_ACCOUNT_ID = "000000000000";
+
 /** `https://app.terraform.io` → `app.terraform.io` */
 export function hostOfIssuer(iss: string): string {
   return iss.replace(/^https:\/\//, "").replace(/\/+$/, "");

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { noWildcardsFromNames as rule } from "../../lib/rules/no-wildcards-from-names";
+import { baseConfig, workspace } from "../helpers/synth";
+import { messages, review, tampered } from "./helpers";
+
+const SUB = "app.terraform.io:sub";
+
+describe(rule.id, () => {
+  describe("Compliance", () => {
+    it.each([
+      [
+        "a project with spaces",
+        baseConfig({ workspaces: [workspace("app", { project: "Default Project" })] }),
+      ],
+      ["an omitted project (project:*)", baseConfig({ workspaces: [workspace("app")] })],
+      [
+        "several workspaces",
+        baseConfig({ workspaces: [workspace("a"), workspace("b", { project: "Apps" })] }),
+      ],
+    ])("passes %s", (_, config) => {
+      expect(messages(rule, review(config))).toEqual([]);
+    });
+
+    it.each([["plan"], ["apply"]])("passes a sub pattern pinned to run_phase:%s", (phase) => {
+      const input = tampered((s) => {
+        s.Condition.StringLike = {
+          [SUB]: `organization:acme:project:Default Project:workspace:app-prod:run_phase:${phase}`,
+        };
+      });
+      expect(messages(rule, input)).toEqual([]);
+    });
+  });
+
+  describe("Noncompliance", () => {
+    it.each([
+      [
+        "organization:acme*:project:Default Project:workspace:app-prod:run_phase:*",
+        'has organization "acme*" and holds a wildcard',
+      ],
+      [
+        "organization:acme:project:Default*:workspace:app-prod:run_phase:*",
+        'has project "Default*" and holds a wildcard',
+      ],
+      [
+        "organization:acme:project:*:workspace:app-prod:run_phase:*",
+        'has project "*" and holds a wildcard; the config says "Default Project"',
+      ],
+      [
+        "organization:acme:project:Default Project:workspace:app-?:run_phase:*",
+        'has workspace "app-?" and holds a wildcard',
+      ],
+      [
+        "organization:acme:project:Default Project:workspace:app-prod*:run_phase:*",
+        'has workspace "app-prod*"',
+      ],
+      [
+        "organization:acme:project:Default Project:workspace:app:run_phase:*",
+        'has workspace "app"; the config says "app-prod"',
+      ],
+      [
+        "organization:acme:project:Default Project:workspace:app-prod:run_phase:p*",
+        'ends in "run_phase:p*"',
+      ],
+      ["organization:acme:project:Default Project:workspace:app-prod:*", "is not of the form"],
+      [
+        "organization:acme:workspace:app-prod:project:Default Project:run_phase:*",
+        'has "workspace" where "project" belongs',
+      ],
+    ])("fails the sub pattern %j", (pattern, expected) => {
+      const found = messages(
+        rule,
+        tampered((s) => (s.Condition.StringLike = { [SUB]: pattern })),
+      );
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.join("\n")).toContain(expected);
+    });
+  });
+});

@@ -1,0 +1,22 @@
+import { parseOidcProviderArn } from "../config/arns";
+import type { Rule } from "./rule";
+
+/**
+ * A reused OIDC provider must be the one for `hcp.hostname`: AWS verifies a token with the
+ * provider whose URL is the token's issuer, so a provider for another host never admits a run.
+ */
+export const providerHostMatches: Rule = {
+  id: "provider-host-matches",
+  description: "A reused OIDC provider is the one for hcp.hostname.",
+  check({ config }) {
+    const arn = config.aws.oidcProviderArn;
+    const provider = arn === undefined ? undefined : parseOidcProviderArn(arn);
+    if (provider === undefined || provider.host === config.hcp.hostname) return [];
+    return [
+      {
+        path: "aws.oidcProviderArn",
+        message: `${JSON.stringify(arn)} is the provider for "${provider.host}", but hcp.hostname is "${config.hcp.hostname}": tokens from one host cannot be verified by the other's provider; use "oidc-provider/${config.hcp.hostname}"`,
+      },
+    ];
+  },
+};
