@@ -33,6 +33,14 @@ function withSynth<T>(config: ConfigInput | string, read: (outdir: string) => T)
   }
 }
 
+/** Synthesizes a config into a fresh folder that stays for the rest of the test run; returns the folder. */
+export function synthToDir(config: ConfigInput | string): string {
+  const text = typeof config === "string" ? config : stringify(config);
+  const outdir = tempDir("out-");
+  buildApp(parseConfig(text), { outdir }).app.synth();
+  return outdir;
+}
+
 /** The JSON the synth writes for the stack. */
 export function synth(config: ConfigInput | string): StackJson {
   return withSynth(config, (outdir) =>
