@@ -1,4 +1,4 @@
-import { allowStatements, conditionValues, hasWildcard, type Rule, type Violation } from "./rule";
+import { allowStatements, hasWildcard, type Rule, subjectPatterns, type Violation } from "./rule";
 
 const PHASES = new Set(["*", "plan", "apply"]);
 
@@ -22,10 +22,7 @@ export const noWildcardsFromNames: Rule = {
         ["workspace", ws.name],
       ] as const;
       for (const statement of allowStatements(role.trustPolicy)) {
-        const subjects = [
-          ...conditionValues(statement, "StringLike", `${hostname}:sub`),
-          ...conditionValues(statement, "StringEquals", `${hostname}:sub`),
-        ];
+        const subjects = subjectPatterns(statement, hostname);
         for (const subject of subjects) {
           const fields = subject.split(":");
           const problem = (why: string) =>

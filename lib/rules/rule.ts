@@ -62,6 +62,14 @@ export function conditionValues(
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
+/** The `sub` patterns a statement matches for a host, under `StringLike` or `StringEquals`. */
+export function subjectPatterns(statement: Record<string, unknown>, hostname: string): string[] {
+  return [
+    ...conditionValues(statement, "StringLike", `${hostname}:sub`),
+    ...conditionValues(statement, "StringEquals", `${hostname}:sub`),
+  ];
+}
+
 export function hasWildcard(text: string): boolean {
   return /[*?]/.test(text);
 }

@@ -1,4 +1,11 @@
-import { allowStatements, conditionValues, hasWildcard, type Rule, type Violation } from "./rule";
+import {
+  allowStatements,
+  conditionValues,
+  hasWildcard,
+  type Rule,
+  subjectPatterns,
+  type Violation,
+} from "./rule";
 
 /**
  * Every trust statement checks the audience exactly and pins the organization, and its `sub`
@@ -23,10 +30,7 @@ export const trustPinsAudienceAndOrganization: Rule = {
             `the trust policy does not check ${hostname}:aud with StringEquals against an exact audience`,
           );
         }
-        const subjects = [
-          ...conditionValues(statement, "StringLike", `${hostname}:sub`),
-          ...conditionValues(statement, "StringEquals", `${hostname}:sub`),
-        ];
+        const subjects = subjectPatterns(statement, hostname);
         if (subjects.length === 0) {
           at(
             `the trust policy has no ${hostname}:sub condition, so runs of any organization could assume the role`,
