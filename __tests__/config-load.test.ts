@@ -54,7 +54,7 @@ describe("a valid config", () => {
     );
     expect(config.hcp.hostname).toBe("tfe.example.com");
     expect(config.hcp.audience).toBe("tfe.aws");
-    expect(config.aws.oidcProviderArn).toBe(
+    expect(config.aws?.oidcProviderArn).toBe(
       "arn:aws:iam::111122223333:oidc-provider/tfe.example.com",
     );
   });
@@ -75,7 +75,7 @@ describe("a valid config", () => {
         }),
       ),
     );
-    expect(config.workspaces[0]?.policyArns).toEqual([]);
+    expect(config.workspaces?.[0]?.policyArns).toEqual([]);
   });
 
   it("accepts customer managed policies with a path, and GovCloud ARNs in a GovCloud region", () => {
@@ -146,13 +146,15 @@ describe("required fields", () => {
 describe("unknown keys", () => {
   it("fails on a typo and suggests the key that was meant", () => {
     expect(problemsOf(withWorkspace({ polcyArns: [ADMIN] })).join("\n")).toContain(
-      'workspaces[0].polcyArns: unknown key (did you mean "policyArns"?); allowed keys here: name, project, policyArns, inlinePolicy',
+      'workspaces[0].polcyArns: unknown key (did you mean "policyArns"?); allowed keys here: name, project, account, create, allowAdmin, policyArns, inlinePolicy, plan, apply, roleName, path, permissionsBoundary, maxSessionDuration, tags, description, credentials',
     );
   });
 
   it("fails on an unknown top-level key without a far-fetched suggestion", () => {
-    const [problem] = problemsOf({ ...baseConfig(), backend: "s3" });
-    expect(problem).toContain("backend: unknown key; allowed keys here: hcp, aws, workspaces");
+    const [problem] = problemsOf({ ...baseConfig(), extra: "s3" });
+    expect(problem).toContain(
+      "extra: unknown key; allowed keys here: hcp, aws, accounts, defaults, backend, workspaces, projects",
+    );
   });
 
   it("points at the line of the unknown key", () => {

@@ -39,7 +39,7 @@ const CONFIGS: Record<string, string> = {
 function scopes(config: TrustConfig): Map<string, TrustScope> {
   const { hostname: host, audience, organization } = config.hcp;
   return new Map(
-    config.workspaces.map((ws) => [
+    (config.workspaces ?? []).map((ws) => [
       `aws_iam_role.ws_${ws.name}`,
       {
         host,

@@ -3,22 +3,29 @@
  * Claims and condition keys: https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/aws-configuration
  */
 
+/** The run phases a role admits: both (`*`), or one. */
+export type RunPhaseMatch = "*" | "plan" | "apply";
+
 /** Which runs a role admits, as named in the token's `sub` claim. */
 export interface RunSubject {
   readonly organization: string;
   /** @default - any project of the organization (`project:*`) */
   readonly project?: string;
+  /** A workspace name, or `*` for every workspace of the project (a project-wide role). */
   readonly workspace: string;
+  /** @default "*" */
+  readonly phase?: RunPhaseMatch;
 }
 
 /**
- * The `sub` pattern for a workspace's runs, both phases:
- * `organization:ORG:project:PROJECT:workspace:WS:run_phase:*`.
- * Names are validated to contain no `*`, `?` or `:`, so the only wildcards are the ones written here.
+ * The `sub` pattern for a role: `organization:ORG:project:PROJECT:workspace:WS:run_phase:PHASE`.
+ * Names are validated to contain no `*`, `?` or `:`, so the only wildcards are the ones written
+ * here: an omitted project, a project-wide role's workspace, and a role shared by both phases.
  */
 export function subjectPattern(subject: RunSubject): string {
   const project = subject.project ?? "*";
-  return `organization:${subject.organization}:project:${project}:workspace:${subject.workspace}:run_phase:*`;
+  const phase = subject.phase ?? "*";
+  return `organization:${subject.organization}:project:${project}:workspace:${subject.workspace}:run_phase:${phase}`;
 }
 
 export interface TrustPolicyProps {

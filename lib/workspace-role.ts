@@ -4,24 +4,14 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import { fixAddress, terraformName } from "./address";
 import { parsePolicyArn } from "./config/arns";
+import type { PlannedRole } from "./role-plan";
 import { escapeTemplate } from "./trust-policy";
 
 export interface WorkspaceRoleProps {
-  /** The IAM role name. */
-  readonly roleName: string;
-  /** The Terraform name shared by the role's resources, e.g. `ws_networking-prod`. */
-  readonly address: string;
-  readonly description: string;
-  /** The trust policy JSON, written as it is (see `trustPolicyJson`). */
-  readonly trustPolicy: string;
-  /** Managed policies to attach. */
-  readonly policyArns: readonly string[];
-  /**
-   * An IAM policy document attached as the role's inline policy.
-   * @default - no inline policy
-   */
-  readonly inlinePolicy?: Readonly<Record<string, unknown>>;
-  readonly tags: Readonly<Record<string, string>>;
+  /** The role as planned from the config. */
+  readonly planned: PlannedRole;
+  /** The ARN of the OIDC provider the role trusts (a literal or a Terraform reference). */
+  readonly providerArn: string;
 }
 
 /** An IAM role that HCP Terraform runs assume with their workload identity token, and its permissions. */
@@ -30,31 +20,35 @@ export class WorkspaceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkspaceRoleProps) {
     super(scope, id);
+    const { planned } = props;
     this.role = new IamRole(this, "role", {
-      name: props.roleName,
-      description: props.description,
-      assumeRolePolicy: props.trustPolicy,
-      tags: { ...props.tags },
+      name: planned.roleName,
+      path: planned.iamPath,
+      description: planned.description,
+      assumeRolePolicy: planned.trustPolicyJson(props.providerArn),
+      maxSessionDuration: planned.maxSessionDuration,
+      permissionsBoundary: planned.permissionsBoundary,
+      tags: { ...planned.tags },
     });
-    fixAddress(this.role, props.address);
+    fixAddress(this.role, planned.address);
 
-    for (const policyArn of props.policyArns) {
+    for (const policyArn of planned.policyArns) {
       const policy = parsePolicyArn(policyArn);
       const label = policy === undefined ? policyArn : policyLabel(policy.owner, policy.name);
       const attachment = new IamRolePolicyAttachment(this, `policy-${label}`, {
         role: this.role.name,
         policyArn,
       });
-      fixAddress(attachment, terraformName(`${props.address}_${label}`));
+      fixAddress(attachment, terraformName(`${planned.address}_${label}`));
     }
 
-    if (props.inlinePolicy !== undefined) {
+    if (planned.inlinePolicy !== undefined) {
       const inline = new IamRolePolicy(this, "inline-policy", {
         name: "inline",
         role: this.role.name,
-        policy: escapeTemplate(JSON.stringify(props.inlinePolicy)),
+        policy: escapeTemplate(JSON.stringify(planned.inlinePolicy)),
       });
-      fixAddress(inline, props.address);
+      fixAddress(inline, planned.address);
     }
   }
 }

@@ -21,12 +21,34 @@ describe(rule.id, () => {
       expect(messages(rule, review(config))).toEqual([]);
     });
 
-    it.each([["plan"], ["apply"]])("passes a sub pattern pinned to run_phase:%s", (phase) => {
-      const input = tampered((s) => {
-        s.Condition.StringLike = {
-          [SUB]: `organization:acme:project:Default Project:workspace:app-prod:run_phase:${phase}`,
-        };
+    it("passes split plan and apply roles, each pinned to its phase", () => {
+      const config = baseConfig({
+        workspaces: [
+          {
+            name: "app",
+            project: "Apps",
+            plan: { policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+            apply: { policyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] },
+          },
+        ],
       });
+      const input = review(config);
+      expect(input.roles.map((r) => r.planned.subject)).toEqual([
+        "organization:acme:project:Apps:workspace:app:run_phase:plan",
+        "organization:acme:project:Apps:workspace:app:run_phase:apply",
+      ]);
+      expect(messages(rule, input)).toEqual([]);
+    });
+
+    it("passes a project-wide role (workspace:*)", () => {
+      const config = baseConfig({
+        workspaces: undefined,
+        projects: [{ name: "Apps", policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }],
+      });
+      const input = review(config);
+      expect(input.roles.map((r) => r.planned.subject)).toEqual([
+        "organization:acme:project:Apps:workspace:*:run_phase:*",
+      ]);
       expect(messages(rule, input)).toEqual([]);
     });
   });
@@ -59,7 +81,11 @@ describe(rule.id, () => {
       ],
       [
         "organization:acme:project:Default Project:workspace:app-prod:run_phase:p*",
-        'ends in "run_phase:p*"',
+        'has run_phase "p*" and holds a wildcard; the config says "*"',
+      ],
+      [
+        "organization:acme:project:Default Project:workspace:app-prod:run_phase:plan",
+        'has run_phase "plan"; the config says "*"',
       ],
       ["organization:acme:project:Default Project:workspace:app-prod:*", "is not of the form"],
       [

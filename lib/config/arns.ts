@@ -79,3 +79,33 @@ export function oidcProviderArnProblem(value: string): string | undefined {
   }
   return undefined;
 }
+
+const ROLE_ARN = new RegExp(
+  `^arn:(${PARTITION}):iam::(\\d{12}):role/((?:${IAM_NAME}+/)*)(${IAM_NAME}{1,64})$`,
+);
+
+export interface RoleArn {
+  readonly partition: string;
+  readonly accountId: string;
+}
+
+export function parseRoleArn(value: string): RoleArn | undefined {
+  const match = ROLE_ARN.exec(value);
+  if (!match) return undefined;
+  const [, partition = "", accountId = ""] = match;
+  return { partition, accountId };
+}
+
+export function roleArnProblem(value: string): string | undefined {
+  if (parseRoleArn(value) === undefined) {
+    return `${JSON.stringify(value)} is not an IAM role ARN; expected "arn:aws:iam::123456789012:role/NAME"`;
+  }
+  return undefined;
+}
+
+export function accountIdProblem(value: string): string | undefined {
+  if (!/^\d{12}$/.test(value)) {
+    return `${JSON.stringify(value)} is not an AWS account ID; expected 12 digits, quoted in YAML ("012345678901") so leading zeros stay`;
+  }
+  return undefined;
+}

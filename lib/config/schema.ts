@@ -1,12 +1,15 @@
 import { validateIdentityPolicy } from "@cloud-copilot/iam-policy";
 import { z } from "zod";
 import {
+  accountIdProblem,
   oidcProviderArnProblem,
   parseOidcProviderArn,
   parsePolicyArn,
+  parseRoleArn,
   partitionOfRegion,
   policyArnProblem,
   regionProblem,
+  roleArnProblem,
 } from "./arns";
 import {
   audienceProblem,
@@ -16,6 +19,15 @@ import {
   PROJECT_NAME,
   WORKSPACE_NAME,
 } from "./names";
+import {
+  descriptionProblem,
+  iamPathProblem,
+  MAX_SESSION_DURATION,
+  MIN_SESSION_DURATION,
+  roleNameProblem,
+  tagKeyProblem,
+  tagValueProblem,
+} from "./role-options";
 
 /** The public HCP Terraform hostname. */
 export const DEFAULT_HOSTNAME = "app.terraform.io";
@@ -25,6 +37,19 @@ export const DEFAULT_AUDIENCE = "aws.workload.identity";
 export const MAX_MANAGED_POLICIES = 20;
 /** AWS's limit on the inline policies of one role, counted without whitespace. */
 export const MAX_INLINE_POLICY_CHARS = 10_240;
+/** Tag keys this app writes on every role; a config cannot set them. */
+export const MANAGED_TAG_KEYS = [
+  "ManagedBy",
+  "HcpOrganization",
+  "HcpProject",
+  "HcpWorkspace",
+  "HcpRunPhase",
+  "HcpCredentialTag",
+];
+/** The account name of a config that uses the single `aws` block. */
+export const SINGLE_ACCOUNT = "default";
+
+type Ctx = z.core.$RefinementCtx;
 
 /** A string checked by a function that returns a message for a bad value. */
 function checkedString(problem: (value: string) => string | undefined) {
@@ -36,79 +61,120 @@ function checkedString(problem: (value: string) => string | undefined) {
 
 const policyDocument = z.record(z.string(), z.unknown());
 
-const workspaceSchema = z
-  .strictObject({
-    name: checkedString((v) => nameProblem(v, WORKSPACE_NAME)),
-    project: checkedString((v) => nameProblem(v, PROJECT_NAME)).optional(),
-    policyArns: z.array(checkedString(policyArnProblem)).default([]),
-    inlinePolicy: policyDocument.optional(),
-    allowAdmin: z.boolean().default(false),
+const sessionDuration = z
+  .number()
+  .int({ error: "maxSessionDuration is a whole number of seconds" })
+  .min(MIN_SESSION_DURATION, {
+    error: (issue) =>
+      `maxSessionDuration is ${issue.input} seconds; IAM allows ${MIN_SESSION_DURATION} to ${MAX_SESSION_DURATION}`,
   })
-  .superRefine((ws, ctx) => {
-    if (ws.policyArns.length === 0 && ws.inlinePolicy === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `workspace ${JSON.stringify(ws.name)} grants nothing: give policyArns, inlinePolicy or both (a role without permissions can authenticate but do nothing)`,
-        input: ws,
-      });
-    }
-    if (ws.policyArns.length > MAX_MANAGED_POLICIES) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["policyArns"],
-        message: `${ws.policyArns.length} managed policies given; AWS attaches at most ${MAX_MANAGED_POLICIES} to a role (10 unless the quota is raised): combine them or move statements into inlinePolicy`,
-        input: ws.policyArns,
-      });
-    }
-    ws.policyArns.forEach((arn, index) => {
-      const first = ws.policyArns.indexOf(arn);
-      if (first !== index) {
+  .max(MAX_SESSION_DURATION, {
+    error: (issue) =>
+      `maxSessionDuration is ${issue.input} seconds; IAM allows ${MIN_SESSION_DURATION} to ${MAX_SESSION_DURATION}`,
+  });
+
+const tags = z
+  .record(checkedString(tagKeyProblem), checkedString(tagValueProblem))
+  .superRefine((value, ctx) => {
+    for (const key of Object.keys(value)) {
+      if (MANAGED_TAG_KEYS.includes(key)) {
         ctx.addIssue({
           code: "custom",
-          path: ["policyArns", index],
-          message: `${JSON.stringify(arn)} is listed twice (also at policyArns[${first}]); list each policy once`,
-          input: arn,
-        });
-      }
-    });
-    if (ws.inlinePolicy !== undefined) {
-      for (const error of validateIdentityPolicy(ws.inlinePolicy)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["inlinePolicy", ...policyPath(error.path)],
-          message: `not a valid IAM identity policy: ${error.message}`,
-          input: ws.inlinePolicy,
-        });
-      }
-      if (ws.inlinePolicy.Version !== "2012-10-17") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["inlinePolicy", "Version"],
-          message: `set Version: "2012-10-17" (got ${JSON.stringify(ws.inlinePolicy.Version) ?? "none"}); with an older or missing version IAM leaves policy variables such as \${aws:username} unreplaced`,
-          input: ws.inlinePolicy.Version,
-        });
-      }
-      const statements = ws.inlinePolicy.Statement;
-      if (Array.isArray(statements) && statements.length === 0) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["inlinePolicy", "Statement"],
-          message:
-            "the inline policy has no statements; give at least one or leave inlinePolicy out",
-          input: statements,
-        });
-      }
-      const size = JSON.stringify(ws.inlinePolicy).length;
-      if (size > MAX_INLINE_POLICY_CHARS) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["inlinePolicy"],
-          message: `the inline policy is ${size} characters long without whitespace; AWS allows at most ${MAX_INLINE_POLICY_CHARS} per role: move statements into a customer managed policy and list it in policyArns`,
-          input: ws.inlinePolicy,
+          path: [key],
+          message: `tag ${key} is written by this app on every role; choose another key`,
+          input: key,
         });
       }
     }
   });
+
+/** Options of the IAM role(s) an entry creates. */
+const roleOptionsShape = {
+  roleName: checkedString(roleNameProblem).optional(),
+  path: checkedString(iamPathProblem).optional(),
+  permissionsBoundary: checkedString(policyArnProblem).optional(),
+  maxSessionDuration: sessionDuration.optional(),
+  tags: tags.optional(),
+  description: checkedString(descriptionProblem).optional(),
+};
+
+const { roleName: _, ...defaultsShape } = roleOptionsShape;
+
+const permissionsShape = {
+  policyArns: z.array(checkedString(policyArnProblem)).default([]),
+  inlinePolicy: policyDocument.optional(),
+};
+
+/** The role of one run phase (`plan:` or `apply:`). */
+const phaseSchema = z.strictObject({ ...permissionsShape, ...roleOptionsShape });
+
+type Permissions = { policyArns: string[]; inlinePolicy?: Record<string, unknown> | undefined };
+
+/** Checks one role's permissions: limits, duplicates, and the inline policy as IAM would. */
+function checkPermissions(entry: Permissions, ctx: Ctx, at: PropertyKey[], what: string): void {
+  if (entry.policyArns.length === 0 && entry.inlinePolicy === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: at,
+      message: `${what} grants nothing: give policyArns, inlinePolicy or both (a role without permissions can authenticate but do nothing)`,
+      input: entry,
+    });
+  }
+  if (entry.policyArns.length > MAX_MANAGED_POLICIES) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "policyArns"],
+      message: `${entry.policyArns.length} managed policies given; AWS attaches at most ${MAX_MANAGED_POLICIES} to a role (10 unless the quota is raised): combine them or move statements into inlinePolicy`,
+      input: entry.policyArns,
+    });
+  }
+  entry.policyArns.forEach((arn, index) => {
+    const first = entry.policyArns.indexOf(arn);
+    if (first !== index) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, "policyArns", index],
+        message: `${JSON.stringify(arn)} is listed twice (also at policyArns[${first}]); list each policy once`,
+        input: arn,
+      });
+    }
+  });
+  const inline = entry.inlinePolicy;
+  if (inline === undefined) return;
+  for (const error of validateIdentityPolicy(inline)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "inlinePolicy", ...policyPath(error.path)],
+      message: `not a valid IAM identity policy: ${error.message}`,
+      input: inline,
+    });
+  }
+  if (inline.Version !== "2012-10-17") {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "inlinePolicy", "Version"],
+      message: `set Version: "2012-10-17" (got ${JSON.stringify(inline.Version) ?? "none"}); with an older or missing version IAM leaves policy variables such as \${aws:username} unreplaced`,
+      input: inline.Version,
+    });
+  }
+  if (Array.isArray(inline.Statement) && inline.Statement.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "inlinePolicy", "Statement"],
+      message: "the inline policy has no statements; give at least one or leave inlinePolicy out",
+      input: inline.Statement,
+    });
+  }
+  const size = JSON.stringify(inline).length;
+  if (size > MAX_INLINE_POLICY_CHARS) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "inlinePolicy"],
+      message: `the inline policy is ${size} characters long without whitespace; AWS allows at most ${MAX_INLINE_POLICY_CHARS} per role: move statements into a customer managed policy and list it in policyArns`,
+      input: inline,
+    });
+  }
+}
 
 /** Turns a path such as `Statement[0].#Actions` into config path segments. */
 function policyPath(path: string): Array<string | number> {
@@ -119,6 +185,178 @@ function policyPath(path: string): Array<string | number> {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
+/** What an entry grants: one role for both phases, or a `plan` and an `apply` role. */
+const grantShape = {
+  ...permissionsShape,
+  plan: phaseSchema.optional(),
+  apply: phaseSchema.optional(),
+  ...roleOptionsShape,
+};
+
+type Grant = Permissions & {
+  plan?: Permissions | undefined;
+  apply?: Permissions | undefined;
+  roleName?: string | undefined;
+};
+
+/**
+ * Checks an entry's grant. With `required` false an entry may grant nothing at its own level
+ * (a workspace whose roles are all under `credentials`).
+ */
+function checkGrant(entry: Grant, ctx: Ctx, what: string, required: boolean): void {
+  const split = entry.plan !== undefined || entry.apply !== undefined;
+  if (!split) {
+    if (required || entry.policyArns.length > 0 || entry.inlinePolicy !== undefined)
+      checkPermissions(entry, ctx, [], what);
+    return;
+  }
+  for (const phase of ["plan", "apply"] as const) {
+    const block = entry[phase];
+    if (block === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [phase],
+        message: `${what} has ${phase === "plan" ? "apply" : "plan"}: but no ${phase}:; give both, each with its own policies, or neither`,
+        input: entry,
+      });
+    } else {
+      checkPermissions(block, ctx, [phase], `the ${phase} role of ${what}`);
+    }
+  }
+  for (const key of ["policyArns", "inlinePolicy", "roleName"] as const) {
+    const value = entry[key];
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `${what} has plan: and apply: roles, so ${key} belongs under plan: and apply:, not beside them`,
+        input: value,
+      });
+    }
+  }
+}
+
+const TAG = /^[A-Za-z0-9_]+$/;
+
+const credentialSchema = z
+  .strictObject({
+    tag: z.string().superRefine((value, ctx) => {
+      if (!TAG.test(value)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `tag ${JSON.stringify(value)} may contain only letters, digits and "_"`,
+          input: value,
+        });
+      } else if (value.toUpperCase() === "TYPE") {
+        ctx.addIssue({
+          code: "custom",
+          message: `tag "${value}" is reserved by HCP Terraform; choose another`,
+          input: value,
+        });
+      }
+    }),
+    account: z.string().optional(),
+    ...grantShape,
+  })
+  .superRefine((entry, ctx) =>
+    checkGrant(entry, ctx, `credential ${JSON.stringify(entry.tag)}`, true),
+  );
+
+const workspaceSchema = z
+  .strictObject({
+    name: checkedString((v) => nameProblem(v, WORKSPACE_NAME)),
+    project: checkedString((v) => nameProblem(v, PROJECT_NAME)).optional(),
+    account: z.string().optional(),
+    create: z.boolean().default(false),
+    allowAdmin: z.boolean().default(false),
+    ...grantShape,
+    credentials: z
+      .array(credentialSchema)
+      .min(1, { error: "credentials is empty; list at least one or leave it out" })
+      .optional(),
+  })
+  .superRefine((ws, ctx) => {
+    const what = `workspace ${JSON.stringify(ws.name)}`;
+    checkGrant(ws, ctx, what, ws.credentials === undefined);
+    if (ws.create && ws.project === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["project"],
+        message: `${what} has create: true, so it needs a project to be created in`,
+        input: ws,
+      });
+    }
+    const seen = new Map<string, number>();
+    ws.credentials?.forEach((credential, index) => {
+      const key = credential.tag.toUpperCase();
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, index);
+      else {
+        ctx.addIssue({
+          code: "custom",
+          path: ["credentials", index, "tag"],
+          message: `tag ${JSON.stringify(credential.tag)} is used twice in ${what} (also at credentials[${first}]); tags are unique per workspace`,
+          input: credential.tag,
+        });
+      }
+    });
+  });
+
+const projectSchema = z
+  .strictObject({
+    name: checkedString((v) => nameProblem(v, PROJECT_NAME)),
+    account: z.string().optional(),
+    allowAdmin: z.boolean().default(false),
+    ...grantShape,
+  })
+  .superRefine((project, ctx) =>
+    checkGrant(project, ctx, `project ${JSON.stringify(project.name)}`, true),
+  );
+
+const accountSchema = z.strictObject({
+  region: checkedString(regionProblem),
+  accountId: checkedString(accountIdProblem).optional(),
+  oidcProviderArn: checkedString(oidcProviderArnProblem).optional(),
+  assumeRoleArn: checkedString(roleArnProblem).optional(),
+});
+
+const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
+const backendSchema = z
+  .strictObject({
+    cloud: z
+      .strictObject({
+        organization: checkedString((v) => nameProblem(v, ORGANIZATION_NAME)).optional(),
+        hostname: checkedString(hostnameProblem).optional(),
+        workspacePrefix: checkedString((v) => nameProblem(v, WORKSPACE_NAME)).default(
+          "hcp-aws-trust-",
+        ),
+        project: checkedString((v) => nameProblem(v, PROJECT_NAME)).optional(),
+      })
+      .optional(),
+    s3: z
+      .strictObject({
+        bucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "is not a valid S3 bucket name" }),
+        keyPrefix: z
+          .string()
+          .regex(/^[\w!\-.*'()/]*$/, { error: "may hold letters, digits and ! - _ . * ' ( ) /" })
+          .default("hcp-aws-trust/"),
+        region: checkedString(regionProblem),
+        dynamodbTable: z
+          .string()
+          .regex(/^[\w.-]{3,255}$/, { error: "is not a valid DynamoDB table name" })
+          .optional(),
+      })
+      .optional(),
+  })
+  .superRefine((backend, ctx) => {
+    if ((backend.cloud === undefined) === (backend.s3 === undefined)) {
+      ctx.addIssue({ code: "custom", message: "give exactly one of cloud or s3", input: backend });
+    }
+  });
+
 export const configSchema = z
   .strictObject({
     hcp: z.strictObject({
@@ -126,54 +364,230 @@ export const configSchema = z
       hostname: checkedString(hostnameProblem).default(DEFAULT_HOSTNAME),
       audience: checkedString(audienceProblem).default(DEFAULT_AUDIENCE),
     }),
-    aws: z.strictObject({
-      region: checkedString(regionProblem),
-      oidcProviderArn: checkedString(oidcProviderArnProblem).optional(),
-    }),
-    workspaces: z.array(workspaceSchema).min(1, {
-      error: "the workspaces list is empty; list at least one workspace (name and policyArns)",
-    }),
+    aws: accountSchema.optional(),
+    accounts: z
+      .record(
+        z
+          .string()
+          .regex(ACCOUNT_NAME, { error: "account names are 1 to 32 letters, digits, '-' and '_'" }),
+        accountSchema,
+      )
+      .optional(),
+    defaults: z.strictObject(defaultsShape).optional(),
+    backend: backendSchema.optional(),
+    workspaces: z
+      .array(workspaceSchema)
+      .min(1, {
+        error: "the workspaces list is empty; list at least one workspace (name and policyArns)",
+      })
+      .optional(),
+    projects: z
+      .array(projectSchema)
+      .min(1, { error: "the projects list is empty; list at least one project or leave it out" })
+      .optional(),
   })
   .superRefine((config, ctx) => {
-    const partition = partitionOfRegion(config.aws.region);
-    const seen = new Map<string, number>();
-    config.workspaces.forEach((ws, index) => {
-      const key = ws.name.toLowerCase();
-      const first = seen.get(key);
-      if (first === undefined) {
-        seen.set(key, index);
-      } else {
-        ctx.addIssue({
-          code: "custom",
-          path: ["workspaces", index, "name"],
-          message: `workspace ${JSON.stringify(ws.name)} is listed twice (also at workspaces[${first}]); names are compared without case, as IAM compares role names`,
-          input: ws.name,
-        });
-      }
-      ws.policyArns.forEach((arn, arnIndex) => {
-        const parsed = parsePolicyArn(arn);
-        if (parsed !== undefined && parsed.partition !== partition) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["workspaces", index, "policyArns", arnIndex],
-            message: `${JSON.stringify(arn)} is in partition "${parsed.partition}", but region "${config.aws.region}" is in "${partition}": use "arn:${partition}:iam::..."`,
-            input: arn,
-          });
-        }
-      });
-    });
-    const providerArn = config.aws.oidcProviderArn;
-    const provider = providerArn === undefined ? undefined : parseOidcProviderArn(providerArn);
-    if (provider !== undefined && provider.partition !== partition) {
+    checkAccounts(config, ctx);
+    if (config.workspaces === undefined && config.projects === undefined) {
       ctx.addIssue({
         code: "custom",
-        path: ["aws", "oidcProviderArn"],
-        message: `${JSON.stringify(providerArn)} is in partition "${provider.partition}", but region "${config.aws.region}" is in "${partition}"`,
-        input: providerArn,
+        path: ["workspaces"],
+        message:
+          "is required (a list): list the workspaces (or, under projects, the projects) whose runs get AWS roles",
+        input: undefined,
       });
     }
+    checkUnique(config.workspaces ?? [], "workspaces", "workspace", ctx);
+    checkUnique(config.projects ?? [], "projects", "project", ctx);
   });
+
+type RawConfig = z.output<typeof configSchema>;
+
+function checkUnique(
+  entries: ReadonlyArray<{ name: string }>,
+  list: string,
+  kind: string,
+  ctx: Ctx,
+): void {
+  const seen = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    const key = entry.name.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return;
+    }
+    ctx.addIssue({
+      code: "custom",
+      path: [list, index, "name"],
+      message: `${kind} ${JSON.stringify(entry.name)} is listed twice (also at ${list}[${first}]); names are compared without case, as IAM compares role names`,
+      input: entry.name,
+    });
+  });
+}
+
+function checkAccounts(config: RawConfig, ctx: Ctx): void {
+  if (config.aws !== undefined && config.accounts !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["accounts"],
+      message: "give either aws (one account) or accounts (several), not both",
+      input: config.accounts,
+    });
+    return;
+  }
+  const accounts =
+    config.accounts ?? (config.aws === undefined ? undefined : { [SINGLE_ACCOUNT]: config.aws });
+  if (accounts === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["aws"],
+      message: "is required (a mapping): give aws (one account) or accounts (several)",
+      input: undefined,
+    });
+    return;
+  }
+  const names = Object.keys(accounts);
+  if (names.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["accounts"],
+      message: "accounts is empty; name at least one account",
+      input: accounts,
+    });
+    return;
+  }
+  const accountsPath = (name: string) =>
+    config.accounts === undefined ? ["aws"] : ["accounts", name];
+
+  for (const [name, account] of Object.entries(accounts)) {
+    const partition = partitionOfRegion(account.region);
+    const provider =
+      account.oidcProviderArn === undefined
+        ? undefined
+        : parseOidcProviderArn(account.oidcProviderArn);
+    const assumed =
+      account.assumeRoleArn === undefined ? undefined : parseRoleArn(account.assumeRoleArn);
+    for (const [key, arn] of [
+      ["oidcProviderArn", provider],
+      ["assumeRoleArn", assumed],
+    ] as const) {
+      if (arn === undefined) continue;
+      if (arn.partition !== partition) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...accountsPath(name), key],
+          message: `${JSON.stringify(account[key])} is in partition "${arn.partition}", but region "${account.region}" is in "${partition}"`,
+          input: account[key],
+        });
+      }
+      if (account.accountId !== undefined && arn.accountId !== account.accountId) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...accountsPath(name), key],
+          message: `${JSON.stringify(account[key])} is in account ${arn.accountId}, but accountId is ${account.accountId}`,
+          input: account[key],
+        });
+      }
+    }
+  }
+
+  /** Checks one entry's account reference and the partition of its ARNs. */
+  const checkEntry = (
+    path: PropertyKey[],
+    account: string | undefined,
+    arns: Array<[PropertyKey[], string]>,
+  ) => {
+    let resolved = account;
+    if (account === undefined) {
+      if (names.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "account"],
+          message: `is required (a string): with several accounts, each entry names its own; one of ${names.join(", ")}`,
+          input: undefined,
+        });
+        return;
+      }
+      resolved = names[0];
+    } else if (!(account in accounts)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "account"],
+        message: `${JSON.stringify(account)} is not an account of this config; one of ${names.join(", ")}${config.accounts === undefined ? ` (the aws block is the account "${SINGLE_ACCOUNT}")` : ""}`,
+        input: account,
+      });
+      return;
+    }
+    const region = accounts[resolved ?? ""]?.region ?? "";
+    const partition = partitionOfRegion(region);
+    for (const [at, arn] of arns) {
+      const parsed = parsePolicyArn(arn);
+      if (parsed !== undefined && parsed.partition !== partition) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, ...at],
+          message: `${JSON.stringify(arn)} is in partition "${parsed.partition}", but region "${region}" is in "${partition}": use "arn:${partition}:iam::..."`,
+          input: arn,
+        });
+      }
+    }
+  };
+
+  const grantArns = (grant: Grant & { permissionsBoundary?: string | undefined }) => {
+    const arns: Array<[PropertyKey[], string]> = [];
+    const add = (
+      at: PropertyKey[],
+      g: Permissions & { permissionsBoundary?: string | undefined },
+    ) => {
+      g.policyArns.forEach((arn, i) => {
+        arns.push([[...at, "policyArns", i], arn]);
+      });
+      if (g.permissionsBoundary !== undefined)
+        arns.push([[...at, "permissionsBoundary"], g.permissionsBoundary]);
+    };
+    add([], grant);
+    if (grant.plan) add(["plan"], grant.plan);
+    if (grant.apply) add(["apply"], grant.apply);
+    return arns;
+  };
+
+  config.workspaces?.forEach((ws, i) => {
+    checkEntry(["workspaces", i], ws.account, grantArns(ws));
+    ws.credentials?.forEach((credential, j) => {
+      checkEntry(
+        ["workspaces", i, "credentials", j],
+        credential.account ?? ws.account,
+        grantArns(credential),
+      );
+    });
+  });
+  config.projects?.forEach((project, i) => {
+    checkEntry(["projects", i], project.account, grantArns(project));
+  });
+  if (config.defaults?.permissionsBoundary !== undefined) {
+    for (const name of names)
+      checkEntry(["defaults"], name, [
+        [["permissionsBoundary"], config.defaults.permissionsBoundary],
+      ]);
+  }
+}
 
 /** The validated config, defaults filled in. */
 export type TrustConfig = z.output<typeof configSchema>;
-export type WorkspaceConfig = TrustConfig["workspaces"][number];
+export type WorkspaceConfig = NonNullable<TrustConfig["workspaces"]>[number];
+export type ProjectConfig = NonNullable<TrustConfig["projects"]>[number];
+export type CredentialConfig = NonNullable<WorkspaceConfig["credentials"]>[number];
+export type AccountConfig = z.output<typeof accountSchema>;
+export type PhaseConfig = z.output<typeof phaseSchema>;
+export type RoleOptions = Pick<
+  PhaseConfig,
+  "roleName" | "path" | "permissionsBoundary" | "maxSessionDuration" | "tags" | "description"
+>;
+
+/** The accounts of a config by name; a config with the `aws` block has one, named `default`. */
+export function accountsOf(config: TrustConfig): Record<string, AccountConfig> {
+  if (config.accounts !== undefined) return config.accounts;
+  if (config.aws !== undefined) return { [SINGLE_ACCOUNT]: config.aws };
+  throw new Error("a validated config has aws or accounts");
+}

@@ -1,5 +1,4 @@
-import type { WorkspaceConfig } from "../config/schema";
-import type { Rule, Violation } from "./rule";
+import { ownerName, type Rule, type Violation } from "./rule";
 
 const ADMIN_POLICY = /^arn:[\w-]+:iam::aws:policy\/AdministratorAccess$/;
 
@@ -8,9 +7,11 @@ function asList(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-/** What in an inline policy amounts to administrator access, as messages. */
-function adminStatements(ws: WorkspaceConfig): Array<{ path: string; what: string }> {
-  const statement = ws.inlinePolicy?.Statement;
+/** The statements of an inline policy that amount to administrator access. */
+function adminStatements(
+  inlinePolicy: Readonly<Record<string, unknown>> | undefined,
+): Array<{ index: number; what: string }> {
+  const statement = inlinePolicy?.Statement;
   const statements: unknown[] = Array.isArray(statement)
     ? statement
     : statement === undefined
@@ -21,41 +22,43 @@ function adminStatements(ws: WorkspaceConfig): Array<{ path: string; what: strin
     const { Effect, Action, Resource } = s as Record<string, unknown>;
     if (Effect !== "Allow") return [];
     const actions = asList(Action).map((a) => a.toLowerCase());
-    const path = `inlinePolicy.Statement[${index}]`;
     if (actions.includes("*") && asList(Resource).includes("*"))
-      return [{ path, what: `allows "Action": "*" on "Resource": "*"` }];
+      return [{ index, what: `allows "Action": "*" on "Resource": "*"` }];
     if (actions.includes("iam:*"))
-      return [{ path, what: `allows "iam:*", which can grant itself any permission` }];
+      return [{ index, what: `allows "iam:*", which can grant itself any permission` }];
     return [];
   });
 }
 
 /**
  * Administrator access (the AdministratorAccess policy, `"Action": "*"` on `"Resource": "*"`, or
- * `iam:*`) must be asked for with `allowAdmin: true` on the workspace: a run of that workspace can
- * then do anything in the account, including widening its own trust.
+ * `iam:*`) must be asked for with `allowAdmin: true` on the workspace or project: its runs can
+ * then do anything in the account, including widening their own trust.
  */
 export const adminAccessNeedsOptIn: Rule = {
   id: "admin-access-needs-opt-in",
-  description: "Administrator access needs allowAdmin: true on the workspace.",
+  description: "Administrator access needs allowAdmin: true on the workspace or project.",
   optOut: "allowAdmin",
   check({ roles }) {
     const violations: Violation[] = [];
-    for (const { workspace: ws, path } of roles) {
-      ws.policyArns.forEach((arn, index) => {
+    for (const role of roles) {
+      const { planned } = role;
+      const who = ownerName(planned);
+      const phase = planned.phase === "run" ? "" : ` (${planned.phase} role)`;
+      planned.policyArns.forEach((arn, index) => {
         if (ADMIN_POLICY.test(arn)) {
           violations.push({
-            path: `${path}.policyArns[${index}]`,
-            workspace: ws,
-            message: `workspace ${ws.name} gets AdministratorAccess`,
+            path: `${planned.path}.policyArns[${index}]`,
+            role,
+            message: `${who}${phase} gets AdministratorAccess`,
           });
         }
       });
-      for (const { path: at, what } of adminStatements(ws)) {
+      for (const { index, what } of adminStatements(planned.inlinePolicy)) {
         violations.push({
-          path: `${path}.${at}`,
-          workspace: ws,
-          message: `workspace ${ws.name}'s inline policy ${what}`,
+          path: `${planned.path}.inlinePolicy.Statement[${index}]`,
+          role,
+          message: `${who}'s inline policy${phase} ${what}`,
         });
       }
     }

@@ -1,12 +1,15 @@
-import type { TrustConfig } from "../config/schema";
+import { accountsOf, type TrustConfig } from "../config/schema";
 import { expectedProviderArn, planRoles } from "../role-plan";
 import { unescapeTemplate } from "../trust-policy";
 import { adminAccessNeedsOptIn } from "./admin-access-needs-opt-in";
 import { noWildcardsFromNames } from "./no-wildcards-from-names";
 import { providerHostMatches } from "./provider-host-matches";
+import { roleTagLimit } from "./role-tag-limit";
 import type { Review, Rule } from "./rule";
 import { trustPinsAudienceAndOrganization } from "./trust-pins-audience-and-organization";
 import { trustPolicySize } from "./trust-policy-size";
+import { uniqueRoleNames } from "./unique-role-names";
+import { workspaceRoleOverridesProject } from "./workspace-role-overrides-project";
 
 export const RULES: readonly Rule[] = [
   trustPinsAudienceAndOrganization,
@@ -14,6 +17,9 @@ export const RULES: readonly Rule[] = [
   adminAccessNeedsOptIn,
   trustPolicySize,
   providerHostMatches,
+  uniqueRoleNames,
+  roleTagLimit,
+  workspaceRoleOverridesProject,
 ];
 
 /** A rule's violation, as printed: `workspaces[1].policyArns[0]: [rule-id] message`. */
@@ -25,24 +31,21 @@ export interface Finding {
 
 export interface Findings {
   readonly errors: readonly Finding[];
-  /** Violations the config opted out of, printed on every synth. */
+  /** Warnings and violations the config opted out of, printed on every synth. */
   readonly warnings: readonly Finding[];
 }
 
 /** The review input for a config: its roles with the trust policies exactly as they will be written. */
 export function reviewOf(config: TrustConfig): Review {
-  const providerArn = expectedProviderArn(config);
+  const accounts = accountsOf(config);
   return {
     config,
-    roles: planRoles(config).map((role) => {
-      const json = role.trustPolicyJson(providerArn);
-      return {
-        workspace: role.workspace,
-        path: role.path,
-        roleName: role.roleName,
-        trustPolicy: JSON.parse(unescapeTemplate(json)),
-        trustPolicyJson: unescapeTemplate(json),
-      };
+    roles: planRoles(config).map((planned) => {
+      const account = accounts[planned.account];
+      if (account === undefined)
+        throw new Error(`role ${planned.roleName} names no account of the config`);
+      const json = unescapeTemplate(planned.trustPolicyJson(expectedProviderArn(config, account)));
+      return { planned, trustPolicy: JSON.parse(json), trustPolicyJson: json };
     }),
   };
 }
@@ -54,12 +57,14 @@ export function checkRules(config: TrustConfig, rules: readonly Rule[] = RULES):
   const warnings: Finding[] = [];
   for (const rule of rules) {
     for (const violation of rule.check(review)) {
-      const optedOut = rule.optOut !== undefined && violation.workspace?.[rule.optOut] === true;
+      const optedOut = rule.optOut !== undefined && violation.role?.planned[rule.optOut] === true;
+      const warning = optedOut || rule.severity === "warning";
+      const entry = violation.role?.planned.owner.kind ?? "entry";
       const suffix =
         rule.optOut === undefined || optedOut
           ? ""
-          : ` (set ${rule.optOut}: true on the workspace to accept it)`;
-      (optedOut ? warnings : errors).push({
+          : ` (set ${rule.optOut}: true on the ${entry} to accept it)`;
+      (warning ? warnings : errors).push({
         rule: rule.id,
         path: violation.path,
         message: `${violation.message}${suffix}`,

@@ -1,34 +1,36 @@
 import { allowStatements, hasWildcard, type Rule, subjectPatterns, type Violation } from "./rule";
 
-const PHASES = new Set(["*", "plan", "apply"]);
-
 /**
- * The only wildcards in a `sub` pattern are the ones this app writes: the run phase, and the
- * whole project field when the config gives no project. Every name field equals the config's name
- * exactly, so no name can widen the match.
+ * The only wildcards in a `sub` pattern are the ones this app writes: the run phase of a role
+ * shared by both phases, the project of a workspace given without one, and the workspace of a
+ * project-wide role. Every name field equals the config's name exactly, so no name can widen
+ * the match.
  */
 export const noWildcardsFromNames: Rule = {
   id: "no-wildcards-from-names",
   description:
-    "Names in sub patterns are the config's names, verbatim; only the run phase and an omitted project are wildcards.",
+    "Names in sub patterns are the config's names, verbatim; the only wildcards are the run phase, an omitted project and a project-wide role's workspace.",
   check({ config, roles }) {
     const { hostname, organization } = config.hcp;
     const violations: Violation[] = [];
     for (const role of roles) {
-      const ws = role.workspace;
+      const { owner, phase, path, roleName } = role.planned;
       const expected = [
         ["organization", organization],
-        ["project", ws.project ?? "*"],
-        ["workspace", ws.name],
+        [
+          "project",
+          owner.kind === "workspace" ? (owner.workspace.project ?? "*") : owner.project.name,
+        ],
+        ["workspace", owner.kind === "workspace" ? owner.workspace.name : "*"],
+        ["run_phase", phase === "run" ? "*" : phase],
       ] as const;
       for (const statement of allowStatements(role.trustPolicy)) {
-        const subjects = subjectPatterns(statement, hostname);
-        for (const subject of subjects) {
+        for (const subject of subjectPatterns(statement, hostname)) {
           const fields = subject.split(":");
           const problem = (why: string) =>
             violations.push({
-              path: role.path,
-              message: `role ${role.roleName}: sub pattern ${JSON.stringify(subject)} ${why}`,
+              path,
+              message: `role ${roleName}: sub pattern ${JSON.stringify(subject)} ${why}`,
             });
           if (fields.length !== 8) {
             problem(
@@ -47,12 +49,6 @@ export const noWildcardsFromNames: Rule = {
               );
             }
           });
-          const [phaseKey, phase] = [fields[6], fields[7] ?? ""];
-          if (phaseKey !== "run_phase" || !PHASES.has(phase)) {
-            problem(
-              `ends in ${JSON.stringify(`${phaseKey}:${phase}`)}; expected run_phase:plan, run_phase:apply or run_phase:*`,
-            );
-          }
         }
       }
     }

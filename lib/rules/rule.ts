@@ -1,12 +1,10 @@
-import type { TrustConfig, WorkspaceConfig } from "../config/schema";
+import type { TrustConfig } from "../config/schema";
+import type { PlannedRole } from "../role-plan";
 import type { PolicyDocument } from "../trust-policy";
 
-/** A role under review: its config entry and its trust policy exactly as it will reach AWS. */
+/** A role under review: as planned from the config, and its trust policy exactly as it will reach AWS. */
 export interface ReviewedRole {
-  readonly workspace: WorkspaceConfig;
-  /** Where the entry is in the config, e.g. `workspaces[2]`. */
-  readonly path: string;
-  readonly roleName: string;
+  readonly planned: PlannedRole;
   readonly trustPolicy: PolicyDocument;
   /** The trust policy's JSON as written (what IAM counts against its size limit). */
   readonly trustPolicyJson: string;
@@ -21,8 +19,8 @@ export interface Violation {
   /** The config field at fault, e.g. `workspaces[2].policyArns[0]`. */
   readonly path: string;
   readonly message: string;
-  /** The workspace entry whose opt-out silences this violation, if the rule has one. */
-  readonly workspace?: WorkspaceConfig;
+  /** The role at fault; its entry's opt-out (if the rule has one) silences the violation. */
+  readonly role?: ReviewedRole;
 }
 
 /** A safety rule: a pure function of the validated config and the trust policies it produces. */
@@ -31,11 +29,16 @@ export interface Rule {
   readonly id: string;
   readonly description: string;
   /**
-   * The workspace key that, set to `true`, turns this rule's violations for that workspace into
-   * warnings printed on every synth.
-   * @default - violations are always errors
+   * The entry key that, set to `true`, turns this rule's violations for that entry into warnings
+   * printed on every synth.
+   * @default - violations are errors
    */
   readonly optOut?: "allowAdmin";
+  /**
+   * `warning`: violations never stop the synth; they are printed on every synth.
+   * @default "error"
+   */
+  readonly severity?: "error" | "warning";
   check(review: Review): Violation[];
 }
 
@@ -72,4 +75,11 @@ export function subjectPatterns(statement: Record<string, unknown>, hostname: st
 
 export function hasWildcard(text: string): boolean {
   return /[*?]/.test(text);
+}
+
+/** How messages name the entry a role belongs to: `workspace app`, `project "Apps"`. */
+export function ownerName(role: PlannedRole): string {
+  return role.owner.kind === "workspace"
+    ? `workspace ${role.owner.workspace.name}`
+    : `project ${JSON.stringify(role.owner.project.name)}`;
 }

@@ -22,7 +22,10 @@ export const trustPinsAudienceAndOrganization: Rule = {
     const violations: Violation[] = [];
     for (const role of roles) {
       const at = (message: string) =>
-        violations.push({ path: role.path, message: `role ${role.roleName}: ${message}` });
+        violations.push({
+          path: role.planned.path,
+          message: `role ${role.planned.roleName}: ${message}`,
+        });
       for (const statement of allowStatements(role.trustPolicy)) {
         const audiences = conditionValues(statement, "StringEquals", `${hostname}:aud`);
         if (audiences.length === 0 || audiences.some(hasWildcard)) {

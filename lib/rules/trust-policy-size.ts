@@ -17,8 +17,8 @@ export const trustPolicySize: Rule = {
       const length = role.trustPolicyJson.length;
       if (length > MAX_TRUST_POLICY_LENGTH) {
         violations.push({
-          path: role.path,
-          message: `role ${role.roleName}: the trust policy is ${length} characters, ${length - MAX_TRUST_POLICY_LENGTH} over IAM's limit of ${MAX_TRUST_POLICY_LENGTH}; shorten the names it holds`,
+          path: role.planned.path,
+          message: `role ${role.planned.roleName}: the trust policy is ${length} characters, ${length - MAX_TRUST_POLICY_LENGTH} over IAM's limit of ${MAX_TRUST_POLICY_LENGTH}; shorten the names it holds`,
         });
       }
     }
