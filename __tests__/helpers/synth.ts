@@ -80,11 +80,9 @@ export function names(stack: StackJson, type: string): string[] {
   return Object.keys(stack.resource?.[type] ?? {}).sort();
 }
 
-/** A minimal valid config, with overrides. */
-export function baseConfig(
-  overrides: Partial<Record<"hcp" | "aws" | "workspaces", unknown>> = {},
-): ConfigInput {
-  return {
+/** A minimal valid config, with top-level keys overridden (`undefined` removes a key). */
+export function baseConfig(overrides: Record<string, unknown> = {}): ConfigInput {
+  const config: Record<string, unknown> = {
     hcp: { organization: "acme" },
     aws: { region: "us-east-1" },
     workspaces: [
@@ -96,6 +94,7 @@ export function baseConfig(
     ],
     ...overrides,
   };
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined));
 }
 
 export function workspace(
