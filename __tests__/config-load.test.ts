@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -457,16 +457,8 @@ describe("the config file", () => {
   it("fails with a clear message if it is missing", () => {
     expect(() => loadConfig("/nonexistent/trust.yaml")).toThrow(
       new ConfigError(
-        'config file "/nonexistent/trust.yaml" not found: create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file',
+        'config file "/nonexistent/trust.yaml" not found: create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file or a directory of them',
       ),
-    );
-  });
-
-  it("fails with a clear message if it is a directory", () => {
-    const dir = tempDir("config-dir-");
-    mkdirSync(join(dir, "sub"));
-    expect(() => loadConfig(join(dir, "sub"))).toThrow(
-      /names the directory .* expected a YAML file/,
     );
   });
 
@@ -475,5 +467,88 @@ describe("the config file", () => {
     const path = join(dir, "bad.yaml");
     writeFileSync(path, stringify(baseConfig({ workspaces: [] })));
     expect(() => loadConfig(path)).toThrow(`Invalid config ${path}:`);
+  });
+});
+
+describe("a config directory", () => {
+  function directory(files: Record<string, string | ConfigInput>): string {
+    const dir = tempDir("config-dir-");
+    for (const [name, content] of Object.entries(files)) {
+      writeFileSync(join(dir, name), typeof content === "string" ? content : stringify(content));
+    }
+    return dir;
+  }
+
+  const shared = { hcp: { organization: "acme" }, aws: { region: "us-east-1" } };
+
+  it("merges its *.yaml files: one hcp block, workspaces and projects concatenated in file name order", () => {
+    const dir = directory({
+      "00-shared.yaml": shared,
+      "app.yaml": { workspaces: [workspace("app")] },
+      "web.yaml": {
+        workspaces: [workspace("web"), workspace("api")],
+        projects: [{ name: "Apps", policyArns: [ADMIN], allowAdmin: true }],
+      },
+      "notes.txt": "not a config",
+    });
+    const config = loadConfig(dir);
+    expect(config.hcp.organization).toBe("acme");
+    expect(config.workspaces?.map((ws) => ws.name)).toEqual(["app", "web", "api"]);
+    expect(config.projects?.map((p) => p.name)).toEqual(["Apps"]);
+  });
+
+  it("fails on a workspace listed in two files, naming both", () => {
+    const dir = directory({
+      "a.yaml": { ...shared, workspaces: [workspace("app")] },
+      "b.yaml": { workspaces: [workspace("web"), workspace("APP")] },
+    });
+    expect(() => loadConfig(dir)).toThrow(
+      `${join(dir, "b.yaml")}: workspaces[1]: "APP" is also listed in ${join(dir, "a.yaml")} (workspaces[0]); list it in one file only`,
+    );
+  });
+
+  it("fails on a block given in two files, naming both", () => {
+    const dir = directory({
+      "a.yaml": { ...shared, workspaces: [workspace("app")] },
+      "b.yaml": { hcp: { organization: "other" } },
+    });
+    expect(() => loadConfig(dir)).toThrow(
+      `${join(dir, "b.yaml")}: hcp is also given in ${join(dir, "a.yaml")}; give it in one file only`,
+    );
+  });
+
+  it("reports problems with the file and the line in that file", () => {
+    const dir = directory({
+      "a.yaml": shared,
+      "b.yaml": [
+        "workspaces:",
+        "  - name: ok",
+        `    policyArns: [${ADMIN}]`,
+        "  - name: bad*",
+        `    policyArns: [${ADMIN}]`,
+        "",
+      ].join("\n"),
+    });
+    expect(() => loadConfig(dir)).toThrow(
+      `${join(dir, "b.yaml")} line 4: workspaces[1].name: "bad*" is not a valid workspace name`,
+    );
+  });
+
+  it("reports a YAML syntax error with its file", () => {
+    const dir = directory({ "a.yaml": shared, "b.yaml": "workspaces: [\n" });
+    expect(() => loadConfig(dir)).toThrow(
+      new RegExp(`${join(dir, "b.yaml")} line \\d: YAML syntax error`),
+    );
+  });
+
+  it("fails if it holds no YAML files", () => {
+    expect(() => loadConfig(directory({ "readme.txt": "x" }))).toThrow("holds no *.yaml files");
+  });
+
+  it("needs the hcp block in one of its files", () => {
+    const dir = directory({
+      "a.yaml": { aws: { region: "us-east-1" }, workspaces: [workspace("app")] },
+    });
+    expect(() => loadConfig(dir)).toThrow("hcp: is required (a mapping)");
   });
 });

@@ -1,6 +1,16 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { closest, distance } from "fastest-levenshtein";
-import { isMap, isNode, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type Document,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from "yaml";
 import { z } from "zod";
 import { configSchema, type TrustConfig } from "./schema";
 
@@ -25,56 +35,165 @@ export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string 
   return fromEnv ? fromEnv : DEFAULT_CONFIG_PATH;
 }
 
-/** Reads and validates a config file. Throws {@link ConfigError} on any problem. */
+/**
+ * Reads and validates a config: a YAML file, or a directory whose `*.yaml` files are merged
+ * (one `hcp` block among them; `workspaces` and `projects` concatenated, in file name order).
+ * Throws {@link ConfigError} on any problem.
+ */
 export function loadConfig(path: string): TrustConfig {
   if (!existsSync(path)) {
     throw new ConfigError(
-      `config file ${JSON.stringify(path)} not found: create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file`,
+      `config file ${JSON.stringify(path)} not found: create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file or a directory of them`,
     );
   }
-  if (statSync(path).isDirectory()) {
-    throw new ConfigError(
-      `TRUST_CONFIG names the directory ${JSON.stringify(path)}; expected a YAML file such as trust.yaml`,
-    );
+  if (!statSync(path).isDirectory()) return parseConfig(readFileSync(path, "utf8"), path);
+  const files = readdirSync(path)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort();
+  if (files.length === 0) {
+    throw new ConfigError(`the config directory ${JSON.stringify(path)} holds no *.yaml files`);
   }
-  return parseConfig(readFileSync(path, "utf8"), path);
+  return parseConfigFiles(
+    files.map((name) => ({
+      source: join(path, name),
+      text: readFileSync(join(path, name), "utf8"),
+    })),
+  );
 }
 
 /** Parses and validates config text. `source` names the file in messages. */
 export function parseConfig(text: string, source = DEFAULT_CONFIG_PATH): TrustConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+  return parseConfigFiles([{ source, text }]);
+}
 
-  if (doc.errors.length > 0) {
-    fail(
-      source,
-      doc.errors.map(
-        (error) => `line ${lineOf(error.pos[0])}: YAML syntax error: ${firstLine(error.message)}`,
-      ),
-    );
-  }
-  const data: unknown = doc.toJS();
-  if (data === null || data === undefined) {
-    fail(source, ["the file is empty; expected a mapping with the keys hcp, aws and workspaces"]);
-  }
+interface ParsedFile {
+  readonly source: string;
+  readonly doc: Document.Parsed;
+  readonly lineOf: (offset: number) => number;
+  readonly data: Record<string, unknown>;
+}
 
-  const result = configSchema.safeParse(data, { reportInput: true });
+/** The lists whose entries several files may contribute. */
+const MERGED_LISTS = ["workspaces", "projects"] as const;
+
+/** Parses, merges and validates config files; messages name each problem's file and line. */
+export function parseConfigFiles(
+  files: ReadonlyArray<{ source: string; text: string }>,
+): TrustConfig {
+  const single = files.length === 1;
+  const heading = single ? (files[0]?.source ?? DEFAULT_CONFIG_PATH) : `in ${files.length} files`;
+  const parsed: ParsedFile[] = [];
+  const syntaxProblems: string[] = [];
+  for (const { source, text } of files) {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+    const where = single ? "" : `${source} `;
+    for (const error of doc.errors) {
+      syntaxProblems.push(
+        `${where}line ${lineOf(error.pos[0])}: YAML syntax error: ${firstLine(error.message)}`,
+      );
+    }
+    if (doc.errors.length > 0) continue;
+    const data: unknown = doc.toJS();
+    if (data === null || data === undefined) {
+      if (single)
+        syntaxProblems.push(
+          "the file is empty; expected a mapping with the keys hcp, aws and workspaces",
+        );
+      continue;
+    }
+    if (typeof data !== "object" || Array.isArray(data)) {
+      syntaxProblems.push(`${where}(top level): expected a mapping, got ${describeValue(data)}`);
+      continue;
+    }
+    parsed.push({ source, doc, lineOf, data: data as Record<string, unknown> });
+  }
+  if (syntaxProblems.length > 0) fail(heading, syntaxProblems);
+
+  // Merge: each key other than the lists comes from one file; list entries remember their file.
+  const merged: Record<string, unknown> = {};
+  const keyOwner = new Map<string, ParsedFile>();
+  const origins = new Map<string, Array<{ file: ParsedFile; index: number }>>();
+  const mergeProblems: string[] = [];
+  for (const file of parsed) {
+    for (const [key, value] of Object.entries(file.data)) {
+      if ((MERGED_LISTS as readonly string[]).includes(key) && Array.isArray(value)) {
+        const list = (merged[key] as unknown[] | undefined) ?? [];
+        const from = origins.get(key) ?? [];
+        value.forEach((entry, index) => {
+          list.push(entry);
+          from.push({ file, index });
+        });
+        merged[key] = list;
+        origins.set(key, from);
+        continue;
+      }
+      const owner = keyOwner.get(key);
+      if (owner !== undefined) {
+        mergeProblems.push(
+          `${file.source}: ${key} is also given in ${owner.source}; give it in one file only`,
+        );
+        continue;
+      }
+      keyOwner.set(key, file);
+      merged[key] = value;
+    }
+  }
+  for (const list of MERGED_LISTS) {
+    const seen = new Map<string, { file: ParsedFile; index: number }>();
+    (origins.get(list) ?? []).forEach((origin, i) => {
+      const name = (merged[list] as Array<{ name?: unknown }>)[i]?.name;
+      if (typeof name !== "string") return;
+      const first = seen.get(name.toLowerCase());
+      if (first === undefined) seen.set(name.toLowerCase(), origin);
+      else if (first.file !== origin.file) {
+        mergeProblems.push(
+          `${origin.file.source}: ${list}[${origin.index}]: ${JSON.stringify(name)} is also listed in ${first.file.source} (${list}[${first.index}]); list it in one file only`,
+        );
+      }
+    });
+  }
+  if (mergeProblems.length > 0) fail(heading, mergeProblems);
+
+  const result = configSchema.safeParse(merged, { reportInput: true });
   if (result.success) return result.data;
 
+  /** The file, local path and line of a path into the merged config. */
+  const locate = (path: Path) => {
+    const [head, index, ...rest] = path;
+    const origin =
+      typeof head === "string" && typeof index === "number"
+        ? origins.get(head)?.[index]
+        : undefined;
+    const file =
+      origin?.file ??
+      (typeof head === "string" ? keyOwner.get(head) : undefined) ??
+      (single ? parsed[0] : undefined);
+    const local: Path =
+      origin === undefined || head === undefined ? path : [head, origin.index, ...rest];
+    const range = file === undefined ? undefined : nearestNode(file.doc.contents, local)?.range;
+    return { file, line: file !== undefined && range ? file.lineOf(range[0]) : 0, local };
+  };
   const problems = result.error.issues
     .flatMap((issue) => describeIssue(issue))
     .map(({ path, message }) => {
-      const range = nearestNode(doc.contents, path)?.range;
+      const { file, line, local } = locate(path);
+      const where = [
+        single || file === undefined ? "" : file.source,
+        line > 0 ? `line ${line}` : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
       return {
-        line: range ? lineOf(range[0]) : 0,
-        path: formatPath(path) || "(top level)",
-        message,
+        source: file?.source ?? "",
+        line,
+        text: `${where ? `${where}: ` : ""}${formatPath(local) || "(top level)"}: ${message}`,
       };
     })
-    .sort((a, b) => a.line - b.line)
-    .map(({ line, path, message }) => `${line > 0 ? `line ${line}: ` : ""}${path}: ${message}`);
-  return fail(source, problems);
+    .sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line)
+    .map(({ text }) => text);
+  return fail(heading, problems);
 }
 
 function fail(source: string, problems: string[]): never {
