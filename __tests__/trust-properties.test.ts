@@ -72,7 +72,7 @@ function mutate(scope: TrustScope, field: string, value: string): TokenClaims | 
     audience: scope.audience,
     organization: scope.organization,
     project: scope.project ?? "Default Project",
-    workspace: scope.workspace,
+    workspace: scope.workspace ?? "any-workspace",
     phase: "plan" as const,
   };
   if (field === "project" && scope.project === undefined) return undefined; // any project is in scope

@@ -1,17 +1,26 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { accountStackName, STACK_NAME } from "../lib/app";
 import { parseConfig } from "../lib/config/load";
 import type { TrustConfig } from "../lib/config/schema";
+import { planRoles } from "../lib/role-plan";
 import { decide } from "./helpers/evaluate";
 import { baseConfig, synthRoles, workspace } from "./helpers/synth";
 import { type TrustScope, trustCases } from "./helpers/trust-cases";
 
 const EXAMPLE = readFileSync(join(__dirname, "..", "trust.yaml"), "utf8");
 
+const EXAMPLES = join(__dirname, "..", "examples");
+
 const CONFIGS: Record<string, string> = {
   "the shipped example": EXAMPLE,
+  ...Object.fromEntries(
+    readdirSync(EXAMPLES)
+      .filter((name) => name.endsWith(".yaml"))
+      .map((name) => [`examples/${name}`, readFileSync(join(EXAMPLES, name), "utf8")]),
+  ),
   "a Terraform Enterprise host with a custom audience and a reused provider": stringify(
     baseConfig({
       hcp: { organization: "acme_eu", hostname: "tfe.example.com", audience: "tfe.aws.workload" },
@@ -35,21 +44,24 @@ const CONFIGS: Record<string, string> = {
   ),
 };
 
-/** The runs each role of a config is meant to admit, by role address. */
+/** The runs each role of a config is meant to admit, by stack and role address. */
 function scopes(config: TrustConfig): Map<string, TrustScope> {
   const { hostname: host, audience, organization } = config.hcp;
   return new Map(
-    (config.workspaces ?? []).map((ws) => [
-      `aws_iam_role.ws_${ws.name}`,
-      {
+    planRoles(config).map((role) => {
+      const stack = config.accounts === undefined ? STACK_NAME : accountStackName(role.account);
+      const { owner } = role;
+      const scope: TrustScope = {
         host,
         audience,
         organization,
-        project: ws.project,
-        workspace: ws.name,
-        phases: ["plan", "apply"],
-      },
-    ]),
+        ...(owner.kind === "workspace"
+          ? { project: owner.workspace.project, workspace: owner.workspace.name }
+          : { project: owner.project.name }),
+        phases: role.phase === "run" ? ["plan", "apply"] : [role.phase],
+      };
+      return [`${stack} aws_iam_role.${role.address}`, scope];
+    }),
   );
 }
 
@@ -59,12 +71,14 @@ describe.each(Object.entries(CONFIGS))("with %s", (_, text) => {
   const roles = synthRoles(text);
 
   it("every role written is one the config asks for", () => {
-    expect(roles.map((role) => role.address).sort()).toEqual([...expected.keys()].sort());
+    expect(roles.map((role) => `${role.stack} ${role.address}`).sort()).toEqual(
+      [...expected.keys()].sort(),
+    );
   });
 
   describe.each(roles.map((role) => [role.name, role] as const))("role %s", (_, role) => {
-    const scope = expected.get(role.address);
-    if (scope === undefined) throw new Error(`no scope for ${role.address}`);
+    const scope = expected.get(`${role.stack} ${role.address}`);
+    if (scope === undefined) throw new Error(`no scope for ${role.stack} ${role.address}`);
     it.each(trustCases(scope).map((c) => [c.name, c] as const))("%s", (__, trustCase) => {
       expect(decide(role, trustCase.claims)).toBe(
         trustCase.allowed ? "Allowed" : "ImplicitlyDenied",

@@ -49,13 +49,17 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
   const region = json.provider?.aws?.[0]?.region;
   const partition = partitionOfRegion(typeof region === "string" ? region : "");
   const providers = json.resource?.aws_iam_openid_connect_provider ?? {};
+  // A stack whose AWS provider is limited to one account deploys its roles there.
+  const allowed = json.provider?.aws?.[0]?.allowed_account_ids;
+  const allowedAccount =
+    Array.isArray(allowed) && allowed.length === 1 ? String(allowed[0]) : undefined;
   return Object.entries(json.resource?.aws_iam_role ?? {}).map(([name, body]) => {
     const address = `aws_iam_role.${name}`;
     const text = String(body.assume_role_policy);
     const reused = [...text.matchAll(/"arn:[^"]*:oidc-provider\/[^"]*"/g)]
       .map((match) => parseOidcProviderArn(JSON.parse(match[0])))
       .find((arn) => arn !== undefined);
-    const accountId = reused?.accountId ?? UNKNOWN_ACCOUNT_ID;
+    const accountId = reused?.accountId ?? allowedAccount ?? UNKNOWN_ACCOUNT_ID;
     const resolved = text.replace(
       /\$\{aws_iam_openid_connect_provider\.([^.}]+)\.arn\}/g,
       (_, id: string) => {

@@ -8,7 +8,8 @@ export interface TrustScope {
   readonly organization: string;
   /** Undefined: any project. */
   readonly project?: string;
-  readonly workspace: string;
+  /** Undefined: every workspace of the project (a project-wide role). */
+  readonly workspace?: string;
   readonly phases: readonly RunPhase[];
 }
 
@@ -33,21 +34,23 @@ function nearMisses(name: string, suffix: string): string[] {
  */
 export function trustCases(scope: TrustScope): TrustCase[] {
   const project = scope.project ?? "Default Project";
+  const workspace = scope.workspace ?? "any-workspace";
   const base = {
     host: scope.host,
     audience: scope.audience,
     organization: scope.organization,
     project,
-    workspace: scope.workspace,
+    workspace,
   };
   const cases: TrustCase[] = [];
   const denied = (name: string, claims: TokenClaims) =>
     cases.push({ name, claims, allowed: false });
+  const owner = scope.workspace === undefined ? "a workspace of its project" : "its own";
 
   for (const phase of ALL_PHASES) {
     const allowed = scope.phases.includes(phase);
     cases.push({
-      name: `${allowed ? "allows" : "denies"} its own ${phase} token`,
+      name: `${allowed ? "allows" : "denies"} ${owner} ${phase} token`,
       claims: runClaims({ ...base, phase }),
       allowed,
     });
@@ -57,6 +60,13 @@ export function trustCases(scope: TrustScope): TrustCase[] {
     cases.push({
       name: "allows its workspace in any project",
       claims: runClaims({ ...base, project: "Other Project", phase }),
+      allowed: true,
+    });
+  }
+  if (scope.workspace === undefined) {
+    cases.push({
+      name: "allows another workspace of the project",
+      claims: runClaims({ ...base, workspace: "another-ws", phase }),
       allowed: true,
     });
   }
@@ -75,11 +85,13 @@ export function trustCases(scope: TrustScope): TrustCase[] {
         );
     }
   }
-  for (const workspace of nearMisses(scope.workspace, "-2")) {
-    denied(
-      `denies workspace ${JSON.stringify(workspace)}`,
-      runClaims({ ...base, workspace, phase }),
-    );
+  if (scope.workspace !== undefined) {
+    for (const other of nearMisses(scope.workspace, "-2")) {
+      denied(
+        `denies workspace ${JSON.stringify(other)}`,
+        runClaims({ ...base, workspace: other, phase }),
+      );
+    }
   }
   denied("denies another audience", runClaims({ ...base, audience: `${scope.audience}x`, phase }));
   denied(
@@ -91,9 +103,6 @@ export function trustCases(scope: TrustScope): TrustCase[] {
     "denies an issuer that extends the hostname",
     runClaims({ ...base, host: `${scope.host}.attacker.example`, phase }),
   );
-  denied(
-    "denies a module test run",
-    moduleTestClaims(scope.organization, scope.workspace, scope.host),
-  );
+  denied("denies a module test run", moduleTestClaims(scope.organization, workspace, scope.host));
   return cases;
 }

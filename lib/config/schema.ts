@@ -553,7 +553,14 @@ function checkAccounts(config: RawConfig, ctx: Ctx): void {
   };
 
   config.workspaces?.forEach((ws, i) => {
-    checkEntry(["workspaces", i], ws.account, grantArns(ws));
+    const ownGrant =
+      ws.policyArns.length > 0 ||
+      ws.inlinePolicy !== undefined ||
+      ws.plan !== undefined ||
+      ws.apply !== undefined;
+    // A workspace whose roles are all under credentials needs no account of its own.
+    if (ownGrant || ws.account !== undefined)
+      checkEntry(["workspaces", i], ws.account, grantArns(ws));
     ws.credentials?.forEach((credential, j) => {
       checkEntry(
         ["workspaces", i, "credentials", j],
