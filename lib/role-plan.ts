@@ -224,8 +224,8 @@ function planRole(config: TrustConfig, input: RoleInput): PlannedRole {
       phase: phaseMatch,
     });
     nameParts = [organization, "project", slug(project.name), ...suffix];
-    address = terraformName(
-      [`project_${project.name}`, ...(phase === "run" ? [] : [phase])].join("_"),
+    address = [terraformName(`project_${project.name}`), ...(phase === "run" ? [] : [phase])].join(
+      "_",
     );
     who = `any workspace of project "${project.name}" in ${organization}`;
     managedTags.HcpProject = project.name;

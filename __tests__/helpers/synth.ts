@@ -48,6 +48,26 @@ export function synth(config: ConfigInput | string): StackJson {
   );
 }
 
+/** Every stack the synth writes, by name, with the stacks each depends on. */
+export function synthStacks(
+  config: ConfigInput | string,
+): Record<string, StackJson & { dependencies: string[] }> {
+  return withSynth(config, (outdir) => {
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, { synthesizedStackPath: string; dependencies: string[] }>;
+    };
+    return Object.fromEntries(
+      Object.entries(manifest.stacks).map(([name, entry]) => [
+        name,
+        {
+          ...JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8")),
+          dependencies: entry.dependencies,
+        },
+      ]),
+    );
+  });
+}
+
 /** The roles the synth writes, read back as `explain` reads them. */
 export function synthRoles(config: ConfigInput | string): SynthesizedRole[] {
   return withSynth(config, readSynthesizedRoles);

@@ -225,6 +225,9 @@ function describeIssue(issue: z.core.$ZodIssue): Array<{ path: Path; message: st
       });
     }
     case "invalid_type":
+      // A message written in the schema says more than the generic one.
+      if (!issue.message.startsWith("Invalid input"))
+        return [{ path: issue.path, message: issue.message }];
       if (issue.input === undefined) {
         return [{ path: issue.path, message: `is required (${describeType(issue.expected)})` }];
       }
@@ -232,6 +235,13 @@ function describeIssue(issue: z.core.$ZodIssue): Array<{ path: Path; message: st
         {
           path: issue.path,
           message: `expected ${describeType(issue.expected)}, got ${describeValue(issue.input)}`,
+        },
+      ];
+    case "invalid_key":
+      return [
+        {
+          path: issue.path,
+          message: `key ${JSON.stringify(issue.input)}: ${issue.issues.map((inner) => inner.message).join("; ")}`,
         },
       ];
     default:

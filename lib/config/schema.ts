@@ -321,6 +321,7 @@ const accountSchema = z.strictObject({
 });
 
 const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+export const RESERVED_ACCOUNT_NAME = "hcp";
 
 const backendSchema = z
   .strictObject({
@@ -369,7 +370,11 @@ export const configSchema = z
       .record(
         z
           .string()
-          .regex(ACCOUNT_NAME, { error: "account names are 1 to 32 letters, digits, '-' and '_'" }),
+          .regex(ACCOUNT_NAME, { error: "account names are 1 to 32 letters, digits, '-' and '_'" })
+          // The HCP Terraform side has its own stack, named like an account called "hcp".
+          .refine((name) => name.toLowerCase() !== RESERVED_ACCOUNT_NAME, {
+            error: `the account name "${RESERVED_ACCOUNT_NAME}" is reserved for the HCP Terraform stack; choose another`,
+          }),
         accountSchema,
       )
       .optional(),
