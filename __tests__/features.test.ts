@@ -567,9 +567,9 @@ describe("where the state lives", () => {
         use_lockfile: true,
       },
     });
-    expect(
-      (stacks["hcp-aws-trust-hcp"]?.terraform?.backend as { s3: { key: string } }).s3.key,
-    ).toBe("hcp-aws-trust/hcp-aws-trust-hcp.tfstate");
+    expect(stacks["hcp-aws-trust-hcp"]?.terraform?.backend).toMatchObject({
+      s3: { key: "hcp-aws-trust/hcp-aws-trust-hcp.tfstate" },
+    });
   });
 
   it.each([
