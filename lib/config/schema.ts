@@ -12,6 +12,16 @@ import {
   roleArnProblem,
 } from "./arns";
 import {
+  ACCOUNT,
+  CREDENTIAL,
+  HCP,
+  PHASE,
+  PROJECT,
+  ROLE_OPTION,
+  TOP,
+  WORKSPACE,
+} from "./descriptions";
+import {
   audienceProblem,
   hostnameProblem,
   nameProblem,
@@ -90,19 +100,28 @@ const tags = z
 
 /** Options of the IAM role(s) an entry creates. */
 const roleOptionsShape = {
-  roleName: checkedString(roleNameProblem).optional(),
-  path: checkedString(iamPathProblem).optional(),
-  permissionsBoundary: checkedString(policyArnProblem).optional(),
-  maxSessionDuration: sessionDuration.optional(),
-  tags: tags.optional(),
-  description: checkedString(descriptionProblem).optional(),
+  roleName: checkedString(roleNameProblem).optional().meta({ description: ROLE_OPTION.roleName }),
+  path: checkedString(iamPathProblem).optional().meta({ description: ROLE_OPTION.path }),
+  permissionsBoundary: checkedString(policyArnProblem)
+    .optional()
+    .meta({ description: ROLE_OPTION.permissionsBoundary }),
+  maxSessionDuration: sessionDuration
+    .optional()
+    .meta({ description: ROLE_OPTION.maxSessionDuration }),
+  tags: tags.optional().meta({ description: ROLE_OPTION.tags }),
+  description: checkedString(descriptionProblem)
+    .optional()
+    .meta({ description: ROLE_OPTION.description }),
 };
 
 const { roleName: _, ...defaultsShape } = roleOptionsShape;
 
 const permissionsShape = {
-  policyArns: z.array(checkedString(policyArnProblem)).default([]),
-  inlinePolicy: policyDocument.optional(),
+  policyArns: z
+    .array(checkedString(policyArnProblem))
+    .default([])
+    .meta({ description: WORKSPACE.policyArns }),
+  inlinePolicy: policyDocument.optional().meta({ description: WORKSPACE.inlinePolicy }),
 };
 
 /** The role of one run phase (`plan:` or `apply:`). */
@@ -188,8 +207,8 @@ function policyPath(path: string): Array<string | number> {
 /** What an entry grants: one role for both phases, or a `plan` and an `apply` role. */
 const grantShape = {
   ...permissionsShape,
-  plan: phaseSchema.optional(),
-  apply: phaseSchema.optional(),
+  plan: phaseSchema.optional().meta({ description: PHASE.plan }),
+  apply: phaseSchema.optional().meta({ description: PHASE.apply }),
   ...roleOptionsShape,
 };
 
@@ -240,22 +259,25 @@ const TAG = /^[A-Za-z0-9_]+$/;
 
 const credentialSchema = z
   .strictObject({
-    tag: z.string().superRefine((value, ctx) => {
-      if (!TAG.test(value)) {
-        ctx.addIssue({
-          code: "custom",
-          message: `tag ${JSON.stringify(value)} may contain only letters, digits and "_"`,
-          input: value,
-        });
-      } else if (value.toUpperCase() === "TYPE") {
-        ctx.addIssue({
-          code: "custom",
-          message: `tag "${value}" is reserved by HCP Terraform; choose another`,
-          input: value,
-        });
-      }
-    }),
-    account: z.string().optional(),
+    tag: z
+      .string()
+      .superRefine((value, ctx) => {
+        if (!TAG.test(value)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `tag ${JSON.stringify(value)} may contain only letters, digits and "_"`,
+            input: value,
+          });
+        } else if (value.toUpperCase() === "TYPE") {
+          ctx.addIssue({
+            code: "custom",
+            message: `tag "${value}" is reserved by HCP Terraform; choose another`,
+            input: value,
+          });
+        }
+      })
+      .meta({ description: CREDENTIAL.tag }),
+    account: z.string().optional().meta({ description: CREDENTIAL.account }),
     ...grantShape,
   })
   .superRefine((entry, ctx) =>
@@ -264,16 +286,21 @@ const credentialSchema = z
 
 const workspaceSchema = z
   .strictObject({
-    name: checkedString((v) => nameProblem(v, WORKSPACE_NAME)),
-    project: checkedString((v) => nameProblem(v, PROJECT_NAME)).optional(),
-    account: z.string().optional(),
-    create: z.boolean().default(false),
-    allowAdmin: z.boolean().default(false),
+    name: checkedString((v) => nameProblem(v, WORKSPACE_NAME)).meta({
+      description: WORKSPACE.name,
+    }),
+    project: checkedString((v) => nameProblem(v, PROJECT_NAME))
+      .optional()
+      .meta({ description: WORKSPACE.project }),
+    account: z.string().optional().meta({ description: WORKSPACE.account }),
+    create: z.boolean().default(false).meta({ description: WORKSPACE.create }),
+    allowAdmin: z.boolean().default(false).meta({ description: WORKSPACE.allowAdmin }),
     ...grantShape,
     credentials: z
       .array(credentialSchema)
       .min(1, { error: "credentials is empty; list at least one or leave it out" })
-      .optional(),
+      .optional()
+      .meta({ description: WORKSPACE.credentials }),
   })
   .superRefine((ws, ctx) => {
     const what = `workspace ${JSON.stringify(ws.name)}`;
@@ -304,9 +331,9 @@ const workspaceSchema = z
 
 const projectSchema = z
   .strictObject({
-    name: checkedString((v) => nameProblem(v, PROJECT_NAME)),
-    account: z.string().optional(),
-    allowAdmin: z.boolean().default(false),
+    name: checkedString((v) => nameProblem(v, PROJECT_NAME)).meta({ description: PROJECT.name }),
+    account: z.string().optional().meta({ description: PROJECT.account }),
+    allowAdmin: z.boolean().default(false).meta({ description: WORKSPACE.allowAdmin }),
     ...grantShape,
   })
   .superRefine((project, ctx) =>
@@ -314,10 +341,14 @@ const projectSchema = z
   );
 
 const accountSchema = z.strictObject({
-  region: checkedString(regionProblem),
-  accountId: checkedString(accountIdProblem).optional(),
-  oidcProviderArn: checkedString(oidcProviderArnProblem).optional(),
-  assumeRoleArn: checkedString(roleArnProblem).optional(),
+  region: checkedString(regionProblem).meta({ description: ACCOUNT.region }),
+  accountId: checkedString(accountIdProblem).optional().meta({ description: ACCOUNT.accountId }),
+  oidcProviderArn: checkedString(oidcProviderArnProblem)
+    .optional()
+    .meta({ description: ACCOUNT.oidcProviderArn }),
+  assumeRoleArn: checkedString(roleArnProblem)
+    .optional()
+    .meta({ description: ACCOUNT.assumeRoleArn }),
 });
 
 const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,32}$/;
@@ -360,12 +391,20 @@ const backendSchema = z
 
 export const configSchema = z
   .strictObject({
-    hcp: z.strictObject({
-      organization: checkedString((v) => nameProblem(v, ORGANIZATION_NAME)),
-      hostname: checkedString(hostnameProblem).default(DEFAULT_HOSTNAME),
-      audience: checkedString(audienceProblem).default(DEFAULT_AUDIENCE),
-    }),
-    aws: accountSchema.optional(),
+    hcp: z
+      .strictObject({
+        organization: checkedString((v) => nameProblem(v, ORGANIZATION_NAME)).meta({
+          description: HCP.organization,
+        }),
+        hostname: checkedString(hostnameProblem)
+          .default(DEFAULT_HOSTNAME)
+          .meta({ description: HCP.hostname }),
+        audience: checkedString(audienceProblem)
+          .default(DEFAULT_AUDIENCE)
+          .meta({ description: HCP.audience }),
+      })
+      .meta({ description: TOP.hcp }),
+    aws: accountSchema.optional().meta({ description: TOP.aws }),
     accounts: z
       .record(
         z
@@ -377,19 +416,22 @@ export const configSchema = z
           }),
         accountSchema,
       )
-      .optional(),
-    defaults: z.strictObject(defaultsShape).optional(),
-    backend: backendSchema.optional(),
+      .optional()
+      .meta({ description: TOP.accounts }),
+    defaults: z.strictObject(defaultsShape).optional().meta({ description: TOP.defaults }),
+    backend: backendSchema.optional().meta({ description: TOP.backend }),
     workspaces: z
       .array(workspaceSchema)
       .min(1, {
         error: "the workspaces list is empty; list at least one workspace (name and policyArns)",
       })
-      .optional(),
+      .optional()
+      .meta({ description: TOP.workspaces }),
     projects: z
       .array(projectSchema)
       .min(1, { error: "the projects list is empty; list at least one project or leave it out" })
-      .optional(),
+      .optional()
+      .meta({ description: TOP.projects }),
   })
   .superRefine((config, ctx) => {
     checkAccounts(config, ctx);

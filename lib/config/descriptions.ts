@@ -1,0 +1,75 @@
+/**
+ * Descriptions of the config fields, shown by editors through the JSON Schema (`npm run schema`).
+ * The README's config reference says the same; a test keeps the two equal.
+ */
+
+export const HCP = {
+  organization: "The HCP Terraform organization. Letters, digits, `-`, `_`.",
+  hostname:
+    "The HCP Terraform or Terraform Enterprise hostname, bare (no `https://`, no path). It is the token's issuer, the OIDC provider's URL and the prefix of the trust policy's condition keys.",
+  audience:
+    "The token audience, matched exactly (`StringEquals`) and registered as the provider's client ID. 1–255 printable characters, no `*`, `?` or spaces. When not the default, each workspace also gets `TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE`.",
+} as const;
+
+export const ACCOUNT = {
+  region:
+    "The AWS provider's region, e.g. `us-east-1`. It also sets the partition (`aws`, `aws-cn`, `aws-us-gov`, ...) that every ARN of the account's roles must belong to.",
+  accountId:
+    "The 12-digit account ID, quoted. When known, the AWS provider refuses credentials of any other account (`allowed_account_ids`), and with `accounts` the HCP Terraform stack writes role ARNs as literals instead of reading them from the account's stack.",
+  oidcProviderArn:
+    "An IAM OIDC provider for `hcp.hostname` that already exists in the account, e.g. `arn:aws:iam::111122223333:oidc-provider/app.terraform.io`. AWS allows one provider per URL per account; set this if the account has one (`EntityAlreadyExists` on deploy means it does). Its host must equal `hcp.hostname`.",
+  assumeRoleArn:
+    "A role the AWS provider assumes to deploy this account's stack, e.g. `arn:aws:iam::111122223333:role/platform-deployer`.",
+} as const;
+
+export const WORKSPACE = {
+  name: "The HCP Terraform workspace. 1–90 letters, digits, `-`, `_`. Unique (compared without case, as IAM compares role names).",
+  project:
+    "The workspace's project. 3–40 letters, digits, `-`, `_` and inner spaces (`Default Project`). Without it the role admits runs of a workspace of this name in any project of the organization.",
+  account: "The account (a key of `accounts`) of the workspace's own role.",
+  policyArns:
+    "Managed policies to attach: `arn:aws:iam::aws:policy/NAME` or `arn:aws:iam::ACCOUNT:policy/PATH/NAME`, no wildcards, each once, at most 20 (AWS's default quota is 10 per role; raise it in Service Quotas before going above).",
+  inlinePolicy:
+    'An IAM identity policy document, attached inline. `Version: "2012-10-17"` is required; IAM policy variables such as `${aws:username}` reach AWS as written. At most 10,240 characters without whitespace.',
+  credentials:
+    "Tagged roles, each `{ tag, account, ... }` with its own grant. See Multiple configurations. A workspace may have only `credentials`.",
+  create: "Create the workspace (in `project`) instead of looking it up. See Bootstrapping.",
+  allowAdmin:
+    'Accept administrator access for this workspace (`AdministratorAccess`, `"Action": "*"` on `"Resource": "*"`, or `iam:*`); without it such a config is refused. With it, every synth prints a warning.',
+} as const;
+
+export const PROJECT = {
+  name: "The HCP Terraform project. Unique.",
+  account: "The account of the project's role.",
+} as const;
+
+export const ROLE_OPTION = {
+  roleName:
+    "The IAM role name, 1–64 of `[A-Za-z0-9+=,.@_-]`. Not with `plan`/`apply` at the entry level (name each phase's role). Two roles of one account may not share a name.",
+  path: "The IAM path, starting and ending with `/`.",
+  permissionsBoundary: "A managed policy ARN set as the role's permissions boundary.",
+  maxSessionDuration:
+    "Seconds, 3600 to 43200. The AWS provider renews credentials from the run's token, so this rarely matters.",
+  tags: "Extra tags; with `defaults.tags` and the tags this app writes (`ManagedBy`, `HcpOrganization`, `HcpProject`, `HcpWorkspace`, `HcpRunPhase`, `HcpCredentialTag`, which a config cannot set), at most 50.",
+  description: "The role description, at most 1000 characters.",
+} as const;
+export const PHASE = {
+  plan: "The role of plan runs: its own policyArns, inlinePolicy and role options. Give apply too.",
+  apply:
+    "The role of apply runs: its own policyArns, inlinePolicy and role options. Give plan too.",
+} as const;
+
+export const CREDENTIAL = {
+  tag: "The configuration's tag: letters, digits and _, unique per workspace; TYPE is reserved. The workspace gets TFC_AWS_PROVIDER_AUTH_TAG and TFC_AWS_RUN_ROLE_ARN_TAG (or the plan/apply forms).",
+  account: "The account (a key of accounts) of this tag's role.",
+} as const;
+
+export const TOP = {
+  hcp: "The HCP Terraform organization and the host that issues its tokens.",
+  aws: "The one AWS account, when there is one; the account named default.",
+  accounts: "Several AWS accounts by name; replaces aws. Each gets its own stack.",
+  defaults: "Role options for every role; an entry's own options win, tags are merged.",
+  backend: "Where each stack keeps its state: cloud or s3. Default: a local file per stack.",
+  workspaces: "The HCP Terraform workspaces whose runs get AWS roles.",
+  projects: "Projects whose every workspace shares one role, through a variable set.",
+} as const;
