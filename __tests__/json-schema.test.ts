@@ -74,9 +74,16 @@ function readmeTable(readme: string, heading: string): Map<string, string> {
 
 describe("the README's config reference", () => {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const schema = configJsonSchema() as { properties: Record<string, any> };
+  interface Properties {
+    [key: string]: {
+      description?: string;
+      properties: Properties;
+      items: { properties: Properties };
+    };
+  }
+  const schema = configJsonSchema() as { properties: Properties };
   const withoutLinks = (text: string) => text.replace(/\[([^\]]+)\]\(#[^)]+\)/g, "$1");
-  const tables: Array<[string, Record<string, { description?: string }>]> = [
+  const tables: Array<[string, Properties]> = [
     ["### `hcp`", schema.properties.hcp.properties],
     ["### `aws` (one account) or `accounts` (several)", schema.properties.aws.properties],
     ["### `workspaces`", schema.properties.workspaces.items.properties],
