@@ -74,14 +74,15 @@ function readmeTable(readme: string, heading: string): Map<string, string> {
 
 describe("the README's config reference", () => {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  interface Properties {
-    [key: string]: {
-      description?: string;
-      properties: Properties;
-      items: { properties: Properties };
-    };
+  interface SchemaNode {
+    description?: string;
+    properties: Record<string, SchemaNode>;
+    items: SchemaNode;
   }
-  const schema = configJsonSchema() as { properties: Properties };
+  type Properties = Record<string, SchemaNode>;
+  const schema = configJsonSchema() as unknown as {
+    properties: { hcp: SchemaNode; aws: SchemaNode; workspaces: SchemaNode; projects: SchemaNode };
+  };
   const withoutLinks = (text: string) => text.replace(/\[([^\]]+)\]\(#[^)]+\)/g, "$1");
   const tables: Array<[string, Properties]> = [
     ["### `hcp`", schema.properties.hcp.properties],
