@@ -36,6 +36,10 @@ describe("the app", () => {
     const example = parse(readFileSync(join(ROOT, "trust.yaml"), "utf8"));
     const roles = Object.keys(stack.resource.aws_iam_role).sort();
     expect(roles).toEqual(example.workspaces.map((ws: { name: string }) => `ws_${ws.name}`).sort());
+    const report = readFileSync(join(outdir, "trust-report.md"), "utf8");
+    for (const role of Object.values(stack.resource.aws_iam_role) as Array<{ name: string }>) {
+      expect(report).toContain(`| \`${role.name}\` |`);
+    }
   });
 
   it("reads trust.yaml from the working folder when TRUST_CONFIG is not set", () => {

@@ -23,13 +23,21 @@ export class SynthOutputError extends Error {
   override name = "SynthOutputError";
 }
 
-interface StackJson {
+/** The JSON cdktf writes for a stack (`cdk.tf.json`), as far as this app reads it. */
+export interface StackJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
   provider?: Record<string, Array<Record<string, unknown>>>;
+  output?: Record<string, { value?: unknown }>;
 }
 
-/** Reads every role of every stack under a cdktf output folder (`cdktf.out`). */
-export function readSynthesizedRoles(outdir: string): SynthesizedRole[] {
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly json: StackJson;
+}
+
+/** Every stack under a cdktf output folder (`cdktf.out`), in manifest order. */
+export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
   const manifestPath = join(outdir, "manifest.json");
   if (!existsSync(manifestPath)) {
     throw new SynthOutputError(
@@ -39,9 +47,15 @@ export function readSynthesizedRoles(outdir: string): SynthesizedRole[] {
   const manifest = readJson<{ stacks?: Record<string, { synthesizedStackPath: string }> }>(
     manifestPath,
   );
-  return Object.entries(manifest.stacks ?? {}).flatMap(([stack, entry]) =>
-    rolesOfStack(stack, readJson<StackJson>(join(outdir, entry.synthesizedStackPath))),
-  );
+  return Object.entries(manifest.stacks ?? {}).map(([name, entry]) => ({
+    name,
+    json: readJson<StackJson>(join(outdir, entry.synthesizedStackPath)),
+  }));
+}
+
+/** Reads every role of every stack under a cdktf output folder (`cdktf.out`). */
+export function readSynthesizedRoles(outdir: string): SynthesizedRole[] {
+  return readSynthesizedStacks(outdir).flatMap(({ name, json }) => rolesOfStack(name, json));
 }
 
 /** The roles of one synthesized stack. */
@@ -83,7 +97,7 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
       stack,
       address,
       name: roleName,
-      arn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+      arn: `arn:${partition}:iam::${accountId}:role${typeof body.path === "string" ? body.path : "/"}${roleName}`,
       partition,
       accountId,
       trustPolicy: JSON.parse(unescapeTemplate(resolved)) as PolicyDocument,

@@ -1,0 +1,171 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runReport } from "../lib/cli/report";
+import { reportMarkdown } from "../lib/report/markdown";
+import { buildReport, type TrustReport } from "../lib/report/model";
+import { REPORT_FILE } from "../lib/report/write";
+import { readSynthesizedStacks, type SynthesizedStack } from "../lib/synth-output";
+import { synthToDir, tempDir } from "./helpers/synth";
+
+const ROOT = join(__dirname, "..");
+const EVERYTHING = join(ROOT, "examples", "everything.yaml");
+
+let outdir: string;
+let stacks: SynthesizedStack[];
+let report: TrustReport;
+
+beforeAll(() => {
+  outdir = synthToDir(readFileSync(EVERYTHING, "utf8"));
+  stacks = readSynthesizedStacks(outdir);
+  report = buildReport(stacks, ["Warning: workspaces[3]: something to know"]);
+});
+
+/** Every role in the synthesized stacks, as `stack address`. */
+function rolesInStacks(): string[] {
+  return stacks.flatMap(({ name, json }) =>
+    Object.keys(json.resource?.aws_iam_role ?? {}).map((a) => `${name} aws_iam_role.${a}`),
+  );
+}
+
+describe("the trust report", () => {
+  it("lists every role of every stack once, in its account", () => {
+    expect(report.roles.map((r) => `${r.stack} ${r.address}`).sort()).toEqual(
+      rolesInStacks().sort(),
+    );
+    expect(report.accounts.map((a) => a.stack).sort()).toEqual([
+      "hcp-aws-trust-dev",
+      "hcp-aws-trust-prod",
+      "hcp-aws-trust-shared",
+    ]);
+  });
+
+  it("gives each role the policies attached to it in the stack", () => {
+    for (const role of report.roles) {
+      const json = stacks.find((s) => s.name === role.stack)?.json;
+      const attached = Object.values(json?.resource?.aws_iam_role_policy_attachment ?? {}).filter(
+        (a) => a.role === `\${${role.address}.name}`,
+      );
+      expect(
+        role.policies.filter((p) => p !== "inline"),
+        role.name,
+      ).toHaveLength(attached.length);
+      expect(role.policies.length, role.name).toBeGreaterThan(0);
+    }
+  });
+
+  it("names, for each role, every variable that carries its ARN", () => {
+    const hcp = stacks.find((s) => s.name === "hcp-aws-trust-hcp")?.json;
+    const roleVariables = Object.values(hcp?.resource?.tfe_variable ?? {}).filter((v) =>
+      /_ROLE_ARN/.test(String(v.key)),
+    );
+    expect(report.roles.flatMap((r) => r.variables)).toHaveLength(roleVariables.length);
+    const net = report.roles.find((r) => r.name === "tfc-acme-corp-net-prod-plan");
+    expect(net?.variables).toEqual(["workspace net-prod: TFC_AWS_PLAN_ROLE_ARN"]);
+    const project = report.roles.find((r) => r.name === "tfc-acme-corp-project-Apps");
+    expect(project).toMatchObject({
+      project: "Apps",
+      variables: ["project Apps: TFC_AWS_RUN_ROLE_ARN"],
+    });
+    expect(project?.workspace).toBeUndefined();
+  });
+
+  it("reads whose runs a role admits from its trust policy", () => {
+    const tagged = report.roles.find((r) => r.name === "tfc-acme-corp-multi-DEV-plan");
+    expect(tagged).toMatchObject({
+      organization: "acme-corp",
+      project: "Platform",
+      workspace: "multi",
+      phase: "plan",
+      tag: "DEV",
+    });
+    expect(report.roles.find((r) => r.name === "tfc-acme-corp-multi")?.phase).toBe(
+      "plan and apply",
+    );
+  });
+
+  describe("as Markdown", () => {
+    const markdown = () => reportMarkdown(report);
+
+    it("puts the warnings first", () => {
+      const text = markdown();
+      expect(text.indexOf("## Warnings")).toBeGreaterThan(0);
+      expect(text.indexOf("- workspaces[3]: something to know")).toBeLessThan(
+        text.indexOf("## Account"),
+      );
+    });
+
+    it("has a table row per role under its account", () => {
+      const text = markdown();
+      for (const role of report.roles) {
+        const section = text.slice(text.indexOf(`stack \`${role.stack}\``));
+        expect(section.split("\n## ")[0]).toMatch(
+          new RegExp(`^\\| .* \\| \`${role.name}\` \\|`, "m"),
+        );
+      }
+    });
+
+    it("gives each role its CloudTrail lookups", () => {
+      const text = markdown();
+      for (const role of report.roles) {
+        expect(text).toContain(
+          `AttributeValue=${role.arn} --query "Events[?EventName=='AssumeRoleWithWebIdentity']`,
+        );
+        expect(text).toContain(
+          `json_extract_scalar(requestparameters, '$.roleArn') = '${role.arn}'`,
+        );
+      }
+    });
+
+    it("draws organization, projects, workspaces, roles and accounts as a Mermaid flowchart", () => {
+      const text = markdown();
+      const diagram = text.slice(text.indexOf("```mermaid\n") + 11, text.lastIndexOf("```"));
+      expect(diagram.startsWith("flowchart LR\n")).toBe(true);
+      for (const role of report.roles) expect(diagram).toContain(`["${role.name}"]`);
+      expect(diagram).toContain('(["organization acme-corp"])');
+      expect(diagram).toContain('["project Data Platform"]'.replace("Data Platform", "Apps"));
+      expect(diagram).toContain('(["AWS account 111122223333"])');
+      // Every edge joins declared nodes.
+      const declared = new Set([...diagram.matchAll(/^ {2}(n\d+)[[(]/gm)].map((m) => m[1]));
+      for (const [, from, to] of diagram.matchAll(/^ {2}(n\d+) .*--> (n\d+)$/gm)) {
+        expect(declared.has(from)).toBe(true);
+        expect(declared.has(to)).toBe(true);
+      }
+    });
+  });
+});
+
+describe("npm run report", () => {
+  function run(args: string[], env: NodeJS.ProcessEnv = { TRUST_CONFIG: EVERYTHING }) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = runReport(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
+    return { status, stdout: out.join("\n"), stderr: err.join("\n") };
+  }
+
+  it("writes the report with the config's warnings", () => {
+    const { status, stdout } = run(["--out", outdir]);
+    expect(status).toBe(0);
+    expect(stdout).toBe(`wrote ${outdir}/${REPORT_FILE}`);
+    const text = readFileSync(join(outdir, REPORT_FILE), "utf8");
+    expect(text).toContain(
+      "[admin-access-needs-opt-in] workspace admin-tools gets AdministratorAccess",
+    );
+  });
+
+  it("prints JSON with --json", () => {
+    const { status, stdout } = run(["--out", outdir, "--json"]);
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout) as TrustReport;
+    expect(json.roles).toHaveLength(rolesInStacks().length);
+    expect(json.warnings.length).toBe(2);
+  });
+
+  it("exits 2 without synth output, or with an invalid config", () => {
+    expect(run(["--out", tempDir("none-")]).status).toBe(2);
+    expect(run(["--out", outdir], { TRUST_CONFIG: "/nonexistent.yaml" }).stderr).toContain(
+      "not found",
+    );
+    expect(run(["--bogus"]).status).toBe(2);
+  });
+});
