@@ -1,24 +1,18 @@
 /**
- * Runs a step, and says so on stderr if it takes longer than a second: quick steps stay quiet,
- * slow ones show they are working and how long they took.
+ * Runs a step and, when it took longer than a second, says how long on stderr: quick steps stay
+ * quiet, slow ones are accounted for. Steps here are synchronous, so the report comes at the end.
  */
 export function withProgress<T>(
   label: string,
   step: () => T,
-  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  now: () => number = () => performance.now(),
 ): T {
-  const start = performance.now();
-  let announced = false;
-  const timer = setTimeout(() => {
-    announced = true;
-    write(`${label}...`);
-  }, 1000);
-  // A synchronous step blocks the timer; check the clock too.
+  const start = now();
   try {
     return step();
   } finally {
-    clearTimeout(timer);
-    const seconds = (performance.now() - start) / 1000;
-    if (announced || seconds > 1) write(`${label}: done in ${seconds.toFixed(1)} s`);
+    const seconds = (now() - start) / 1000;
+    if (seconds > 1) write(`${label}: done in ${seconds.toFixed(1)} s`);
   }
 }

@@ -1,8 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { configJsonSchemaText, JSON_SCHEMA_PATH } from "../config/json-schema";
+import { withProgress } from "./progress";
 
 /** `npm run schema`: writes the config's JSON Schema for editors. */
 if (require.main === module) {
-  writeFileSync(JSON_SCHEMA_PATH, configJsonSchemaText());
+  withProgress("schema", () => writeFileSync(JSON_SCHEMA_PATH, configJsonSchemaText()));
   console.log(`wrote ${JSON_SCHEMA_PATH}`);
 }
