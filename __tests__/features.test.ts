@@ -77,7 +77,7 @@ describe("split plan and apply roles", () => {
   });
 
   it("sets the plan and apply role variables instead of the run role", () => {
-    expect(variablesOf(stack, "${data.tfe_workspace.ws_net-prod.id}")).toEqual({
+    expect(variablesOf(stack, '${data.tfe_workspace_ids.workspaces.ids["net-prod"]}')).toEqual({
       TFC_AWS_PROVIDER_AUTH: "true",
       TFC_AWS_PLAN_ROLE_ARN: "${aws_iam_role.ws_net-prod_plan.arn}",
       TFC_AWS_APPLY_ROLE_ARN: "${aws_iam_role.ws_net-prod_apply.arn}",
@@ -185,7 +185,9 @@ describe("project-wide roles", () => {
           "workspace apps-billing is in project \"Apps\", which has a project-wide role (projects[0]); the workspace's own variables win, so its runs use its own role, not the project's",
       },
     ]);
-    expect(variablesOf(stack, "${data.tfe_workspace.ws_apps-billing.id}")).toMatchObject({
+    expect(
+      variablesOf(stack, '${data.tfe_workspace_ids.workspaces.ids["apps-billing"]}'),
+    ).toMatchObject({
       TFC_AWS_RUN_ROLE_ARN: "${aws_iam_role.ws_apps-billing.arn}",
     });
   });
@@ -282,13 +284,15 @@ describe("several AWS accounts", () => {
     const hcp = stacks["hcp-aws-trust-hcp"] ?? ({} as StackJson);
     expect(hcp.provider?.aws).toBeUndefined();
     expect(hcp.data?.terraform_remote_state).toBeUndefined();
-    expect(variablesOf(hcp, "${data.tfe_workspace.ws_app-prod.id}")).toEqual({
+    expect(variablesOf(hcp, '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}')).toEqual({
       TFC_AWS_PROVIDER_AUTH: "true",
       TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::111122223333:role/tfc-acme-corp-app-prod",
     });
-    expect(variablesOf(hcp, "${data.tfe_workspace.ws_artifacts.id}")).toMatchObject({
-      TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::444455556666:role/tfc-acme-corp-artifacts",
-    });
+    expect(variablesOf(hcp, '${data.tfe_workspace_ids.workspaces.ids["artifacts"]}')).toMatchObject(
+      {
+        TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::444455556666:role/tfc-acme-corp-artifacts",
+      },
+    );
   });
 
   it("refer to the account's stack for the ARN when the account ID is not known", () => {
@@ -302,7 +306,9 @@ describe("several AWS accounts", () => {
     expect(Object.keys(hcp.data?.terraform_remote_state ?? {})).toEqual([
       "cross-stack-reference-input-hcp-aws-trust-dev",
     ]);
-    expect(variablesOf(hcp, "${data.tfe_workspace.ws_app.id}").TFC_AWS_RUN_ROLE_ARN).toMatch(
+    expect(
+      variablesOf(hcp, '${data.tfe_workspace_ids.workspaces.ids["app"]}').TFC_AWS_RUN_ROLE_ARN,
+    ).toMatch(
       /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-hcp-aws-trust-dev\.outputs\./,
     );
     expect(all["hcp-aws-trust-hcp"]?.dependencies).toEqual(["hcp-aws-trust-dev"]);
@@ -411,7 +417,10 @@ describe("multiple configurations in one workspace (tagged)", () => {
 
   it("set the tagged variables, and no untagged ones", () => {
     expect(
-      variablesOf(stacks["hcp-aws-trust-hcp"] ?? {}, "${data.tfe_workspace.ws_multi.id}"),
+      variablesOf(
+        stacks["hcp-aws-trust-hcp"] ?? {},
+        '${data.tfe_workspace_ids.workspaces.ids["multi"]}',
+      ),
     ).toEqual({
       TFC_AWS_PROVIDER_AUTH_PROD: "true",
       TFC_AWS_RUN_ROLE_ARN_PROD: "arn:aws:iam::111122223333:role/tfc-acme-corp-multi-PROD",

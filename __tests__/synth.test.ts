@@ -188,11 +188,10 @@ describe("a workspace role", () => {
 });
 
 describe("the workspace variables", () => {
-  it("look the workspace up by name and organization", () => {
-    const stack = synth(baseConfig());
-    expect(stack.data?.tfe_workspace?.["ws_app-prod"]).toMatchObject({
-      name: "app-prod",
-      organization: "acme",
+  it("look the workspaces up by name and organization, all in one data source", () => {
+    const stack = synth(baseConfig({ workspaces: [workspace("b"), workspace("a")] }));
+    expect(stack.data?.tfe_workspace_ids).toEqual({
+      workspaces: expect.objectContaining({ names: ["a", "b"], organization: "acme" }),
     });
   });
 
@@ -207,13 +206,13 @@ describe("the workspace variables", () => {
       key: "TFC_AWS_PROVIDER_AUTH",
       value: "true",
       category: "env",
-      workspace_id: "${data.tfe_workspace.ws_app-prod.id}",
+      workspace_id: '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}',
     });
     expect(variables["ws_app-prod_TFC_AWS_RUN_ROLE_ARN"]).toMatchObject({
       key: "TFC_AWS_RUN_ROLE_ARN",
       value: "${aws_iam_role.ws_app-prod.arn}",
       category: "env",
-      workspace_id: "${data.tfe_workspace.ws_app-prod.id}",
+      workspace_id: '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}',
     });
     for (const variable of Object.values(variables)) {
       expect(variable.description).toContain("Managed by hcp-aws-trust");
@@ -248,10 +247,12 @@ describe("providers and outputs", () => {
     expect(JSON.stringify(stack.provider)).not.toMatch(/token/i);
   });
 
-  it("output each workspace's role ARN", () => {
+  it("output each role's ARN, in one map", () => {
     const stack = synth(baseConfig({ workspaces: [workspace("a"), workspace("b")] }));
-    expect(stack.output?.ws_a_role_arn?.value).toBe("${aws_iam_role.ws_a.arn}");
-    expect(stack.output?.ws_b_role_arn?.value).toBe("${aws_iam_role.ws_b.arn}");
+    expect(stack.output?.role_arns?.value).toEqual({
+      ws_a: "${aws_iam_role.ws_a.arn}",
+      ws_b: "${aws_iam_role.ws_b.arn}",
+    });
   });
 });
 
@@ -283,8 +284,6 @@ describe("addresses", () => {
     expect([...elementsOf(stack, "alpha").keys()].sort()).toEqual([
       "aws_iam_role.ws_alpha",
       "aws_iam_role_policy_attachment.ws_alpha_ReadOnlyAccess",
-      "data.tfe_workspace.ws_alpha",
-      "output.ws_alpha_role_arn",
       "tfe_variable.ws_alpha_TFC_AWS_PROVIDER_AUTH",
       "tfe_variable.ws_alpha_TFC_AWS_RUN_ROLE_ARN",
     ]);
@@ -296,6 +295,13 @@ describe("addresses", () => {
     expect(after).toEqual(before);
   });
 
+  /** The two elements shared by all workspaces: the workspace lookup and the map of role ARNs. */
+  const SHARED = ["data.tfe_workspace_ids.workspaces", "output.role_arns"];
+  const names = (stack: Map<string, unknown>) =>
+    (stack.get("data.tfe_workspace_ids.workspaces") as { names: string[] }).names;
+  const arnKeys = (stack: Map<string, unknown>) =>
+    Object.keys((stack.get("output.role_arns") as { value: Record<string, string> }).value);
+
   it("and the JSON of every other element stay the same when a workspace is added", () => {
     const before = byAddress(synth(baseConfig({ workspaces: three })));
     const after = byAddress(
@@ -304,7 +310,11 @@ describe("addresses", () => {
     const added = [...after.keys()].filter((address) => !before.has(address));
     expect(added.length).toBeGreaterThan(0);
     expect(added.every((address) => address.includes(".ws_delta"))).toBe(true);
-    for (const [address, body] of before) expect(after.get(address)).toEqual(body);
+    for (const [address, body] of before) {
+      if (!SHARED.includes(address)) expect(after.get(address)).toEqual(body);
+    }
+    expect(names(after)).toEqual(["alpha", "beta", "delta", "gamma"]);
+    expect(arnKeys(after).sort()).toEqual([...arnKeys(before), "ws_delta"].sort());
   });
 
   it("of the other workspaces stay the same when one is removed; only its elements go", () => {
@@ -314,6 +324,10 @@ describe("addresses", () => {
     expect(removed.sort()).toEqual(
       [...elementsOf(synth(baseConfig({ workspaces: three })), "beta").keys()].sort(),
     );
-    for (const [address, body] of after) expect(body).toEqual(before.get(address));
+    for (const [address, body] of after) {
+      if (!SHARED.includes(address)) expect(body).toEqual(before.get(address));
+    }
+    expect(names(after)).toEqual(["alpha", "gamma"]);
+    expect(arnKeys(after)).toEqual(["ws_alpha", "ws_gamma"]);
   });
 });

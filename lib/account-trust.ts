@@ -57,14 +57,15 @@ export function addAccountTrust(
       planned,
       providerArn: provider.arn,
     });
-    arns.set(planned, role.role.arn);
-    fixAddress(
-      new TerraformOutput(scope, `${planned.address}_role_arn`, {
-        value: role.role.arn,
-        description: `The ARN of role ${planned.roleName}`,
-      }),
-      `${planned.address}_role_arn`,
-    );
+    arns.set(planned, role.arn);
   }
+  // One output for all roles: one element instead of one per role.
+  fixAddress(
+    new TerraformOutput(scope, "role_arns", {
+      value: Object.fromEntries([...arns].map(([planned, arn]) => [planned.address, arn])),
+      description: "The ARN of each role, by its address (aws_iam_role.NAME)",
+    }),
+    "role_arns",
+  );
   return arns;
 }

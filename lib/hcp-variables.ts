@@ -1,5 +1,5 @@
 import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
-import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
+import { DataTfeWorkspaceIds } from "@cdktf/provider-tfe/lib/data-tfe-workspace-ids";
 import { ProjectVariableSet } from "@cdktf/provider-tfe/lib/project-variable-set";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
@@ -41,6 +41,17 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
     return project.id;
   };
 
+  // Existing workspaces are looked up together: one data source for all, instead of one each.
+  const existing = props.targets.flatMap(({ owner }) =>
+    owner.kind === "workspace" && !owner.workspace.create ? [owner.workspace.name] : [],
+  );
+  const workspaceIds =
+    existing.length === 0
+      ? undefined
+      : new DataTfeWorkspaceIds(scope, "workspaces", { names: [...existing].sort(), organization });
+  if (workspaceIds !== undefined) fixAddress(workspaceIds, "workspaces");
+  const ids = workspaceIds?.ids;
+
   for (const { owner, variables } of props.targets) {
     let address: string;
     let target: { workspaceId: string } | { variableSetId: string };
@@ -57,12 +68,9 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         fixAddress(created, address);
         target = { workspaceId: created.id };
       } else {
-        const existing = new DataTfeWorkspace(scope, `variables-${ws.name}`, {
-          name: ws.name,
-          organization,
-        });
-        fixAddress(existing, address);
-        target = { workspaceId: existing.id };
+        if (ids === undefined)
+          throw new Error(`workspace ${ws.name} is not among the looked-up workspaces`);
+        target = { workspaceId: ids.lookup(ws.name) };
       }
     } else {
       const project = owner.project;

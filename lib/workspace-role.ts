@@ -17,6 +17,8 @@ export interface WorkspaceRoleProps {
 /** An IAM role that HCP Terraform runs assume with their workload identity token, and its permissions. */
 export class WorkspaceRole extends Construct {
   readonly role: IamRole;
+  /** The role's ARN, as one Terraform reference (each read of `role.arn` would make a new token). */
+  readonly arn: string;
 
   constructor(scope: Construct, id: string, props: WorkspaceRoleProps) {
     super(scope, id);
@@ -31,12 +33,14 @@ export class WorkspaceRole extends Construct {
       tags: { ...planned.tags },
     });
     fixAddress(this.role, planned.address);
+    this.arn = this.role.arn;
+    const roleName = this.role.name;
 
     for (const policyArn of planned.policyArns) {
       const policy = parsePolicyArn(policyArn);
       const label = policy === undefined ? policyArn : policyLabel(policy.owner, policy.name);
       const attachment = new IamRolePolicyAttachment(this, `policy-${label}`, {
-        role: this.role.name,
+        role: roleName,
         policyArn,
       });
       fixAddress(attachment, terraformName(`${planned.address}_${label}`));
@@ -45,7 +49,7 @@ export class WorkspaceRole extends Construct {
     if (planned.inlinePolicy !== undefined) {
       const inline = new IamRolePolicy(this, "inline-policy", {
         name: "inline",
-        role: this.role.name,
+        role: roleName,
         policy: escapeTemplate(JSON.stringify(planned.inlinePolicy)),
       });
       fixAddress(inline, planned.address);

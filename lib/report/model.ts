@@ -76,6 +76,10 @@ export function buildReport(
     });
   }
 
+  const index: RoleIndex = {
+    byArn: new Map(synthesized.map((r) => [r.arn, r])),
+    byAddress: new Map(synthesized.map((r) => [`${r.stack} ${r.address}`, r])),
+  };
   // Variables, by the role they point at.
   const byRole = new Map<SynthesizedRole, string[]>();
   const targets: ReportTarget[] = [];
@@ -93,7 +97,7 @@ export function buildReport(
         targets.push(target);
       }
       const value = String(variable.value);
-      const role = roleOfValue(value, stackName, synthesized, stacks);
+      const role = roleOfValue(value, stackName, index, stacks);
       target.variables.push({ key: String(variable.key), value: role?.name ?? value });
       if (role !== undefined) {
         const list = byRole.get(role) ?? [];
@@ -103,6 +107,7 @@ export function buildReport(
     }
   }
 
+  const policies = new Map(stacks.map(({ name, json }) => [name, policiesByRole(json)]));
   const roles = synthesized.map((role): ReportRole => {
     const json = stacks.find((s) => s.name === role.stack)?.json;
     const statement = role.trustPolicy.Statement[0] as {
@@ -127,7 +132,7 @@ export function buildReport(
       phase: phase === "plan" || phase === "apply" ? phase : "plan and apply",
       ...(tags.HcpCredentialTag === undefined ? {} : { tag: tags.HcpCredentialTag }),
       subject: subject ?? "",
-      policies: policiesOf(role, json),
+      policies: policies.get(role.stack)?.get(`\${${role.address}.name}`) ?? [],
       variables: byRole.get(role) ?? [],
     };
   });
@@ -139,16 +144,20 @@ function principalOf(role: SynthesizedRole): string {
   return String(statement.Principal?.Federated ?? "");
 }
 
-/** The managed policies attached to a role (short names for AWS managed ones), and `inline` if it has one. */
-function policiesOf(role: SynthesizedRole, json: SynthesizedStack["json"] | undefined): string[] {
-  const ref = `\${${role.address}.name}`;
-  const attached = Object.values(json?.resource?.aws_iam_role_policy_attachment ?? {})
-    .filter((a) => a.role === ref)
-    .map((a) => String(a.policy_arn).replace(/^arn:[\w-]+:iam::aws:policy\//, ""));
-  const inline = Object.values(json?.resource?.aws_iam_role_policy ?? {}).some(
-    (p) => p.role === ref,
-  );
-  return [...attached, ...(inline ? ["inline"] : [])];
+/** For each `${aws_iam_role.X.name}` reference of a stack: the policies attached through it. */
+function policiesByRole(json: SynthesizedStack["json"]): Map<string, string[]> {
+  const byRole = new Map<string, string[]>();
+  const add = (role: unknown, policy: string) => {
+    const list = byRole.get(String(role)) ?? [];
+    list.push(policy);
+    byRole.set(String(role), list);
+  };
+  for (const a of Object.values(json.resource?.aws_iam_role_policy_attachment ?? {})) {
+    // AWS managed policies by their short name.
+    add(a.role, String(a.policy_arn).replace(/^arn:[\w-]+:iam::aws:policy\//, ""));
+  }
+  for (const p of Object.values(json.resource?.aws_iam_role_policy ?? {})) add(p.role, "inline");
+  return byRole;
 }
 
 /** The workspace or project a `workspace_id` / `variable_set_id` reference points at. */
@@ -156,6 +165,10 @@ function describeTarget(
   ref: string,
   json: SynthesizedStack["json"],
 ): Omit<ReportTarget, "variables"> {
+  const lookedUp = /^data\.tfe_workspace_ids\.[^.]+\.ids\["([^"]+)"\]$/.exec(
+    REF.exec(ref)?.[1] ?? "",
+  );
+  if (lookedUp?.[1] !== undefined) return { kind: "workspace", name: lookedUp[1], created: false };
   const [type, address] = (REF.exec(ref)?.[1] ?? "")
     .replace(/\.id$/, "")
     .replace(/^data\./, "data:")
@@ -189,16 +202,13 @@ function describeTarget(
 function roleOfValue(
   value: string,
   stack: string,
-  roles: readonly SynthesizedRole[],
+  index: RoleIndex,
   stacks: readonly SynthesizedStack[],
 ): SynthesizedRole | undefined {
   const ref = REF.exec(value)?.[1];
-  if (ref === undefined) {
-    return roles.find((r) => r.arn === value);
-  }
+  if (ref === undefined) return index.byArn.get(value);
   const local = /^aws_iam_role\.([^.]+)\.arn$/.exec(ref);
-  if (local)
-    return roles.find((r) => r.stack === stack && r.address === `aws_iam_role.${local[1]}`);
+  if (local) return index.byAddress.get(`${stack} aws_iam_role.${local[1]}`);
   const remote =
     /^data\.terraform_remote_state\.cross-stack-reference-input-([^.]+)\.outputs\.([^.]+)$/.exec(
       ref,
@@ -209,7 +219,13 @@ function roleOfValue(
       String(stacks.find((s) => s.name === source)?.json.output?.[output]?.value ?? ""),
     )?.[1];
     const address = /^aws_iam_role\.([^.]+)\.arn$/.exec(target ?? "")?.[1];
-    return roles.find((r) => r.stack === source && r.address === `aws_iam_role.${address}`);
+    return index.byAddress.get(`${source} aws_iam_role.${address}`);
   }
   return undefined;
+}
+
+interface RoleIndex {
+  readonly byArn: ReadonlyMap<string, SynthesizedRole>;
+  /** By `STACK aws_iam_role.NAME`. */
+  readonly byAddress: ReadonlyMap<string, SynthesizedRole>;
 }
