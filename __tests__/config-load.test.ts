@@ -1,13 +1,15 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
   ConfigError,
+  carefulParse,
   configPathFromEnv,
   DEFAULT_CONFIG_PATH,
   loadConfig,
   parseConfig,
+  parseConfigFiles,
 } from "../lib/config/load";
 import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/schema";
 import { baseConfig, type ConfigInput, tempDir, workspace } from "./helpers/synth";
@@ -550,5 +552,22 @@ describe("a config directory", () => {
       "a.yaml": { aws: { region: "us-east-1" }, workspaces: [workspace("app")] },
     });
     expect(() => loadConfig(dir)).toThrow("hcp: is required (a mapping)");
+  });
+});
+
+describe("the quick and the careful parse", () => {
+  const root = join(__dirname, "..");
+  const texts = [
+    readFileSync(join(root, "trust.yaml"), "utf8"),
+    ...readdirSync(join(root, "examples"))
+      .filter((name) => name.endsWith(".yaml"))
+      .map((name) => readFileSync(join(root, "examples", name), "utf8")),
+    "hcp: {organization: acme}\naws: {region: us-east-1}\nworkspaces:\n  - name: app\n    policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n    tags: {Created: 2024-01-01, Count: '0x1F', Flag: 'yes'}\n",
+  ];
+
+  it.each(texts.map((text, i) => [i, text]))("read config %i the same way", (_, text) => {
+    expect(parseConfigFiles([{ source: "trust.yaml", text }])).toEqual(
+      carefulParse([{ source: "trust.yaml", text }]),
+    );
   });
 });
