@@ -1,0 +1,127 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+
+/**
+ * `npm run bench`: synthesizes generated configs of growing size, each in fresh processes of
+ * the compiled app, and prints wall time and peak memory against two floors: an empty node
+ * process, and a plain script writing an equally large JSON.
+ * BENCH_SIZES (default 1,100,1000,5000) and BENCH_RUNS (default 3) change the plan.
+ */
+
+const ROOT = join(__dirname, "..", "..", "..");
+const DIST = join(ROOT, "dist");
+const SIZES = (process.env.BENCH_SIZES ?? "1,100,1000,5000").split(",").map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WORK = join(tmpdir(), "hcp-aws-trust-bench");
+
+interface Sample {
+  readonly ms: number;
+  readonly maxRssMb: number;
+}
+
+/** A config of `n` workspaces: projects with spaces, one in four split plan/apply, three accounts, a project-wide role per project. */
+export function benchConfig(n: number): string {
+  const projects = Math.max(1, Math.min(50, Math.ceil(n / 100)));
+  const accounts = ["prod", "shared", "dev"];
+  const workspaces = Array.from({ length: n }, (_, i) => {
+    const base = { name: `ws-${String(i).padStart(5, "0")}`, project: `Team ${i % projects} Apps`, account: accounts[i % 3] };
+    return i % 4 === 0
+      ? { ...base, plan: { policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }, apply: { policyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] } }
+      : { ...base, policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] };
+  });
+  return stringify({
+    hcp: { organization: "acme-corp" },
+    accounts: {
+      prod: { region: "us-east-1", accountId: "111122223333" },
+      shared: { region: "eu-west-1", accountId: "444455556666" },
+      dev: { region: "eu-central-1", accountId: "777788889999" },
+    },
+    workspaces,
+  });
+}
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Sample {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { env: { ...process.env, ...env }, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);
+  const rss = /bench-probe maxrss-kb=(\d+)/.exec(result.stderr)?.[1];
+  return { ms, maxRssMb: rss === undefined ? Number.NaN : Number(rss) / 1024 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function medianOf(runs: number, sample: () => Sample): Sample {
+  const samples = Array.from({ length: runs }, sample);
+  return { ms: median(samples.map((s) => s.ms)), maxRssMb: median(samples.map((s) => s.maxRssMb)) };
+}
+
+/** Bytes and Terraform elements written under an output folder. */
+function measureOutput(outdir: string): { bytes: number; elements: number } {
+  let bytes = 0;
+  let elements = 0;
+  for (const stack of readdirSync(join(outdir, "stacks"))) {
+    const file = join(outdir, "stacks", stack, "cdk.tf.json");
+    bytes += statSync(file).size;
+    const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, Record<string, unknown>>>;
+    for (const block of ["resource", "data"]) {
+      for (const items of Object.values(json[block] ?? {})) elements += Object.keys(items).length;
+    }
+    elements += Object.keys(json.output ?? {}).length;
+  }
+  return { bytes, elements };
+}
+
+function main(): void {
+  process.stderr.write("building the compiled app (tsc -p tsconfig.build.json)...\n");
+  execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const probe = join(DIST, "lib", "cli", "bench-probe.js");
+  const nodeFloor = medianOf(RUNS, () => timed(process.execPath, ["--require", probe, "-e", "0"]));
+
+  const header = ["N", "elements", "output MB", "app ms", "peak MB", "JSON floor ms", "x JSON floor", "x node -e 0"];
+  const rows: string[][] = [];
+  const bySize = new Map<number, number>();
+  console.log(`node -e 0: ${nodeFloor.ms.toFixed(0)} ms (median of ${RUNS}); app = node dist/main.js, median of ${RUNS} fresh processes\n`);
+  console.log(header.join("\t"));
+  for (const n of SIZES) {
+    const config = join(WORK, `config-${n}.yaml`);
+    writeFileSync(config, benchConfig(n));
+    const outdir = join(WORK, `out-${n}`);
+    const app = medianOf(RUNS, () => {
+      rmSync(outdir, { recursive: true, force: true });
+      return timed(process.execPath, ["--require", probe, join(DIST, "main.js")], { TRUST_CONFIG: config, CDKTF_OUTDIR: outdir });
+    });
+    const { bytes, elements } = measureOutput(outdir);
+    const floorFile = join(WORK, `floor-${n}.json`);
+    const floor = medianOf(RUNS, () => timed(process.execPath, ["--require", probe, join(DIST, "lib", "cli", "json-floor.js"), String(bytes), floorFile]));
+    bySize.set(n, app.ms);
+    const row = [
+      String(n),
+      String(elements),
+      (bytes / 1e6).toFixed(2),
+      app.ms.toFixed(0),
+      app.maxRssMb.toFixed(0),
+      floor.ms.toFixed(0),
+      (app.ms / floor.ms).toFixed(1),
+      (app.ms / nodeFloor.ms).toFixed(1),
+    ];
+    rows.push(row);
+    console.log(row.join("\t"));
+  }
+  const large = bySize.get(5000);
+  const mid = bySize.get(1000);
+  if (large !== undefined && mid !== undefined) {
+    console.log(`\ngrowth: N=5000 takes ${(large / mid).toFixed(1)}x N=1000 (5x is linear)`);
+  }
+}
+
+if (require.main === module) main();
