@@ -155,7 +155,7 @@ describe("unknown keys", () => {
   it("fails on an unknown top-level key without a far-fetched suggestion", () => {
     const [problem] = problemsOf({ ...baseConfig(), extra: "s3" });
     expect(problem).toContain(
-      "extra: unknown key; allowed keys here: hcp, aws, accounts, defaults, backend, workspaces, projects",
+      "extra: unknown key; allowed keys here: hcp, aws, accounts, defaults, backend, shards, workspaces, projects",
     );
   });
 

@@ -128,7 +128,7 @@ describe("explain with --sub", () => {
       (r: { roleName: string }) => r.roleName === "tfc-acme-corp-sandbox",
     );
     expect(sandbox).toEqual({
-      stack: "hcp-aws-trust",
+      stack: "hcp-aws-trust-default.any.project",
       address: "aws_iam_role.ws_sandbox",
       roleName: "tfc-acme-corp-sandbox",
       decision: "ImplicitlyDenied",
@@ -243,7 +243,9 @@ describe("npm run explain", () => {
       "organization:acme:project:Default Project:workspace:app:run_phase:plan",
     );
     expect(allowed.status).toBe(0);
-    expect(allowed.stdout).toContain("ALLOWED  tfc-acme-app  (hcp-aws-trust: aws_iam_role.ws_app)");
+    expect(allowed.stdout).toContain(
+      "ALLOWED  tfc-acme-app  (hcp-aws-trust-default.Default-Project-13c060: aws_iam_role.ws_app)",
+    );
     expect(
       explain("organization:acme:project:Default Project:workspace:web:run_phase:plan").status,
     ).toBe(1);

@@ -240,81 +240,120 @@ describe("bootstrapping new workspaces", () => {
 describe("several AWS accounts", () => {
   const stacks = synthStacks(example("accounts.yaml"));
 
-  it("give each account its own stack, and the HCP Terraform side one more that deploys after them", () => {
+  it("give each account a base stack for its OIDC provider, and a stack per project that deploys after it", () => {
     expect(Object.keys(stacks).sort()).toEqual([
-      "hcp-aws-trust-hcp",
       "hcp-aws-trust-prod",
-      "hcp-aws-trust-shared",
+      "hcp-aws-trust-prod.any.project",
+      "hcp-aws-trust-shared.any.project",
     ]);
-    expect(stacks["hcp-aws-trust-hcp"]?.dependencies.sort()).toEqual([
-      "hcp-aws-trust-prod",
-      "hcp-aws-trust-shared",
-    ]);
-    expect(stacks["hcp-aws-trust-prod"]?.dependencies).toEqual([]);
+    expect(stacks["hcp-aws-trust-prod.any.project"]?.dependencies).toEqual(["hcp-aws-trust-prod"]);
+    // The shared account reuses its provider: no base stack, nothing to wait for.
+    expect(stacks["hcp-aws-trust-shared.any.project"]?.dependencies).toEqual([]);
   });
 
   it("configure each account's AWS provider: region, the only account it accepts, the identity that deploys it", () => {
-    expect(stacks["hcp-aws-trust-prod"]?.provider?.aws).toEqual([
-      {
-        region: "us-east-1",
-        allowed_account_ids: ["111122223333"],
-        assume_role: [
-          {
-            role_arn: "arn:aws:iam::111122223333:role/platform-deployer",
-            session_name: "hcp-aws-trust",
-          },
-        ],
-      },
-    ]);
-    expect(stacks["hcp-aws-trust-shared"]?.provider?.aws).toEqual([
+    const prod = {
+      region: "us-east-1",
+      allowed_account_ids: ["111122223333"],
+      assume_role: [
+        {
+          role_arn: "arn:aws:iam::111122223333:role/platform-deployer",
+          session_name: "hcp-aws-trust",
+        },
+      ],
+    };
+    expect(stacks["hcp-aws-trust-prod"]?.provider?.aws).toEqual([prod]);
+    expect(stacks["hcp-aws-trust-prod.any.project"]?.provider?.aws).toEqual([prod]);
+    expect(stacks["hcp-aws-trust-shared.any.project"]?.provider?.aws).toEqual([
       { region: "eu-west-1", allowed_account_ids: ["444455556666"] },
     ]);
   });
 
-  it("create the OIDC provider where none is reused, and put each role in its account", () => {
-    const prod = stacks["hcp-aws-trust-prod"] ?? ({} as StackJson);
-    const shared = stacks["hcp-aws-trust-shared"] ?? ({} as StackJson);
-    expect(Object.keys(prod.resource?.aws_iam_openid_connect_provider ?? {})).toEqual(["hcp"]);
-    expect(shared.resource?.aws_iam_openid_connect_provider).toBeUndefined();
+  it("create the OIDC provider in the base stack, and trust it by ARN where the account ID is known", () => {
+    const prod = stacks["hcp-aws-trust-prod.any.project"] ?? ({} as StackJson);
+    const shared = stacks["hcp-aws-trust-shared.any.project"] ?? ({} as StackJson);
+    expect(
+      Object.keys(stacks["hcp-aws-trust-prod"]?.resource?.aws_iam_openid_connect_provider ?? {}),
+    ).toEqual(["hcp"]);
     expect(Object.keys(prod.resource?.aws_iam_role ?? {})).toEqual(["ws_app-prod"]);
     expect(Object.keys(shared.resource?.aws_iam_role ?? {})).toEqual(["ws_artifacts"]);
-  });
-
-  it("keep all HCP Terraform resources in one stack, with role ARNs as literals when the account is known", () => {
-    const hcp = stacks["hcp-aws-trust-hcp"] ?? ({} as StackJson);
-    expect(hcp.provider?.aws).toBeUndefined();
-    expect(hcp.data?.terraform_remote_state).toBeUndefined();
-    expect(variablesOf(hcp, '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}')).toEqual({
-      TFC_AWS_PROVIDER_AUTH: "true",
-      TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::111122223333:role/tfc-acme-corp-app-prod",
+    expect(trustOf(prod, "ws_app-prod").Principal).toEqual({
+      Federated: "arn:aws:iam::111122223333:oidc-provider/app.terraform.io",
     });
-    expect(variablesOf(hcp, '${data.tfe_workspace_ids.workspaces.ids["artifacts"]}')).toMatchObject(
-      {
-        TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::444455556666:role/tfc-acme-corp-artifacts",
-      },
-    );
+    expect(trustOf(shared, "ws_artifacts").Principal).toEqual({
+      Federated: "arn:aws:iam::444455556666:oidc-provider/app.terraform.io",
+    });
   });
 
-  it("refer to the account's stack for the ARN when the account ID is not known", () => {
+  it("keep each workspace's variables with its role", () => {
+    const prod = stacks["hcp-aws-trust-prod.any.project"] ?? ({} as StackJson);
+    expect(variablesOf(prod, '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}')).toEqual({
+      TFC_AWS_PROVIDER_AUTH: "true",
+      TFC_AWS_RUN_ROLE_ARN: "${aws_iam_role.ws_app-prod.arn}",
+    });
+    expect(prod.data?.terraform_remote_state).toBeUndefined();
+  });
+
+  it("look the provider up by URL, and read other accounts' role ARNs from their stacks, when the account ID is not known", () => {
     const config = {
       hcp: { organization: "acme" },
-      accounts: { dev: { region: "eu-central-1" } },
-      workspaces: [workspace("app")],
+      accounts: { dev: { region: "eu-central-1" }, prod: { region: "us-east-1" } },
+      workspaces: [
+        {
+          name: "app",
+          account: "prod",
+          policyArns: [READ_ONLY],
+          credentials: [{ tag: "DEV", account: "dev", policyArns: [READ_ONLY] }],
+        },
+      ],
     };
     const all = synthStacks(config);
-    const hcp = all["hcp-aws-trust-hcp"] ?? ({} as StackJson);
-    expect(Object.keys(hcp.data?.terraform_remote_state ?? {})).toEqual([
-      "cross-stack-reference-input-hcp-aws-trust-dev",
-    ]);
-    expect(
-      variablesOf(hcp, '${data.tfe_workspace_ids.workspaces.ids["app"]}').TFC_AWS_RUN_ROLE_ARN,
-    ).toMatch(
-      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-hcp-aws-trust-dev\.outputs\./,
+    const prod = all["hcp-aws-trust-prod.any.project"] ?? ({} as StackJson);
+    expect(prod.data?.aws_iam_openid_connect_provider?.hcp).toMatchObject({
+      url: "https://app.terraform.io",
+    });
+    expect(trustOf(prod, "ws_app").Principal).toEqual({
+      Federated: "${data.aws_iam_openid_connect_provider.hcp.arn}",
+    });
+    const tagged = variablesOf(
+      prod,
+      '${data.tfe_workspace_ids.workspaces.ids["app"]}',
+    ).TFC_AWS_RUN_ROLE_ARN_DEV;
+    expect(tagged).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-hcp-aws-trust-devanyproject\.outputs\./,
     );
-    expect(all["hcp-aws-trust-hcp"]?.dependencies).toEqual(["hcp-aws-trust-dev"]);
+    expect(all["hcp-aws-trust-prod.any.project"]?.dependencies.sort()).toEqual([
+      "hcp-aws-trust-dev.any.project",
+      "hcp-aws-trust-prod",
+    ]);
   });
 
   const two = { prod: { region: "us-east-1" }, dev: { region: "eu-west-1" } };
+  it("fail when stacks would read each other's role ARNs in a circle, and say how to avoid it", () => {
+    const crossed = (name: string, own: string, other: string) => ({
+      name,
+      account: own,
+      policyArns: [READ_ONLY],
+      credentials: [{ tag: "OTHER", account: other, policyArns: [READ_ONLY] }],
+    });
+    const config = {
+      hcp: { organization: "acme" },
+      accounts: { prod: { region: "us-east-1" }, dev: { region: "eu-west-1" } },
+      workspaces: [crossed("a", "prod", "dev"), crossed("b", "dev", "prod")],
+    };
+    expect(problemsOf(config)).toMatch(
+      /stacks read each other's role ARNs in a circle \(hcp-aws-trust-.* -> .* -> .*\), so none can be deployed first: set accountId/,
+    );
+    const withIds = {
+      ...config,
+      accounts: {
+        prod: { region: "us-east-1", accountId: "111122223333" },
+        dev: { region: "eu-west-1", accountId: "444455556666" },
+      },
+    };
+    expect(Object.keys(synthStacks(withIds)).length).toBe(4);
+  });
+
   it.each([
     [
       "a workspace naming no account when there are several",
@@ -393,8 +432,8 @@ describe("several AWS accounts", () => {
           aws: { region: "us-east-1" },
           workspaces: [workspace("app", { account: "default" })],
         }),
-      ),
-    ).toEqual(["hcp-aws-trust"]);
+      ).sort(),
+    ).toEqual(["hcp-aws-trust-default", "hcp-aws-trust-default.any.project"]);
   });
 });
 
@@ -402,34 +441,33 @@ describe("multiple configurations in one workspace (tagged)", () => {
   const stacks = synthStacks(example("tagged.yaml"));
 
   it("give one role per credential entry, in the entry's account", () => {
-    expect(Object.keys(stacks["hcp-aws-trust-prod"]?.resource?.aws_iam_role ?? {})).toEqual([
-      "ws_multi_tag_PROD",
-    ]);
     expect(
-      Object.keys(stacks["hcp-aws-trust-shared"]?.resource?.aws_iam_role ?? {}).sort(),
+      Object.keys(stacks["hcp-aws-trust-prod.Platform"]?.resource?.aws_iam_role ?? {}),
+    ).toEqual(["ws_multi_tag_PROD"]);
+    expect(
+      Object.keys(stacks["hcp-aws-trust-shared.Platform"]?.resource?.aws_iam_role ?? {}).sort(),
     ).toEqual(["ws_multi_tag_SHARED_apply", "ws_multi_tag_SHARED_plan"]);
-    const prod = stacks["hcp-aws-trust-prod"] ?? ({} as StackJson);
+    const prod = stacks["hcp-aws-trust-prod.Platform"] ?? ({} as StackJson);
     expect(resource(prod, "aws_iam_role", "ws_multi_tag_PROD")).toMatchObject({
       name: "tfc-acme-corp-multi-PROD",
       tags: expect.objectContaining({ HcpCredentialTag: "PROD" }),
     });
   });
 
-  it("set the tagged variables, and no untagged ones", () => {
-    expect(
-      variablesOf(
-        stacks["hcp-aws-trust-hcp"] ?? {},
-        '${data.tfe_workspace_ids.workspaces.ids["multi"]}',
-      ),
-    ).toEqual({
+  it("set the tagged variables, and no untagged ones, with the first role's stack", () => {
+    const prod = stacks["hcp-aws-trust-prod.Platform"] ?? ({} as StackJson);
+    expect(variablesOf(prod, '${data.tfe_workspace_ids.workspaces.ids["multi"]}')).toEqual({
       TFC_AWS_PROVIDER_AUTH_PROD: "true",
-      TFC_AWS_RUN_ROLE_ARN_PROD: "arn:aws:iam::111122223333:role/tfc-acme-corp-multi-PROD",
+      TFC_AWS_RUN_ROLE_ARN_PROD: "${aws_iam_role.ws_multi_tag_PROD.arn}",
       TFC_AWS_PROVIDER_AUTH_SHARED: "true",
       TFC_AWS_PLAN_ROLE_ARN_SHARED:
         "arn:aws:iam::444455556666:role/tfc-acme-corp-multi-SHARED-plan",
       TFC_AWS_APPLY_ROLE_ARN_SHARED:
         "arn:aws:iam::444455556666:role/tfc-acme-corp-multi-SHARED-apply",
     });
+    expect(stacks["hcp-aws-trust-shared.Platform"]?.resource?.tfe_variable).toBeUndefined();
+    // Known account IDs: the ARNs are literals, and the stacks do not read each other.
+    expect(stacks["hcp-aws-trust-prod.Platform"]?.data?.terraform_remote_state).toBeUndefined();
   });
 
   const tagged = (...tags: string[]) => ({
@@ -534,25 +572,35 @@ describe("role options", () => {
 
 describe("where the state lives", () => {
   it("is a local file per stack by default", () => {
-    const stack = synth(example("split-roles.yaml"));
-    expect(stack.terraform?.backend).toEqual({
-      local: { path: expect.stringMatching(/terraform\.hcp-aws-trust\.tfstate$/) },
+    const stacks = synthStacks(example("split-roles.yaml"));
+    expect(stacks["hcp-aws-trust-default.Networking"]?.terraform?.backend).toEqual({
+      local: {
+        path: expect.stringMatching(/terraform\.hcp-aws-trust-default\.Networking\.tfstate$/),
+      },
     });
   });
 
   it("is an HCP Terraform workspace per stack with backend cloud", () => {
-    expect(synth(example("backend-cloud.yaml")).terraform?.cloud).toEqual({
+    const stacks = synthStacks(example("backend-cloud.yaml"));
+    expect(stacks["hcp-aws-trust-default.Default-Project-13c060"]?.terraform?.cloud).toEqual({
       hostname: "app.terraform.io",
       organization: "acme-corp",
-      workspaces: { name: "aws-trust-hcp-aws-trust", project: "Platform" },
+      workspaces: {
+        name: "aws-trust-hcp-aws-trust-default.Default-Project-13c060",
+        project: "Platform",
+      },
+    });
+    expect(stacks["hcp-aws-trust-default"]?.terraform?.cloud).toMatchObject({
+      workspaces: { name: "aws-trust-hcp-aws-trust-default" },
     });
   });
 
   it("is an S3 object per stack with backend s3", () => {
-    expect(synth(example("backend-s3.yaml")).terraform?.backend).toEqual({
+    const stacks = synthStacks(example("backend-s3.yaml"));
+    expect(stacks["hcp-aws-trust-default.Default-Project-13c060"]?.terraform?.backend).toEqual({
       s3: {
         bucket: "acme-terraform-state",
-        key: "hcp-aws-trust/hcp-aws-trust.tfstate",
+        key: "hcp-aws-trust/hcp-aws-trust-default.Default-Project-13c060.tfstate",
         region: "us-east-1",
         encrypt: true,
         dynamodb_table: "terraform-locks",
@@ -576,8 +624,8 @@ describe("where the state lives", () => {
         use_lockfile: true,
       },
     });
-    expect(stacks["hcp-aws-trust-hcp"]?.terraform?.backend).toMatchObject({
-      s3: { key: "hcp-aws-trust/hcp-aws-trust-hcp.tfstate" },
+    expect(stacks["hcp-aws-trust-prod.any.project"]?.terraform?.backend).toMatchObject({
+      s3: { key: "hcp-aws-trust/hcp-aws-trust-prod.any.project.tfstate" },
     });
   });
 
@@ -604,13 +652,16 @@ describe("where the state lives", () => {
 });
 
 describe("everything in one config", () => {
-  it("synthesizes one stack per account and the HCP Terraform stack", () => {
+  it("synthesizes a base stack per account that creates its provider, and a stack per account and project", () => {
     const stacks = synthStacks(example("everything.yaml"));
     expect(Object.keys(stacks).sort()).toEqual([
       "hcp-aws-trust-dev",
-      "hcp-aws-trust-hcp",
+      "hcp-aws-trust-dev.Apps",
+      "hcp-aws-trust-dev.Platform",
       "hcp-aws-trust-prod",
-      "hcp-aws-trust-shared",
+      "hcp-aws-trust-prod.Networking",
+      "hcp-aws-trust-prod.Platform",
+      "hcp-aws-trust-shared.Platform",
     ]);
     const roles = Object.values(stacks).flatMap((s) => Object.keys(s.resource?.aws_iam_role ?? {}));
     expect(roles.sort()).toEqual([

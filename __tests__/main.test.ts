@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { STACK_NAME } from "../lib/app";
+import { readSynthesizedStacks } from "../lib/synth-output";
 import { baseConfig, synth, tempDir } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
@@ -30,16 +30,15 @@ describe("the app", () => {
     const { status, stderr, outdir } = runApp({ TRUST_CONFIG: join(ROOT, "trust.yaml") });
     expect(stderr).toBe("");
     expect(status).toBe(0);
-    const stack = JSON.parse(
-      readFileSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"), "utf8"),
+    const roles = readSynthesizedStacks(outdir).flatMap(({ json }) =>
+      Object.entries(json.resource?.aws_iam_role ?? {}),
     );
     const example = parse(readFileSync(join(ROOT, "trust.yaml"), "utf8"));
-    const roles = Object.keys(stack.resource.aws_iam_role).sort();
-    expect(roles).toEqual(example.workspaces.map((ws: { name: string }) => `ws_${ws.name}`).sort());
+    expect(roles.map(([address]) => address).sort()).toEqual(
+      example.workspaces.map((ws: { name: string }) => `ws_${ws.name}`).sort(),
+    );
     const report = readFileSync(join(outdir, "trust-report.md"), "utf8");
-    for (const role of Object.values(stack.resource.aws_iam_role) as Array<{ name: string }>) {
-      expect(report).toContain(`| \`${role.name}\` |`);
-    }
+    for (const [, role] of roles) expect(report).toContain(`| \`${String(role.name)}\` |`);
   });
 
   it("reads trust.yaml from the working folder when TRUST_CONFIG is not set", () => {
@@ -51,7 +50,7 @@ describe("the app", () => {
       encoding: "utf8",
     });
     expect(result.status).toBe(0);
-    expect(existsSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(outdir, "manifest.json"))).toBe(true);
   });
 
   it("fails on a bad config with one clear message, no stack trace, and writes nothing", () => {
@@ -100,7 +99,7 @@ describe("the app", () => {
       expect(stderr).toBe(
         "Warning: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess\n",
       );
-      expect(existsSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"))).toBe(true);
+      expect(existsSync(join(outdir, "manifest.json"))).toBe(true);
     }
   });
 

@@ -33,11 +33,7 @@ describe("the trust report", () => {
     expect(report.roles.map((r) => `${r.stack} ${r.address}`).sort()).toEqual(
       rolesInStacks().sort(),
     );
-    expect(report.accounts.map((a) => a.stack).sort()).toEqual([
-      "hcp-aws-trust-dev",
-      "hcp-aws-trust-prod",
-      "hcp-aws-trust-shared",
-    ]);
+    expect(report.accounts.map((a) => a.name).sort()).toEqual(["dev", "prod", "shared"]);
   });
 
   it("gives each role the policies attached to it in the stack", () => {
@@ -55,9 +51,10 @@ describe("the trust report", () => {
   });
 
   it("names, for each role, every variable that carries its ARN", () => {
-    const hcp = stacks.find((s) => s.name === "hcp-aws-trust-hcp")?.json;
-    const roleVariables = Object.values(hcp?.resource?.tfe_variable ?? {}).filter((v) =>
-      /_ROLE_ARN/.test(String(v.key)),
+    const roleVariables = stacks.flatMap(({ json }) =>
+      Object.values(json.resource?.tfe_variable ?? {}).filter((v) =>
+        /_ROLE_ARN/.test(String(v.key)),
+      ),
     );
     expect(report.roles.flatMap((r) => r.variables)).toHaveLength(roleVariables.length);
     const net = report.roles.find((r) => r.name === "tfc-acme-corp-net-prod-plan");
@@ -98,7 +95,7 @@ describe("the trust report", () => {
     it("has a table row per role under its account", () => {
       const text = markdown();
       for (const role of report.roles) {
-        const section = text.slice(text.indexOf(`stack \`${role.stack}\``));
+        const section = text.slice(text.indexOf(`## Account ${role.account} `));
         expect(section.split("\n## ")[0]).toMatch(
           new RegExp(`^\\| .* \\| \`${role.name}\` \\|`, "m"),
         );
@@ -124,7 +121,7 @@ describe("the trust report", () => {
       for (const role of report.roles) expect(diagram).toContain(`["${role.name}"]`);
       expect(diagram).toContain('(["organization acme-corp"])');
       expect(diagram).toContain('["project Data Platform"]'.replace("Data Platform", "Apps"));
-      expect(diagram).toContain('(["AWS account 111122223333"])');
+      expect(diagram).toContain('(["AWS account prod (111122223333)"])');
       // Every edge joins declared nodes.
       const declared = new Set([...diagram.matchAll(/^ {2}(n\d+)[[(]/gm)].map((m) => m[1]));
       for (const [, from, to] of diagram.matchAll(/^ {2}(n\d+) .*--> (n\d+)$/gm)) {

@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { MAX_ROLE_NAME_LENGTH } from "../lib/role-name";
 import { unescapeTemplate } from "../lib/trust-policy";
-import { baseConfig, byAddress, names, resource, synth, workspace } from "./helpers/synth";
+import {
+  baseConfig,
+  byStackAddress,
+  names,
+  resource,
+  synth,
+  synthStacks,
+  workspace,
+} from "./helpers/synth";
 
-const PROVIDER_REF = "${aws_iam_openid_connect_provider.hcp.arn}";
+const PROVIDER_REF = "${data.aws_iam_openid_connect_provider.hcp.arn}";
 
 function trustOf(stack: ReturnType<typeof synth>, name: string) {
   return JSON.parse(resource(stack, "aws_iam_role", name).assume_role_policy as string);
@@ -23,7 +31,13 @@ describe("the OIDC provider", () => {
       client_id_list: ["aws.workload.identity"],
       thumbprint_list: ["${data.tls_certificate.hcp.certificates[0].sha1_fingerprint}"],
     });
-    expect(stack.output?.oidc_provider_arn?.value).toBe(PROVIDER_REF);
+    // Created in the account's base stack; the project stacks look it up by URL.
+    expect(stack.output?.oidc_provider_arn?.value).toBe(
+      "${aws_iam_openid_connect_provider.hcp.arn}",
+    );
+    expect(stack.data?.aws_iam_openid_connect_provider?.hcp).toMatchObject({
+      url: "https://app.terraform.io",
+    });
   });
 
   it("uses a Terraform Enterprise hostname and a custom audience everywhere", () => {
@@ -55,7 +69,9 @@ describe("the OIDC provider", () => {
     expect(stack.data?.tls_certificate).toBeUndefined();
     expect(stack.provider?.tls).toBeUndefined();
     expect(trustOf(stack, "ws_app-prod").Statement[0].Principal).toEqual({ Federated: arn });
-    expect(stack.output?.oidc_provider_arn?.value).toBe(arn);
+    // No base stack: nothing to create there.
+    expect(stack.output?.oidc_provider_arn).toBeUndefined();
+    expect(stack.data?.aws_iam_openid_connect_provider).toBeUndefined();
   });
 });
 
@@ -274,60 +290,50 @@ describe("addresses", () => {
     }),
   ];
 
+  /** Every element of every stack, by `STACK ADDRESS`. */
+  const elements = (workspaces: unknown[]) =>
+    byStackAddress(synthStacks(baseConfig({ workspaces })));
+
   /** The elements that belong to one workspace (their addresses all mention `ws_NAME`). */
-  function elementsOf(stack: ReturnType<typeof synth>, name: string): Map<string, unknown> {
-    return new Map([...byAddress(stack)].filter(([address]) => address.includes(`.ws_${name}`)));
+  function elementsOf(all: Map<string, unknown>, name: string): string[] {
+    return [...all.keys()].filter((key) => key.includes(`.ws_${name}`)).sort();
   }
 
-  it("derive from workspace names", () => {
-    const stack = synth(baseConfig({ workspaces: three }));
-    expect([...elementsOf(stack, "alpha").keys()].sort()).toEqual([
-      "aws_iam_role.ws_alpha",
-      "aws_iam_role_policy_attachment.ws_alpha_ReadOnlyAccess",
-      "tfe_variable.ws_alpha_TFC_AWS_PROVIDER_AUTH",
-      "tfe_variable.ws_alpha_TFC_AWS_RUN_ROLE_ARN",
+  /** The elements shared by the workspaces of a stack: its workspace lookup and its map of role ARNs. */
+  const isShared = (key: string) =>
+    key.endsWith(" data.tfe_workspace_ids.workspaces") || key.endsWith(" output.role_arns");
+
+  it("derive from workspace names, in the stack of the workspace's account and project", () => {
+    expect(elementsOf(elements(three), "alpha")).toEqual([
+      "hcp-aws-trust-default.Default-Project-13c060 aws_iam_role.ws_alpha",
+      "hcp-aws-trust-default.Default-Project-13c060 aws_iam_role_policy_attachment.ws_alpha_ReadOnlyAccess",
+      "hcp-aws-trust-default.Default-Project-13c060 tfe_variable.ws_alpha_TFC_AWS_PROVIDER_AUTH",
+      "hcp-aws-trust-default.Default-Project-13c060 tfe_variable.ws_alpha_TFC_AWS_RUN_ROLE_ARN",
     ]);
   });
 
   it("and the JSON of every element stay the same when the workspaces are reordered", () => {
-    const before = byAddress(synth(baseConfig({ workspaces: three })));
-    const after = byAddress(synth(baseConfig({ workspaces: [...three].reverse() })));
-    expect(after).toEqual(before);
+    expect(elements([...three].reverse())).toEqual(elements(three));
   });
 
-  /** The two elements shared by all workspaces: the workspace lookup and the map of role ARNs. */
-  const SHARED = ["data.tfe_workspace_ids.workspaces", "output.role_arns"];
-  const names = (stack: Map<string, unknown>) =>
-    (stack.get("data.tfe_workspace_ids.workspaces") as { names: string[] }).names;
-  const arnKeys = (stack: Map<string, unknown>) =>
-    Object.keys((stack.get("output.role_arns") as { value: Record<string, string> }).value);
-
   it("and the JSON of every other element stay the same when a workspace is added", () => {
-    const before = byAddress(synth(baseConfig({ workspaces: three })));
-    const after = byAddress(
-      synth(baseConfig({ workspaces: [three[0], workspace("delta"), ...three.slice(1)] })),
-    );
-    const added = [...after.keys()].filter((address) => !before.has(address));
+    const before = elements(three);
+    const after = elements([three[0], workspace("delta"), ...three.slice(1)]);
+    const added = [...after.keys()].filter((key) => !before.has(key));
     expect(added.length).toBeGreaterThan(0);
-    expect(added.every((address) => address.includes(".ws_delta"))).toBe(true);
-    for (const [address, body] of before) {
-      if (!SHARED.includes(address)) expect(after.get(address)).toEqual(body);
+    expect(added.every((key) => key.includes(".ws_delta"))).toBe(true);
+    for (const [key, body] of before) {
+      if (!isShared(key)) expect(after.get(key), key).toEqual(body);
     }
-    expect(names(after)).toEqual(["alpha", "beta", "delta", "gamma"]);
-    expect(arnKeys(after).sort()).toEqual([...arnKeys(before), "ws_delta"].sort());
   });
 
   it("of the other workspaces stay the same when one is removed; only its elements go", () => {
-    const before = byAddress(synth(baseConfig({ workspaces: three })));
-    const after = byAddress(synth(baseConfig({ workspaces: [three[0], three[2]] })));
-    const removed = [...before.keys()].filter((address) => !after.has(address));
-    expect(removed.sort()).toEqual(
-      [...elementsOf(synth(baseConfig({ workspaces: three })), "beta").keys()].sort(),
-    );
-    for (const [address, body] of after) {
-      if (!SHARED.includes(address)) expect(body).toEqual(before.get(address));
+    const before = elements(three);
+    const after = elements([three[0], three[2]]);
+    const removed = [...before.keys()].filter((key) => !after.has(key));
+    expect(removed.sort()).toEqual(elementsOf(before, "beta"));
+    for (const [key, body] of after) {
+      if (!isShared(key)) expect(body, key).toEqual(before.get(key));
     }
-    expect(names(after)).toEqual(["alpha", "gamma"]);
-    expect(arnKeys(after)).toEqual(["ws_alpha", "ws_gamma"]);
   });
 });

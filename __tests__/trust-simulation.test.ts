@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { accountStackName, STACK_NAME } from "../lib/app";
 import { parseConfig } from "../lib/config/load";
 import type { TrustConfig } from "../lib/config/schema";
 import { planRoles } from "../lib/role-plan";
+import { shardCounts, shardOfRole, shardStackName } from "../lib/shards";
 import { decide } from "./helpers/evaluate";
 import { baseConfig, synthRoles, workspace } from "./helpers/synth";
 import { type TrustScope, trustCases } from "./helpers/trust-cases";
@@ -49,7 +49,7 @@ function scopes(config: TrustConfig): Map<string, TrustScope> {
   const { hostname: host, audience, organization } = config.hcp;
   return new Map(
     planRoles(config).map((role) => {
-      const stack = config.accounts === undefined ? STACK_NAME : accountStackName(role.account);
+      const stack = shardStackName(shardOfRole(role, shardCounts(config.shards)));
       const { owner } = role;
       const scope: TrustScope = {
         host,

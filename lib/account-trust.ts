@@ -1,31 +1,19 @@
+import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { fixAddress } from "./address";
+import { partitionOfRegion } from "./config/arns";
 import type { AccountConfig, TrustConfig } from "./config/schema";
 import { HcpOidcProvider } from "./hcp-oidc-provider";
+import { oidcProviderArnFor } from "./iam/web-identity";
 import { PRODUCT } from "./product";
 import { knownAccountId, type PlannedRole } from "./role-plan";
 import { WorkspaceRole } from "./workspace-role";
 
-export interface AccountTrustProps {
-  readonly config: TrustConfig;
-  readonly account: AccountConfig;
-  /** The roles of this account. */
-  readonly roles: readonly PlannedRole[];
-}
-
-/**
- * Adds the AWS side of one account to a stack: the AWS provider, the OIDC provider (created or
- * reused), and each role with its permissions and an output of its ARN.
- * @returns each role's ARN (a Terraform reference), by role
- */
-export function addAccountTrust(
-  scope: Construct,
-  props: AccountTrustProps,
-): Map<PlannedRole, string> {
-  const { config, account } = props;
+/** The AWS provider of a stack that deploys into an account. */
+export function addAwsProvider(scope: Construct, account: AccountConfig): void {
   const accountId = knownAccountId(account);
   new AwsProvider(scope, "aws", {
     region: account.region,
@@ -36,13 +24,16 @@ export function addAccountTrust(
         ? undefined
         : [{ roleArn: account.assumeRoleArn, sessionName: PRODUCT }],
   });
+}
+
+/** The account's OIDC provider for the HCP Terraform host, created, with an output of its ARN. */
+export function addOidcProvider(scope: Construct, config: TrustConfig): void {
   const provider = new HcpOidcProvider(scope, "oidc-provider", {
     hostname: config.hcp.hostname,
     audiences: [config.hcp.audience],
-    existingArn: account.oidcProviderArn,
     tags: { ManagedBy: PRODUCT, HcpOrganization: config.hcp.organization },
   });
-  if (provider.created) new TlsProvider(scope, "tls");
+  new TlsProvider(scope, "tls");
   fixAddress(
     new TerraformOutput(scope, "oidc_provider_arn", {
       value: provider.arn,
@@ -50,13 +41,42 @@ export function addAccountTrust(
     }),
     "oidc_provider_arn",
   );
+}
 
+/**
+ * The ARN of the account's OIDC provider, as a stack other than the account's base stack sees
+ * it: the reused ARN; the ARN the created provider has, when the account ID is known; else a
+ * lookup of the provider by its URL when Terraform plans.
+ */
+export function providerArnIn(
+  scope: Construct,
+  config: TrustConfig,
+  account: AccountConfig,
+): string {
+  if (account.oidcProviderArn !== undefined) return account.oidcProviderArn;
+  const accountId = knownAccountId(account);
+  if (accountId !== undefined) {
+    return oidcProviderArnFor(config.hcp.hostname, partitionOfRegion(account.region), accountId);
+  }
+  const lookup = new DataAwsIamOpenidConnectProvider(scope, "oidc-provider", {
+    url: `https://${config.hcp.hostname}`,
+  });
+  fixAddress(lookup, "hcp");
+  return lookup.arn;
+}
+
+/**
+ * Adds roles with their permissions to a stack, and one output with all their ARNs.
+ * @returns each role's ARN (a Terraform reference), by role
+ */
+export function addRoles(
+  scope: Construct,
+  roles: readonly PlannedRole[],
+  providerArn: string,
+): Map<PlannedRole, string> {
   const arns = new Map<PlannedRole, string>();
-  for (const planned of props.roles) {
-    const role = new WorkspaceRole(scope, `role-${planned.address}`, {
-      planned,
-      providerArn: provider.arn,
-    });
+  for (const planned of roles) {
+    const role = new WorkspaceRole(scope, `role-${planned.address}`, { planned, providerArn });
     arns.set(planned, role.arn);
   }
   // One output for all roles: one element instead of one per role.

@@ -1,22 +1,14 @@
 import { App } from "cdktf";
 import { AccountStack } from "../stacks/account-stack";
-import { HcpStack } from "../stacks/hcp-stack";
-import { missing, TrustStack } from "../stacks/trust-stack";
+import { ShardStack } from "../stacks/shard-stack";
 import { ConfigError } from "./config/load";
-import type { TrustConfig } from "./config/schema";
-import { PRODUCT } from "./product";
-import { knownAccountId, planRoles, planVariables, roleArn } from "./role-plan";
+import { accountsOf, type TrustConfig } from "./config/schema";
+import { addHcpVariables } from "./hcp-variables";
+import { knownAccountId, type PlannedRole, planRoles, planVariables, roleArn } from "./role-plan";
 import { checkRules, formatFinding } from "./rules";
+import { baseStackName, type ShardKey, shardCounts, shardOfRole, shardStackName } from "./shards";
 
-/** The stack of a config with the `aws` block (and its local state file, `terraform.STACK.tfstate`). */
-export const STACK_NAME = PRODUCT;
-/** The stack holding the HCP Terraform side of a config with `accounts`. */
-export const HCP_STACK_NAME = `${PRODUCT}-hcp`;
-
-/** The stack of one account of a config with `accounts`. */
-export function accountStackName(account: string): string {
-  return `${PRODUCT}-${account}`;
-}
+export { baseStackName, shardStackName } from "./shards";
 
 export interface BuildAppOptions {
   /** @default - `cdktf.out`, or the folder the cdktf CLI asks for */
@@ -33,9 +25,10 @@ export interface BuiltApp {
  * The cdktf app for a validated config, after the safety rules passed.
  * Throws {@link ConfigError} listing every rule violation; nothing is built then.
  *
- * A config with the `aws` block gives one stack with both sides. A config with `accounts` gives
- * one stack per account (AWS side) and one stack for the HCP Terraform side, which depends on
- * them: `cdktf deploy '*'` deploys the accounts first.
+ * Stacks: per AWS account, a base stack with the OIDC provider (none when the provider is
+ * reused), and one stack per project (see `shards.ts`) with the project's roles in that account
+ * and the HCP Terraform variables of the workspaces and projects whose first role is there.
+ * Every project stack depends on its account's base stack: `cdktf deploy '*'` deploys bases first.
  */
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
   const findings = checkRules(config);
@@ -46,34 +39,102 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
     throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
   }
   const app = new App({ outdir: options.outdir });
-  if (config.accounts === undefined) {
-    new TrustStack(app, STACK_NAME, { config });
-  } else {
-    const roles = planRoles(config);
-    const stacks = Object.entries(config.accounts).map(([name, account]) => {
-      const stack = new AccountStack(app, accountStackName(name), {
-        config,
-        account,
-        roles: roles.filter((role) => role.account === name),
-      });
-      return { name, account, stack };
-    });
-    const hcp = new HcpStack(app, HCP_STACK_NAME, {
+  const accounts = accountsOf(config);
+  const roles = planRoles(config);
+  const counts = shardCounts(config.shards);
+
+  const bases = new Map<string, AccountStack>();
+  for (const [name, account] of Object.entries(accounts)) {
+    if (account.oidcProviderArn === undefined)
+      bases.set(name, new AccountStack(app, baseStackName(name), { config, account }));
+  }
+
+  // Roles, grouped by shard, in config order.
+  const groups = new Map<string, { key: ShardKey; roles: PlannedRole[] }>();
+  const shardOf = new Map<PlannedRole, string>();
+  for (const role of roles) {
+    const key = shardOfRole(role, counts);
+    const name = shardStackName(key);
+    const group = groups.get(name) ?? { key, roles: [] };
+    group.roles.push(role);
+    groups.set(name, group);
+    shardOf.set(role, name);
+  }
+  const shards = new Map<string, ShardStack>();
+  for (const [name, { key, roles: own }] of groups) {
+    const account = accounts[key.account];
+    if (account === undefined) throw new Error(`no account ${key.account}`);
+    const stack = new ShardStack(app, name, { config, account, roles: own });
+    const base = bases.get(key.account);
+    if (base !== undefined) stack.addDependency(base);
+    shards.set(name, stack);
+  }
+
+  // Variables: in the shard of the owner's first role, so a workspace's variables are in one place.
+  const byShard = new Map<string, ReturnType<typeof planVariables>>();
+  const firstRole = new Map<string, PlannedRole>();
+  for (const role of roles) {
+    const owner = `${role.owner.kind}:${role.owner.index}`;
+    if (!firstRole.has(owner)) firstRole.set(owner, role);
+  }
+  for (const target of planVariables(config, roles)) {
+    const first = firstRole.get(`${target.owner.kind}:${target.owner.index}`);
+    const home = first === undefined ? undefined : shardOf.get(first);
+    if (home === undefined) throw new Error("every variable target has a role");
+    byShard.set(home, [...(byShard.get(home) ?? []), target]);
+  }
+  const remoteSources = new Map<ShardStack, Set<string>>();
+  for (const [name, targets] of byShard) {
+    const stack = shards.get(name);
+    if (stack === undefined) throw new Error(`no stack ${name}`);
+    addHcpVariables(stack, {
       config,
-      targets: planVariables(config, roles),
+      targets,
       roleArn: (role) => {
-        const owner = stacks.find((s) => s.name === role.account) ?? missing(role.roleName);
-        const accountId = knownAccountId(owner.account);
+        const owner = shards.get(shardOf.get(role) ?? "");
+        const account = accounts[role.account];
+        if (owner === undefined || account === undefined)
+          throw new Error(`role ${role.roleName} has no stack`);
+        if (owner === stack) return owner.roleArns.get(role) ?? missing(role);
+        const accountId = knownAccountId(account);
         // A known account gives the ARN as a literal: no reference from this stack into the other.
-        return accountId === undefined
-          ? (owner.stack.roleArns.get(role) ?? missing(role.roleName))
-          : roleArn(role, owner.account, accountId);
+        if (accountId !== undefined) return roleArn(role, account, accountId);
+        remoteSources.set(stack, new Set([...(remoteSources.get(stack) ?? []), owner.node.id]));
+        return owner.roleArns.get(role) ?? missing(role);
       },
     });
-    for (const { stack } of stacks) hcp.addDependency(stack);
   }
+  checkNoCycles(remoteSources);
   return {
     app,
     warnings: findings.warnings.map((finding) => `Warning: ${formatFinding(finding)}`),
   };
+}
+
+function missing(role: PlannedRole): never {
+  throw new Error(`role ${role.roleName} is not in its stack`);
+}
+
+/**
+ * Stacks that read each other's role ARNs could never be deployed one after the other. It takes
+ * tagged credentials across accounts whose IDs are unknown; known IDs make the ARNs literals.
+ */
+function checkNoCycles(remoteSources: ReadonlyMap<ShardStack, ReadonlySet<string>>): void {
+  const edges = new Map(
+    [...remoteSources].map(([stack, sources]) => [stack.node.id, [...sources]]),
+  );
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (node: string, path: string[]): void => {
+    if (state.get(node) === "done") return;
+    if (state.get(node) === "visiting") {
+      const cycle = [...path.slice(path.indexOf(node)), node].join(" -> ");
+      throw new ConfigError(
+        `stacks read each other's role ARNs in a circle (${cycle}), so none can be deployed first: set accountId on the accounts of tagged credentials, so the ARNs are written as literals`,
+      );
+    }
+    state.set(node, "visiting");
+    for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+    state.set(node, "done");
+  };
+  for (const node of edges.keys()) visit(node, []);
 }

@@ -8,34 +8,22 @@ export interface HcpOidcProviderProps {
   readonly hostname: string;
   /** The audiences (client IDs) the provider accepts. */
   readonly audiences: readonly string[];
-  /**
-   * The ARN of a provider for this hostname that already exists in the account.
-   * AWS allows one provider per URL per account; a second create fails with `EntityAlreadyExists`.
-   * @default - a provider is created
-   */
-  readonly existingArn?: string;
   /** @default - no tags */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
- * The IAM OIDC identity provider that lets AWS verify HCP Terraform's workload identity tokens:
- * created (with the thumbprint of the host's root certificate), or an existing one reused.
+ * The IAM OIDC identity provider that lets AWS verify HCP Terraform's workload identity tokens,
+ * with the thumbprint of the host's root certificate. AWS allows one per URL per account; a
+ * config reuses an existing one with `oidcProviderArn` instead.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html
  */
 export class HcpOidcProvider extends Construct {
-  /** The provider's ARN: a literal for a reused provider, a Terraform reference for a created one. */
+  /** The provider's ARN, a Terraform reference. */
   readonly arn: string;
-  /** Whether this construct creates the provider (false when an existing one is reused). */
-  readonly created: boolean;
 
   constructor(scope: Construct, id: string, props: HcpOidcProviderProps) {
     super(scope, id);
-    if (props.existingArn !== undefined) {
-      this.arn = props.existingArn;
-      this.created = false;
-      return;
-    }
     const url = `https://${props.hostname}`;
     const certificate = new DataTlsCertificate(this, "certificate", { url });
     fixAddress(certificate, "hcp");
@@ -49,6 +37,5 @@ export class HcpOidcProvider extends Construct {
     });
     fixAddress(provider, "hcp");
     this.arn = provider.arn;
-    this.created = true;
   }
 }

@@ -62,7 +62,16 @@ export function readSynthesizedRoles(outdir: string): SynthesizedRole[] {
 export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] {
   const region = json.provider?.aws?.[0]?.region;
   const partition = partitionOfRegion(typeof region === "string" ? region : "");
-  const providers = json.resource?.aws_iam_openid_connect_provider ?? {};
+  // A provider created in this stack, or looked up by URL in it.
+  const providers: Record<string, Record<string, unknown> | undefined> = {
+    ...json.resource?.aws_iam_openid_connect_provider,
+    ...Object.fromEntries(
+      Object.entries(json.data?.aws_iam_openid_connect_provider ?? {}).map(([id, body]) => [
+        `data.${id}`,
+        body,
+      ]),
+    ),
+  };
   // A stack whose AWS provider is limited to one account deploys its roles there.
   const allowed = json.provider?.aws?.[0]?.allowed_account_ids;
   const allowedAccount =
@@ -75,8 +84,9 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
       .find((arn) => arn !== undefined);
     const accountId = reused?.accountId ?? allowedAccount ?? UNKNOWN_ACCOUNT_ID;
     const resolved = text.replace(
-      /\$\{aws_iam_openid_connect_provider\.([^.}]+)\.arn\}/g,
-      (_, id: string) => {
+      /\$\{(data\.)?aws_iam_openid_connect_provider\.([^.}]+)\.arn\}/g,
+      (_, data: string | undefined, name: string) => {
+        const id = `${data ?? ""}${name}`;
         const url = providers[id]?.url;
         if (typeof url !== "string") {
           throw new SynthOutputError(

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { buildApp, STACK_NAME } from "../../lib/app";
+import { buildApp } from "../../lib/app";
 import { parseConfig } from "../../lib/config/load";
 import { readSynthesizedRoles, type SynthesizedRole } from "../../lib/synth-output";
 
@@ -41,11 +41,83 @@ export function synthToDir(config: ConfigInput | string): string {
   return outdir;
 }
 
-/** The JSON the synth writes for the stack. */
+/**
+ * The JSON the synth writes, all stacks merged into one view: resources, data sources and outputs
+ * by address (an address in two stacks with different bodies fails the test), providers listed once.
+ */
 export function synth(config: ConfigInput | string): StackJson {
-  return withSynth(config, (outdir) =>
-    JSON.parse(readFileSync(join(outdir, "stacks", STACK_NAME, "cdk.tf.json"), "utf8")),
-  );
+  const stacks = Object.values(synthStacks(config));
+  const merged: Record<string, Record<string, Record<string, unknown>>> = {};
+  const mergeBlock = (block: "resource" | "data", json: StackJson) => {
+    for (const [type, items] of Object.entries(json[block] ?? {})) {
+      for (const [name, body] of Object.entries(items)) {
+        const key = `${block}.${type}`;
+        const existing = merged[key]?.[name];
+        let value = body;
+        if (existing !== undefined && key === "data.tfe_workspace_ids") {
+          // Each stack looks up its own workspaces; the view lists them all.
+          const names = [...(existing.names as string[]), ...(body.names as string[])].sort();
+          value = { ...existing, names };
+        } else if (
+          existing !== undefined &&
+          JSON.stringify(withoutMetadata(existing)) !== JSON.stringify(withoutMetadata(body))
+        ) {
+          throw new Error(
+            `${type}.${name} differs between stacks; read them one by one with synthStacks()`,
+          );
+        }
+        merged[key] = { ...merged[key], [name]: value };
+      }
+    }
+  };
+  const view: {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+    data: Record<string, Record<string, Record<string, unknown>>>;
+    output: Record<string, Record<string, unknown>>;
+    provider: Record<string, Array<Record<string, unknown>>>;
+  } = { resource: {}, data: {}, output: {}, provider: {} };
+  for (const json of stacks) {
+    mergeBlock("resource", json);
+    mergeBlock("data", json);
+    for (const [name, body] of Object.entries(json.output ?? {})) {
+      const existing = view.output[name];
+      view.output[name] = existing === undefined ? body : mergeOutputs(existing, body, name);
+    }
+    for (const [name, configs] of Object.entries(json.provider ?? {})) {
+      const list = view.provider[name] ?? [];
+      for (const c of configs)
+        if (!list.some((x) => JSON.stringify(x) === JSON.stringify(c))) list.push(c);
+      view.provider[name] = list;
+    }
+  }
+  for (const [key, items] of Object.entries(merged)) {
+    const [block, type] = key.split(/\.(.*)/s) as ["resource" | "data", string];
+    view[block][type] = items;
+  }
+  return view;
+}
+
+/** A body without cdktf's `//` metadata, which names the stack. */
+function withoutMetadata(body: Record<string, unknown>): Record<string, unknown> {
+  const { "//": _, ...rest } = body;
+  return rest;
+}
+
+/** The `role_arns` outputs of several stacks merge into one map; other outputs must agree. */
+function mergeOutputs(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  name: string,
+): Record<string, unknown> {
+  if (name === "role_arns") {
+    return {
+      ...a,
+      value: { ...(a.value as Record<string, string>), ...(b.value as Record<string, string>) },
+    };
+  }
+  if (JSON.stringify(a) !== JSON.stringify(b))
+    throw new Error(`output ${name} differs between stacks`);
+  return a;
 }
 
 /** Every stack the synth writes, by name, with the stacks each depends on. */
@@ -73,7 +145,7 @@ export function synthRoles(config: ConfigInput | string): SynthesizedRole[] {
   return withSynth(config, readSynthesizedRoles);
 }
 
-/** Every resource, data source and output by address (`aws_iam_role.ws_app`, `data.tfe_workspace.ws_app`). */
+/** Every resource, data source and output by address (`aws_iam_role.ws_app`, `data.tfe_workspace_ids.workspaces`). */
 export function byAddress(stack: StackJson): Map<string, unknown> {
   const map = new Map<string, unknown>();
   for (const [type, items] of Object.entries(stack.resource ?? {})) {
@@ -83,6 +155,15 @@ export function byAddress(stack: StackJson): Map<string, unknown> {
     for (const [name, body] of Object.entries(items)) map.set(`data.${type}.${name}`, body);
   }
   for (const [name, body] of Object.entries(stack.output ?? {})) map.set(`output.${name}`, body);
+  return map;
+}
+
+/** Every element of every stack, by `STACK ADDRESS`. */
+export function byStackAddress(stacks: Record<string, StackJson>): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (const [stack, json] of Object.entries(stacks)) {
+    for (const [address, body] of byAddress(json)) map.set(`${stack} ${address}`, body);
+  }
   return map;
 }
 

@@ -27,9 +27,17 @@ export function benchConfig(n: number): string {
   const projects = Math.max(1, Math.min(50, Math.ceil(n / 100)));
   const accounts = ["prod", "shared", "dev"];
   const workspaces = Array.from({ length: n }, (_, i) => {
-    const base = { name: `ws-${String(i).padStart(5, "0")}`, project: `Team ${i % projects} Apps`, account: accounts[i % 3] };
+    const base = {
+      name: `ws-${String(i).padStart(5, "0")}`,
+      project: `Team ${i % projects} Apps`,
+      account: accounts[i % 3],
+    };
     return i % 4 === 0
-      ? { ...base, plan: { policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }, apply: { policyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] } }
+      ? {
+          ...base,
+          plan: { policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+          apply: { policyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] },
+        }
       : { ...base, policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] };
   });
   return stringify({
@@ -47,7 +55,8 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Sa
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { env: { ...process.env, ...env }, encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);
   const rss = /bench-probe maxrss-kb=(\d+)/.exec(result.stderr)?.[1];
   return { ms, maxRssMb: rss === undefined ? Number.NaN : Number(rss) / 1024 };
 }
@@ -55,7 +64,9 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Sa
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function medianOf(runs: number, sample: () => Sample): Sample {
@@ -70,7 +81,10 @@ function measureOutput(outdir: string): { bytes: number; elements: number } {
   for (const stack of readdirSync(join(outdir, "stacks"))) {
     const file = join(outdir, "stacks", stack, "cdk.tf.json");
     bytes += statSync(file).size;
-    const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, Record<string, unknown>>>;
+    const json = JSON.parse(readFileSync(file, "utf8")) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
     for (const block of ["resource", "data"]) {
       for (const items of Object.values(json[block] ?? {})) elements += Object.keys(items).length;
     }
@@ -81,16 +95,35 @@ function measureOutput(outdir: string): { bytes: number; elements: number } {
 
 function main(): void {
   process.stderr.write("building the compiled app (tsc -p tsconfig.build.json)...\n");
-  execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, "node_modules", "typescript", "bin", "tsc"),
+      "-p",
+      join(ROOT, "tsconfig.build.json"),
+    ],
+    { stdio: "inherit" },
+  );
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const probe = join(DIST, "lib", "cli", "bench-probe.js");
   const nodeFloor = medianOf(RUNS, () => timed(process.execPath, ["--require", probe, "-e", "0"]));
 
-  const header = ["N", "elements", "output MB", "app ms", "peak MB", "JSON floor ms", "x JSON floor", "x node -e 0"];
+  const header = [
+    "N",
+    "elements",
+    "output MB",
+    "app ms",
+    "peak MB",
+    "JSON floor ms",
+    "x JSON floor",
+    "x node -e 0",
+  ];
   const rows: string[][] = [];
   const bySize = new Map<number, number>();
-  console.log(`node -e 0: ${nodeFloor.ms.toFixed(0)} ms (median of ${RUNS}); app = node dist/main.js, median of ${RUNS} fresh processes\n`);
+  console.log(
+    `node -e 0: ${nodeFloor.ms.toFixed(0)} ms (median of ${RUNS}); app = node dist/main.js, median of ${RUNS} fresh processes\n`,
+  );
   console.log(header.join("\t"));
   for (const n of SIZES) {
     const config = join(WORK, `config-${n}.yaml`);
@@ -98,11 +131,22 @@ function main(): void {
     const outdir = join(WORK, `out-${n}`);
     const app = medianOf(RUNS, () => {
       rmSync(outdir, { recursive: true, force: true });
-      return timed(process.execPath, ["--require", probe, join(DIST, "main.js")], { TRUST_CONFIG: config, CDKTF_OUTDIR: outdir });
+      return timed(process.execPath, ["--require", probe, join(DIST, "main.js")], {
+        TRUST_CONFIG: config,
+        CDKTF_OUTDIR: outdir,
+      });
     });
     const { bytes, elements } = measureOutput(outdir);
     const floorFile = join(WORK, `floor-${n}.json`);
-    const floor = medianOf(RUNS, () => timed(process.execPath, ["--require", probe, join(DIST, "lib", "cli", "json-floor.js"), String(bytes), floorFile]));
+    const floor = medianOf(RUNS, () =>
+      timed(process.execPath, [
+        "--require",
+        probe,
+        join(DIST, "lib", "cli", "json-floor.js"),
+        String(bytes),
+        floorFile,
+      ]),
+    );
     bySize.set(n, app.ms);
     const row = [
       String(n),

@@ -70,6 +70,8 @@ export const TOP = {
   accounts: "Several AWS accounts by name; replaces aws. Each gets its own stack.",
   defaults: "Role options for every role; an entry's own options win, tags are merged.",
   backend: "Where each stack keeps its state: cloud or s3. Default: a local file per stack.",
+  shards:
+    "Projects to split into several stacks, by project name: the number of stacks (2 to 64). A workspace's stack is chosen by a hash of its name. Set it once: changing it moves workspaces between stacks.",
   workspaces: "The HCP Terraform workspaces whose runs get AWS roles.",
   projects: "Projects whose every workspace shares one role, through a variable set.",
 } as const;

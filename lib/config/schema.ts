@@ -56,6 +56,9 @@ export const MANAGED_TAG_KEYS = [
   "HcpRunPhase",
   "HcpCredentialTag",
 ];
+/** The smallest and largest number of stacks a project may be split into (`shards`). */
+export const MIN_SHARDS = 2;
+export const MAX_SHARDS = 64;
 /** The account name of a config that uses the single `aws` block. */
 export const SINGLE_ACCOUNT = "default";
 
@@ -420,6 +423,23 @@ export const configSchema = z
       .meta({ description: TOP.accounts }),
     defaults: z.strictObject(defaultsShape).optional().meta({ description: TOP.defaults }),
     backend: backendSchema.optional().meta({ description: TOP.backend }),
+    shards: z
+      .record(
+        checkedString((v) => nameProblem(v, PROJECT_NAME)),
+        z
+          .number()
+          .int({ error: "a shard count is a whole number" })
+          .min(MIN_SHARDS, {
+            error: (issue) =>
+              `a project is split into ${MIN_SHARDS} to ${MAX_SHARDS} stacks, got ${issue.input}`,
+          })
+          .max(MAX_SHARDS, {
+            error: (issue) =>
+              `a project is split into ${MIN_SHARDS} to ${MAX_SHARDS} stacks, got ${issue.input}`,
+          }),
+      )
+      .optional()
+      .meta({ description: TOP.shards }),
     workspaces: z
       .array(workspaceSchema)
       .min(1, {

@@ -19,22 +19,19 @@ export function reportMarkdown(report: TrustReport): string {
   }
   for (const account of report.accounts) {
     const id = account.accountId ?? "the account its credentials belong to";
+    lines.push(`## Account ${account.name} (${account.accountId ?? "ID set at deploy"})`, "");
     lines.push(
-      `## Account ${account.accountId ?? "(set at deploy)"}: stack \`${account.stack}\``,
+      `Region \`${account.region}\`, deployed to ${id}. OIDC provider: ${account.oidcProvider || "none"}. Stacks: ${account.stacks.map((s) => `\`${s}\``).join(", ")}.`,
       "",
     );
+    const roles = report.roles.filter((r) => r.account === account.name);
     lines.push(
-      `Region \`${account.region}\`, deployed to ${id}. OIDC provider: ${account.oidcProvider === "created" ? `created for ${account.issuer}` : `reused, \`${account.oidcProvider}\``}.`,
-      "",
-    );
-    const roles = report.roles.filter((r) => r.stack === account.stack);
-    lines.push(
-      "| runs of | phase | role | policies | variables written |",
-      "|---|---|---|---|---|",
+      "| runs of | phase | role | policies | variables written | stack |",
+      "|---|---|---|---|---|---|",
     );
     for (const role of roles) {
       lines.push(
-        `| ${cell(whose(role))} | ${role.phase} | \`${role.name}\` | ${cell(role.policies.join(", ") || "none")} | ${cell(role.variables.join("<br>") || "none")} |`,
+        `| ${cell(whose(role))} | ${role.phase} | \`${role.name}\` | ${cell(role.policies.join(", ") || "none")} | ${cell(role.variables.join("<br>") || "none")} | \`${role.stack}\` |`,
       );
     }
     lines.push("");
@@ -135,10 +132,10 @@ export function mermaid(report: TrustReport): string[] {
       role.workspace === undefined
         ? project
         : node(`ws:${role.project ?? "*"}:${role.workspace}`, `workspace ${role.workspace}`);
-    const account = report.accounts.find((a) => a.stack === role.stack);
+    const account = report.accounts.find((a) => a.name === role.account);
     const target = node(
-      `account:${role.stack}`,
-      `AWS account ${account?.accountId ?? `of stack ${role.stack}`}`,
+      `account:${role.account}`,
+      `AWS account ${role.account}${account?.accountId === undefined ? "" : ` (${account.accountId})`}`,
       "round",
     );
     const roleNode = node(`role:${role.stack}:${role.name}`, role.name);

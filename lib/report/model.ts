@@ -1,19 +1,23 @@
-import { UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
+import { PRODUCT } from "../product";
 import { rolesOfStack, type SynthesizedRole, type SynthesizedStack } from "../synth-output";
 
-/** An AWS account as its stack configures it. */
+/** An AWS account, as its stacks configure it. */
 export interface ReportAccount {
-  readonly stack: string;
+  /** The account's name in the config (`default` for the `aws` block). */
+  readonly name: string;
   readonly region: string;
-  /** Undefined when the stack deploys to whatever account its credentials belong to. */
+  /** Undefined when the stacks deploy to whatever account their credentials belong to. */
   readonly accountId?: string;
-  /** `created`, or the ARN of the reused provider. */
+  /** `created for https://HOST` (in the base stack), or `reused ARN`. */
   readonly oidcProvider: string;
-  readonly issuer?: string;
+  /** The account's stacks: the base stack (if any) and one per project. */
+  readonly stacks: readonly string[];
 }
 
 /** A role, with whose runs it admits (read from its trust policy) and what it may do. */
 export interface ReportRole {
+  /** The account's name in the config. */
+  readonly account: string;
   readonly stack: string;
   readonly address: string;
   readonly name: string;
@@ -55,25 +59,36 @@ export function buildReport(
   stacks: readonly SynthesizedStack[],
   warnings: readonly string[] = [],
 ): TrustReport {
-  const accounts: ReportAccount[] = [];
+  const accounts = new Map<string, ReportAccount & { stacks: string[]; oidcProvider: string }>();
   const synthesized: SynthesizedRole[] = [];
   for (const { name, json } of stacks) {
     const aws = json.provider?.aws?.[0];
     if (aws === undefined) continue;
+    const account = accountOfStack(name);
     const created = Object.values(json.resource?.aws_iam_openid_connect_provider ?? {})[0];
     const roles = rolesOfStack(name, json);
     synthesized.push(...roles);
-    const reused = roles
-      .map((r) => principalOf(r))
-      .find((arn) => !arn.includes(`::${UNKNOWN_ACCOUNT_ID}:`) && created === undefined);
     const allowed = aws.allowed_account_ids;
-    accounts.push({
-      stack: name,
+    const entry = accounts.get(account) ?? {
+      name: account,
       region: String(aws.region),
       ...(Array.isArray(allowed) && allowed.length === 1 ? { accountId: String(allowed[0]) } : {}),
-      oidcProvider: created !== undefined ? "created" : (reused ?? "reused"),
-      ...(created !== undefined ? { issuer: String(created.url) } : {}),
-    });
+      oidcProvider: "",
+      stacks: [],
+    };
+    entry.stacks.push(name);
+    if (created !== undefined)
+      entry.oidcProvider = `created for ${String(created.url)} in stack ${name}`;
+    // Without a base stack, the roles' principal is the reused provider's ARN.
+    const principal = roles[0] === undefined ? undefined : principalOf(roles[0]);
+    if (
+      entry.oidcProvider === "" &&
+      principal !== undefined &&
+      !json.data?.aws_iam_openid_connect_provider
+    ) {
+      entry.oidcProvider = `reused ${principal}`;
+    }
+    accounts.set(account, entry);
   }
 
   const index: RoleIndex = {
@@ -121,11 +136,12 @@ export function buildReport(
     const tags = (json?.resource?.aws_iam_role?.[role.address.replace(/^aws_iam_role\./, "")]
       ?.tags ?? {}) as Record<string, string>;
     return {
+      account: accountOfStack(role.stack),
       stack: role.stack,
       address: role.address,
       name: role.name,
       arn: role.arn,
-      region: accounts.find((a) => a.stack === role.stack)?.region ?? "",
+      region: accounts.get(accountOfStack(role.stack))?.region ?? "",
       organization,
       ...(project === "*" ? {} : { project }),
       ...(workspace === "*" ? {} : { workspace }),
@@ -136,7 +152,7 @@ export function buildReport(
       variables: byRole.get(role) ?? [],
     };
   });
-  return { accounts, roles, targets, warnings };
+  return { accounts: [...accounts.values()], roles, targets, warnings };
 }
 
 function principalOf(role: SynthesizedRole): string {
@@ -209,17 +225,14 @@ function roleOfValue(
   if (ref === undefined) return index.byArn.get(value);
   const local = /^aws_iam_role\.([^.]+)\.arn$/.exec(ref);
   if (local) return index.byAddress.get(`${stack} aws_iam_role.${local[1]}`);
-  const remote =
-    /^data\.terraform_remote_state\.cross-stack-reference-input-([^.]+)\.outputs\.([^.]+)$/.exec(
-      ref,
-    );
+  const remote = /^data\.terraform_remote_state\.[^.]+\.outputs\.([^.]+)$/.exec(ref);
   if (remote) {
-    const [, source = "", output = ""] = remote;
-    const target = REF.exec(
-      String(stacks.find((s) => s.name === source)?.json.output?.[output]?.value ?? ""),
-    )?.[1];
+    // cdktf names the output after the referenced attribute; the stack that has it is the source.
+    const output = remote[1] ?? "";
+    const source = stacks.find((s) => s.json.output?.[output] !== undefined);
+    const target = REF.exec(String(source?.json.output?.[output]?.value ?? ""))?.[1];
     const address = /^aws_iam_role\.([^.]+)\.arn$/.exec(target ?? "")?.[1];
-    return index.byAddress.get(`${source} aws_iam_role.${address}`);
+    return index.byAddress.get(`${source?.name} aws_iam_role.${address}`);
   }
   return undefined;
 }
@@ -228,4 +241,10 @@ interface RoleIndex {
   readonly byArn: ReadonlyMap<string, SynthesizedRole>;
   /** By `STACK aws_iam_role.NAME`. */
   readonly byAddress: ReadonlyMap<string, SynthesizedRole>;
+}
+
+/** The account a stack belongs to, from its name: `hcp-aws-trust-ACCOUNT[.PROJECT...]`. */
+export function accountOfStack(stack: string): string {
+  const name = stack.startsWith(`${PRODUCT}-`) ? stack.slice(PRODUCT.length + 1) : stack;
+  return name.split(".")[0] ?? name;
 }
