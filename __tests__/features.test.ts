@@ -289,7 +289,7 @@ describe("several AWS accounts", () => {
     const prod = stacks["hcp-aws-trust-prod.any.project"] ?? ({} as StackJson);
     expect(variablesOf(prod, '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}')).toEqual({
       TFC_AWS_PROVIDER_AUTH: "true",
-      TFC_AWS_RUN_ROLE_ARN: "${aws_iam_role.ws_app-prod.arn}",
+      TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::111122223333:role/tfc-acme-corp-app-prod",
     });
     expect(prod.data?.terraform_remote_state).toBeUndefined();
   });
@@ -458,7 +458,7 @@ describe("multiple configurations in one workspace (tagged)", () => {
     const prod = stacks["hcp-aws-trust-prod.Platform"] ?? ({} as StackJson);
     expect(variablesOf(prod, '${data.tfe_workspace_ids.workspaces.ids["multi"]}')).toEqual({
       TFC_AWS_PROVIDER_AUTH_PROD: "true",
-      TFC_AWS_RUN_ROLE_ARN_PROD: "${aws_iam_role.ws_multi_tag_PROD.arn}",
+      TFC_AWS_RUN_ROLE_ARN_PROD: "arn:aws:iam::111122223333:role/tfc-acme-corp-multi-PROD",
       TFC_AWS_PROVIDER_AUTH_SHARED: "true",
       TFC_AWS_PLAN_ROLE_ARN_SHARED:
         "arn:aws:iam::444455556666:role/tfc-acme-corp-multi-SHARED-plan",

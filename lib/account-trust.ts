@@ -9,7 +9,7 @@ import type { AccountConfig, TrustConfig } from "./config/schema";
 import { HcpOidcProvider } from "./hcp-oidc-provider";
 import { oidcProviderArnFor } from "./iam/web-identity";
 import { PRODUCT } from "./product";
-import { knownAccountId, type PlannedRole } from "./role-plan";
+import { knownAccountId, type PlannedRole, roleArn } from "./role-plan";
 import { WorkspaceRole } from "./workspace-role";
 
 /** The AWS provider of a stack that deploys into an account. */
@@ -67,17 +67,23 @@ export function providerArnIn(
 
 /**
  * Adds roles with their permissions to a stack, and one output with all their ARNs.
- * @returns each role's ARN (a Terraform reference), by role
+ * @returns each role's ARN, by role: a literal when the account ID is known (a reviewer reads the
+ * ARN itself, and Terraform has one reference less to resolve), else a Terraform reference
  */
 export function addRoles(
   scope: Construct,
   roles: readonly PlannedRole[],
   providerArn: string,
+  account: AccountConfig,
 ): Map<PlannedRole, string> {
+  const accountId = knownAccountId(account);
   const arns = new Map<PlannedRole, string>();
   for (const planned of roles) {
     const role = new WorkspaceRole(scope, `role-${planned.address}`, { planned, providerArn });
-    arns.set(planned, role.arn);
+    arns.set(
+      planned,
+      accountId === undefined ? role.role.arn : roleArn(planned, account, accountId),
+    );
   }
   // One output for all roles: one element instead of one per role.
   fixAddress(

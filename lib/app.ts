@@ -4,7 +4,7 @@ import { ShardStack } from "../stacks/shard-stack";
 import { ConfigError } from "./config/load";
 import { accountsOf, type TrustConfig } from "./config/schema";
 import { addHcpVariables } from "./hcp-variables";
-import { knownAccountId, type PlannedRole, planRoles, planVariables, roleArn } from "./role-plan";
+import { knownAccountId, type PlannedRole, planRoles, planVariables } from "./role-plan";
 import { checkRules, formatFinding } from "./rules";
 import { baseStackName, type ShardKey, shardCounts, shardOfRole, shardStackName } from "./shards";
 
@@ -95,12 +95,11 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
         const account = accounts[role.account];
         if (owner === undefined || account === undefined)
           throw new Error(`role ${role.roleName} has no stack`);
-        if (owner === stack) return owner.roleArns.get(role) ?? missing(role);
-        const accountId = knownAccountId(account);
-        // A known account gives the ARN as a literal: no reference from this stack into the other.
-        if (accountId !== undefined) return roleArn(role, account, accountId);
+        const arn = owner.roleArns.get(role) ?? missing(role);
+        // A literal (known account) or a reference into this same stack reads nothing from another stack.
+        if (owner === stack || knownAccountId(account) !== undefined) return arn;
         remoteSources.set(stack, new Set([...(remoteSources.get(stack) ?? []), owner.node.id]));
-        return owner.roleArns.get(role) ?? missing(role);
+        return arn;
       },
     });
   }

@@ -17,8 +17,6 @@ export interface WorkspaceRoleProps {
 /** An IAM role that HCP Terraform runs assume with their workload identity token, and its permissions. */
 export class WorkspaceRole extends Construct {
   readonly role: IamRole;
-  /** The role's ARN, as one Terraform reference (each read of `role.arn` would make a new token). */
-  readonly arn: string;
 
   constructor(scope: Construct, id: string, props: WorkspaceRoleProps) {
     super(scope, id);
@@ -33,7 +31,6 @@ export class WorkspaceRole extends Construct {
       tags: { ...planned.tags },
     });
     fixAddress(this.role, planned.address);
-    this.arn = this.role.arn;
     const roleName = this.role.name;
 
     for (const policyArn of planned.policyArns) {

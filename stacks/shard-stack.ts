@@ -17,13 +17,18 @@ export interface ShardStackProps {
  * of the workspaces and projects whose first role is here.
  */
 export class ShardStack extends TerraformStack {
-  /** Each role's ARN as a Terraform reference into this stack. */
+  /** Each role's ARN: a literal when the account ID is known, else a Terraform reference into this stack. */
   readonly roleArns: ReadonlyMap<PlannedRole, string>;
 
   constructor(scope: Construct, id: string, props: ShardStackProps) {
     super(scope, id);
     addAwsProvider(this, props.account);
-    this.roleArns = addRoles(this, props.roles, providerArnIn(this, props.config, props.account));
+    this.roleArns = addRoles(
+      this,
+      props.roles,
+      providerArnIn(this, props.config, props.account),
+      props.account,
+    );
     applyBackend(this, props.config, id);
   }
 }
