@@ -10,7 +10,7 @@ import { HcpOidcProvider } from "./hcp-oidc-provider";
 import { oidcProviderArnFor } from "./iam/web-identity";
 import { PRODUCT } from "./product";
 import { knownAccountId, type PlannedRole, roleArn } from "./role-plan";
-import { WorkspaceRole } from "./workspace-role";
+import { addWorkspaceRole } from "./workspace-role";
 
 /** The AWS provider of a stack that deploys into an account. */
 export function addAwsProvider(scope: Construct, account: AccountConfig): void {
@@ -79,11 +79,8 @@ export function addRoles(
   const accountId = knownAccountId(account);
   const arns = new Map<PlannedRole, string>();
   for (const planned of roles) {
-    const role = new WorkspaceRole(scope, `role-${planned.address}`, { planned, providerArn });
-    arns.set(
-      planned,
-      accountId === undefined ? role.role.arn : roleArn(planned, account, accountId),
-    );
+    const role = addWorkspaceRole(scope, { planned, providerArn });
+    arns.set(planned, accountId === undefined ? role.arn : roleArn(planned, account, accountId));
   }
   // One output for all roles: one element instead of one per role.
   fixAddress(

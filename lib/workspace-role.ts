@@ -1,7 +1,7 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { fixAddress, terraformName } from "./address";
 import { parsePolicyArn } from "./config/arns";
 import type { PlannedRole } from "./role-plan";
@@ -14,44 +14,45 @@ export interface WorkspaceRoleProps {
   readonly providerArn: string;
 }
 
-/** An IAM role that HCP Terraform runs assume with their workload identity token, and its permissions. */
-export class WorkspaceRole extends Construct {
-  readonly role: IamRole;
+/**
+ * Adds an IAM role that HCP Terraform runs assume with their workload identity token, and its
+ * permissions, to a stack. The resources go straight into the stack, without a construct of
+ * their own around them: at thousands of roles, every construct level costs synth time.
+ */
+export function addWorkspaceRole(scope: Construct, props: WorkspaceRoleProps): IamRole {
+  const { planned } = props;
+  const id = planned.address;
+  const role = new IamRole(scope, `role-${id}`, {
+    name: planned.roleName,
+    path: planned.iamPath,
+    description: planned.description,
+    assumeRolePolicy: planned.trustPolicyJson(props.providerArn),
+    maxSessionDuration: planned.maxSessionDuration,
+    permissionsBoundary: planned.permissionsBoundary,
+    tags: { ...planned.tags },
+  });
+  fixAddress(role, planned.address);
+  const roleName = role.name;
 
-  constructor(scope: Construct, id: string, props: WorkspaceRoleProps) {
-    super(scope, id);
-    const { planned } = props;
-    this.role = new IamRole(this, "role", {
-      name: planned.roleName,
-      path: planned.iamPath,
-      description: planned.description,
-      assumeRolePolicy: planned.trustPolicyJson(props.providerArn),
-      maxSessionDuration: planned.maxSessionDuration,
-      permissionsBoundary: planned.permissionsBoundary,
-      tags: { ...planned.tags },
+  for (const policyArn of planned.policyArns) {
+    const policy = parsePolicyArn(policyArn);
+    const label = policy === undefined ? policyArn : policyLabel(policy.owner, policy.name);
+    const attachment = new IamRolePolicyAttachment(scope, `attachment-${id}-${label}`, {
+      role: roleName,
+      policyArn,
     });
-    fixAddress(this.role, planned.address);
-    const roleName = this.role.name;
-
-    for (const policyArn of planned.policyArns) {
-      const policy = parsePolicyArn(policyArn);
-      const label = policy === undefined ? policyArn : policyLabel(policy.owner, policy.name);
-      const attachment = new IamRolePolicyAttachment(this, `policy-${label}`, {
-        role: roleName,
-        policyArn,
-      });
-      fixAddress(attachment, terraformName(`${planned.address}_${label}`));
-    }
-
-    if (planned.inlinePolicy !== undefined) {
-      const inline = new IamRolePolicy(this, "inline-policy", {
-        name: "inline",
-        role: roleName,
-        policy: escapeTemplate(JSON.stringify(planned.inlinePolicy)),
-      });
-      fixAddress(inline, planned.address);
-    }
+    fixAddress(attachment, terraformName(`${planned.address}_${label}`));
   }
+
+  if (planned.inlinePolicy !== undefined) {
+    const inline = new IamRolePolicy(scope, `inline-policy-${id}`, {
+      name: "inline",
+      role: roleName,
+      policy: escapeTemplate(JSON.stringify(planned.inlinePolicy)),
+    });
+    fixAddress(inline, planned.address);
+  }
+  return role;
 }
 
 /** Policy names are unique per account, so owner and name identify a policy whatever its path. */
