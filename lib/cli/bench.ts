@@ -8,13 +8,13 @@ import { stringify } from "yaml";
  * `npm run bench`: synthesizes generated configs of growing size, each in fresh processes of
  * the compiled app, and prints wall time and peak memory against two floors: an empty node
  * process, and a plain script writing an equally large JSON.
- * BENCH_SIZES (default 1,100,1000,5000) and BENCH_RUNS (default 3) change the plan.
+ * BENCH_SIZES (default 1,100,1000,5000) and BENCH_RUNS (default 5) change the plan.
  */
 
 const ROOT = join(__dirname, "..", "..", "..");
 const DIST = join(ROOT, "dist");
 const SIZES = (process.env.BENCH_SIZES ?? "1,100,1000,5000").split(",").map(Number);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const WORK = join(tmpdir(), "hcp-aws-trust-bench");
 
 interface Sample {
@@ -22,7 +22,7 @@ interface Sample {
   readonly maxRssMb: number;
 }
 
-/** A config of `n` workspaces: projects with spaces, one in four split plan/apply, three accounts, a project-wide role per project. */
+/** A config of `n` workspaces: projects with spaces (one per 100 workspaces), one in four split plan/apply, three accounts. */
 export function benchConfig(n: number): string {
   const projects = Math.max(1, Math.min(50, Math.ceil(n / 100)));
   const accounts = ["prod", "shared", "dev"];
