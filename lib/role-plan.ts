@@ -141,28 +141,23 @@ function planGrant(
     ];
   }
   const { plan, apply } = entry;
-  return [
+  return (
+    [
+      ["plan", plan],
+      ["apply", apply],
+    ] as const
+  ).map(([phase, block]) =>
     planRole(config, {
       owner,
       account,
-      path: `${path}.plan`,
+      path: `${path}.${phase}`,
       tag,
-      phase: "plan",
+      phase,
       allowAdmin,
-      permissions: plan,
-      options: { ...withoutName(entry), ...defined(plan) },
+      permissions: block,
+      options: { ...withoutName(entry), ...defined(block) },
     }),
-    planRole(config, {
-      owner,
-      account,
-      path: `${path}.apply`,
-      tag,
-      phase: "apply",
-      allowAdmin,
-      permissions: apply,
-      options: { ...withoutName(entry), ...defined(apply) },
-    }),
-  ];
+  );
 }
 
 function withoutName(options: RoleOptions): RoleOptions {

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, parseConfigFiles } from "../config/load";
 import { checkRules, formatFinding } from "../rules";
+import { type Io, runCli } from "./io";
 
 const USAGE = `Usage: npm run add-workspace -- --name NAME --project PROJECT [--account ACCOUNT] [--policy ARN ...] [--create] [--dir DIR]
 
@@ -18,11 +19,6 @@ the whole config (with the new file) is valid and safe. Nothing is written if it
   --dir DIR         the config directory (default: TRUST_CONFIG, which must then name a directory)
 
 Exit status: 0 when the file is written, 1 when the resulting config is refused, 2 on bad arguments.`;
-
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
 
 /** Runs `add-workspace` with command-line arguments; returns the exit status. */
 export function runAddWorkspace(
@@ -121,9 +117,4 @@ export function runAddWorkspace(
   return 0;
 }
 
-if (require.main === module) {
-  process.exitCode = runAddWorkspace(process.argv.slice(2), {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
-}
+if (require.main === module) runCli(runAddWorkspace);

@@ -5,6 +5,7 @@ import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../config/schema";
 import { explain, type RoleVerdict } from "../explain";
 import { type TokenClaims, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
 import { readSynthesizedRoles, SynthOutputError } from "../synth-output";
+import { type Io, runCli } from "./io";
 
 const USAGE = `Usage: npm run explain -- (--sub SUB [--aud AUD] [--host HOST] | --token JWT) [--out DIR] [--json]
 
@@ -19,11 +20,6 @@ check failed: the issuer (OIDC provider), the audience or the sub.
   --json        print the result as JSON
 
 Exit status: 0 if at least one role admits the token, 1 if none does, 2 on bad arguments or missing synth output.`;
-
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
 
 class UsageError extends Error {}
 
@@ -177,9 +173,4 @@ export function runExplain(argv: readonly string[], io: Io): number {
   return allowed > 0 ? 0 : 1;
 }
 
-if (require.main === module) {
-  process.exitCode = runExplain(process.argv.slice(2), {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
-}
+if (require.main === module) runCli(runExplain);

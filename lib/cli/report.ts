@@ -4,17 +4,13 @@ import { buildReport } from "../report/model";
 import { REPORT_FILE, writeReport } from "../report/write";
 import { checkRules, formatFinding } from "../rules";
 import { readSynthesizedStacks, SynthOutputError } from "../synth-output";
+import { type Io, runCli } from "./io";
 import { withProgress } from "./progress";
 
 const USAGE = `Usage: npm run report -- [--out DIR] [--json]
 
 Writes DIR/${REPORT_FILE} (default DIR: cdktf.out): who can reach which AWS account, from the
 synthesized stacks, with the config's warnings on top. --json prints the same as JSON instead.`;
-
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
 
 /** Runs `report` with command-line arguments; returns the exit status. */
 export function runReport(
@@ -67,9 +63,4 @@ export function runReport(
   }
 }
 
-if (require.main === module) {
-  process.exitCode = runReport(process.argv.slice(2), {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
-}
+if (require.main === module) runCli(runReport);
