@@ -189,13 +189,6 @@ function describeTarget(
     .replace(/\.id$/, "")
     .replace(/^data\./, "data:")
     .split(".");
-  if (type === "data:tfe_workspace") {
-    return {
-      kind: "workspace",
-      name: String(json.data?.tfe_workspace?.[address ?? ""]?.name),
-      created: false,
-    };
-  }
   if (type === "tfe_workspace") {
     return {
       kind: "workspace",
