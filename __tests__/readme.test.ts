@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { byAddress, synth } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -23,5 +24,25 @@ describe("the README", () => {
   it("gives the test command that CI runs", () => {
     expect(README).toContain("npm test ");
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toMatch(/^npm test$/m);
+  });
+});
+
+describe("the README's description of one synth", () => {
+  const section = README.slice(
+    README.indexOf("## What one synth contains"),
+    README.indexOf("### Stacks: how many"),
+  );
+  const config = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+  // Rows whose text says they depend on the config ("when given", "only when") are not expected here.
+  const listed = [...section.matchAll(/^\| `([a-z_.]+\.[A-Za-z0-9_.-]+)`[^|]*\|(.*)\|$/gm)]
+    .filter((m) => !/when given|only when/.test(m[2] ?? ""))
+    .map((m) => m[1] ?? "");
+
+  it("lists the addresses that config synthesizes to", () => {
+    const addresses = new Set(byAddress(synth(config)).keys());
+    expect(listed.length).toBeGreaterThan(8);
+    for (const address of listed) {
+      expect(addresses.has(address), address).toBe(true);
+    }
   });
 });
