@@ -2,12 +2,14 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { buildApp } from "../lib/app";
 import {
   ConfigError,
   carefulParse,
   configPathFromEnv,
   DEFAULT_CONFIG_PATH,
   loadConfig,
+  locatePath,
   parseConfig,
   parseConfigFiles,
 } from "../lib/config/load";
@@ -540,6 +542,21 @@ describe("a config directory", () => {
     const dir = directory({ "a.yaml": shared, "b.yaml": "workspaces: [\n" });
     expect(() => loadConfig(dir)).toThrow(
       new RegExp(`${join(dir, "b.yaml")} line \\d: YAML syntax error`),
+    );
+  });
+
+  it("has rule findings named by file and the path in that file", () => {
+    const dir = directory({
+      "a.yaml": { ...shared, workspaces: [workspace("app")] },
+      "b.yaml": { workspaces: [workspace("web"), workspace("root", { policyArns: [ADMIN] })] },
+    });
+    const config = loadConfig(dir);
+    expect(locatePath(config, "workspaces[2].policyArns[0]")).toBe(
+      `${join(dir, "b.yaml")}: workspaces[1].policyArns[0]`,
+    );
+    expect(locatePath(config, "hcp.organization")).toBe("hcp.organization");
+    expect(() => buildApp(config, { outdir: tempDir("unused-") })).toThrow(
+      `${join(dir, "b.yaml")}: workspaces[1].policyArns[0]: [admin-access-needs-opt-in] workspace root gets AdministratorAccess`,
     );
   });
 

@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { AccountStack } from "../stacks/account-stack";
 import { ShardStack } from "../stacks/shard-stack";
-import { ConfigError } from "./config/load";
+import { ConfigError, locatePath } from "./config/load";
 import { accountsOf, type TrustConfig } from "./config/schema";
 import { addHcpVariables } from "./hcp-variables";
 import { knownAccountId, type PlannedRole, planRoles, planVariables } from "./role-plan";
@@ -33,7 +33,8 @@ export interface BuiltApp {
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
   const findings = checkRules(config);
   if (findings.errors.length > 0) {
-    const problems = findings.errors.map(formatFinding);
+    const locate = (path: string) => locatePath(config, path);
+    const problems = findings.errors.map((finding) => formatFinding(finding, locate));
     const heading =
       problems.length === 1 ? "Unsafe config:" : `Unsafe config (${problems.length} problems):`;
     throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
@@ -106,7 +107,9 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
   checkNoCycles(remoteSources);
   return {
     app,
-    warnings: findings.warnings.map((finding) => `Warning: ${formatFinding(finding)}`),
+    warnings: findings.warnings.map(
+      (finding) => `Warning: ${formatFinding(finding, (path) => locatePath(config, path))}`,
+    ),
   };
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { ConfigError, parseConfigFiles } from "../config/load";
+import { ConfigError, locatePath, parseConfigFiles } from "../config/load";
 import { checkRules, formatFinding } from "../rules";
 import { type Io, runCli } from "./io";
 
@@ -103,7 +103,10 @@ export function runAddWorkspace(
     const { errors } = checkRules(config);
     if (errors.length > 0)
       throw new ConfigError(
-        ["Unsafe config:", ...errors.map((f) => `  - ${formatFinding(f)}`)].join("\n"),
+        [
+          "Unsafe config:",
+          ...errors.map((f) => `  - ${formatFinding(f, (path) => locatePath(config, path))}`),
+        ].join("\n"),
       );
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { ConfigError, configPathFromEnv, loadConfig } from "../config/load";
+import { ConfigError, configPathFromEnv, loadConfig, locatePath } from "../config/load";
 import { buildReport } from "../report/model";
 import { REPORT_FILE, writeReport } from "../report/write";
 import { checkRules, formatFinding } from "../rules";
@@ -38,8 +38,9 @@ export function runReport(
     return 0;
   }
   try {
-    const warnings = checkRules(loadConfig(configPathFromEnv(env))).warnings.map(
-      (f) => `Warning: ${formatFinding(f)}`,
+    const config = loadConfig(configPathFromEnv(env));
+    const warnings = checkRules(config).warnings.map(
+      (f) => `Warning: ${formatFinding(f, (path) => locatePath(config, path))}`,
     );
     return withProgress(
       "report",

@@ -64,7 +64,8 @@ function quickParse(
   files: ReadonlyArray<{ source: string; text: string }>,
 ): TrustConfig | undefined {
   const merged: Record<string, unknown> = {};
-  for (const { text } of files) {
+  const origins: Record<string, Array<{ source: string; index: number }>> = {};
+  for (const { source, text } of files) {
     let data: unknown;
     try {
       data = loadYaml(text, { schema: CORE_SCHEMA });
@@ -76,6 +77,7 @@ function quickParse(
     for (const [key, value] of Object.entries(data)) {
       if ((MERGED_LISTS as readonly string[]).includes(key) && Array.isArray(value)) {
         merged[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...value];
+        origins[key] = [...(origins[key] ?? []), ...value.map((_, index) => ({ source, index }))];
       } else if (key in merged) {
         return undefined;
       } else {
@@ -84,5 +86,25 @@ function quickParse(
     }
   }
   const result = configSchema.safeParse(merged);
-  return result.success ? result.data : undefined;
+  if (!result.success) return undefined;
+  if (files.length > 1) ORIGINS.set(result.data, origins);
+  return result.data;
+}
+
+/** For a config read from several files: where each merged list entry came from. */
+const ORIGINS = new WeakMap<
+  TrustConfig,
+  Record<string, Array<{ source: string; index: number }>>
+>();
+
+/**
+ * A path into a config as its author finds it: for a config directory, the file and the path
+ * in that file (`trust.d/app.yaml: workspaces[0].policyArns[1]`); else the path as it is.
+ */
+export function locatePath(config: TrustConfig, path: string): string {
+  const match = /^(\w+)\[(\d+)\](.*)$/.exec(path);
+  const origin =
+    match === null ? undefined : ORIGINS.get(config)?.[match[1] ?? ""]?.[Number(match[2])];
+  if (match === null || origin === undefined) return path;
+  return `${origin.source}: ${match[1]}[${origin.index}]${match[3]}`;
 }

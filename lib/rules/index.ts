@@ -74,6 +74,10 @@ export function checkRules(config: TrustConfig, rules: readonly Rule[] = RULES):
   return { errors, warnings };
 }
 
-export function formatFinding(finding: Finding): string {
-  return `${finding.path}: [${finding.rule}] ${finding.message}`;
+/** A finding as printed; `locate` turns its config path into where the author finds it. */
+export function formatFinding(
+  finding: Finding,
+  locate: (path: string) => string = (path) => path,
+): string {
+  return `${locate(finding.path)}: [${finding.rule}] ${finding.message}`;
 }
