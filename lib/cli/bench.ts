@@ -95,20 +95,23 @@ function measureOutput(outdir: string): { bytes: number; elements: number } {
 
 function main(): void {
   process.stderr.write("building the compiled app (tsc -p tsconfig.build.json)...\n");
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, "node_modules", "typescript", "bin", "tsc"),
-      "-p",
-      join(ROOT, "tsconfig.build.json"),
-    ],
-    { stdio: "inherit" },
-  );
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  execFileSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], {
+    stdio: "inherit",
+  });
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const probe = join(DIST, "lib", "cli", "bench-probe.js");
-  const nodeFloor = medianOf(RUNS, () => timed(process.execPath, ["--require", probe, "-e", "0"]));
+  const node = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    timed(process.execPath, ["--require", probe, ...args], env);
+  const nodeFloor = medianOf(RUNS, () => node(["-e", "0"]));
 
+  console.log(
+    `node -e 0: ${nodeFloor.ms.toFixed(0)} ms (median of ${RUNS}). app = node dist/main.js. Medians of ${RUNS} fresh processes; app and floors run in turns, and each ratio is the median of the turns' ratios.`,
+  );
+  console.log(
+    "JSON floor: one JSON.stringify of as many bytes. cdktf floor: a bare cdktf app with as many elements of literals.\n",
+  );
   const header = [
     "N",
     "elements",
@@ -117,67 +120,57 @@ function main(): void {
     "peak MB",
     "JSON floor ms",
     "x JSON floor",
-    "x node -e 0",
+    "cdktf floor ms",
+    "x cdktf floor",
   ];
-  const rows: string[][] = [];
-  const bySize = new Map<number, number>();
-  console.log(
-    `node -e 0: ${nodeFloor.ms.toFixed(0)} ms (median of ${RUNS}). app = node dist/main.js; medians of ${RUNS} fresh processes, app and JSON floor in turns; x JSON floor = median of the turns' ratios\n`,
-  );
   console.log(header.join("\t"));
+  const bySize = new Map<number, number>();
   for (const n of SIZES) {
     const config = join(WORK, `config-${n}.yaml`);
     writeFileSync(config, benchConfig(n));
     const outdir = join(WORK, `out-${n}`);
-    const floorFile = join(WORK, `floor-${n}.json`);
-    // One synth first, to know how much JSON the floor must write.
-    timed(process.execPath, ["--require", probe, join(DIST, "main.js")], {
-      TRUST_CONFIG: config,
-      CDKTF_OUTDIR: outdir,
-    });
-    const { bytes, elements } = measureOutput(outdir);
-    // App and floor run in turns, so both see the same machine; the ratio is taken per turn.
-    const apps: Sample[] = [];
-    const floors: Sample[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      floors.push(
-        timed(process.execPath, [
-          "--require",
-          probe,
-          join(DIST, "lib", "cli", "json-floor.js"),
-          String(bytes),
-          floorFile,
-        ]),
-      );
+    const app = () => {
       rmSync(outdir, { recursive: true, force: true });
-      apps.push(
-        timed(process.execPath, ["--require", probe, join(DIST, "main.js")], {
-          TRUST_CONFIG: config,
-          CDKTF_OUTDIR: outdir,
-        }),
-      );
-    }
-    const app = {
-      ms: median(apps.map((s) => s.ms)),
-      maxRssMb: median(apps.map((s) => s.maxRssMb)),
+      return node([join(DIST, "main.js")], { TRUST_CONFIG: config, CDKTF_OUTDIR: outdir });
     };
-    const floor = {
-      ms: median(floors.map((s) => s.ms)),
-      maxRssMb: median(floors.map((s) => s.maxRssMb)),
+    // One synth first, to know how much the floors must write.
+    app();
+    const { bytes, elements } = measureOutput(outdir);
+    const jsonFloor = () =>
+      node([
+        join(DIST, "lib", "cli", "json-floor.js"),
+        String(bytes),
+        join(WORK, `floor-${n}.json`),
+      ]);
+    const cdktfOut = join(WORK, `cdktf-floor-${n}`);
+    const cdktfFloor = () => {
+      rmSync(cdktfOut, { recursive: true, force: true });
+      return node([join(DIST, "lib", "cli", "cdktf-floor.js"), String(elements), cdktfOut]);
     };
-    const ratio = median(apps.map((a, i) => a.ms / (floors[i]?.ms ?? Number.NaN)));
-    bySize.set(n, app.ms);
+    const turns = Array.from({ length: RUNS }, () => ({
+      json: jsonFloor(),
+      cdktf: cdktfFloor(),
+      app: app(),
+    }));
+    const ms = (pick: (t: (typeof turns)[number]) => Sample) =>
+      median(turns.map((t) => pick(t).ms));
+    const ratio = (floor: (t: (typeof turns)[number]) => Sample) =>
+      median(turns.map((t) => t.app.ms / floor(t).ms));
+    bySize.set(
+      n,
+      ms((t) => t.app),
+    );
     const row = [
       String(n),
       String(elements),
       (bytes / 1e6).toFixed(2),
-      app.ms.toFixed(0),
-      app.maxRssMb.toFixed(0),
-      floor.ms.toFixed(0),
-      ratio.toFixed(1),
-      (app.ms / nodeFloor.ms).toFixed(1),
+      ms((t) => t.app).toFixed(0),
+      median(turns.map((t) => t.app.maxRssMb)).toFixed(0),
+      ms((t) => t.json).toFixed(0),
+      ratio((t) => t.json).toFixed(1),
+      ms((t) => t.cdktf).toFixed(0),
+      ratio((t) => t.cdktf).toFixed(1),
     ];
-    rows.push(row);
     console.log(row.join("\t"));
   }
   const large = bySize.get(5000);
