@@ -5,10 +5,8 @@ import { ConfigError, locatePath } from "./config/load";
 import { accountsOf, type TrustConfig } from "./config/schema";
 import { addHcpVariables } from "./hcp-variables";
 import { knownAccountId, type PlannedRole, planRoles, planVariables } from "./role-plan";
-import { checkRules, formatFinding } from "./rules";
+import { checkRules, formatFinding, RULES } from "./rules";
 import { baseStackName, type ShardKey, shardCounts, shardOfRole, shardStackName } from "./shards";
-
-export { baseStackName, shardStackName } from "./shards";
 
 export interface BuildAppOptions {
   /** @default - `cdktf.out`, or the folder the cdktf CLI asks for */
@@ -31,7 +29,8 @@ export interface BuiltApp {
  * Every project stack depends on its account's base stack: `cdktf deploy '*'` deploys bases first.
  */
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
-  const findings = checkRules(config);
+  const roles = planRoles(config);
+  const findings = checkRules(config, RULES, roles);
   if (findings.errors.length > 0) {
     const locate = (path: string) => locatePath(config, path);
     const problems = findings.errors.map((finding) => formatFinding(finding, locate));
@@ -41,7 +40,6 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
   }
   const app = new App({ outdir: options.outdir });
   const accounts = accountsOf(config);
-  const roles = planRoles(config);
   const counts = shardCounts(config.shards);
 
   const bases = new Map<string, AccountStack>();

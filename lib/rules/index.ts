@@ -1,5 +1,5 @@
 import { accountsOf, type TrustConfig } from "../config/schema";
-import { expectedProviderArn, planRoles } from "../role-plan";
+import { expectedProviderArn, type PlannedRole, planRoles } from "../role-plan";
 import { unescapeTemplate } from "../trust-policy";
 import { adminAccessNeedsOptIn } from "./admin-access-needs-opt-in";
 import { noWildcardsFromNames } from "./no-wildcards-from-names";
@@ -36,11 +36,14 @@ export interface Findings {
 }
 
 /** The review input for a config: its roles with the trust policies exactly as they will be written. */
-export function reviewOf(config: TrustConfig): Review {
+export function reviewOf(
+  config: TrustConfig,
+  roles: readonly PlannedRole[] = planRoles(config),
+): Review {
   const accounts = accountsOf(config);
   return {
     config,
-    roles: planRoles(config).map((planned) => {
+    roles: roles.map((planned) => {
       const account = accounts[planned.account];
       if (account === undefined)
         throw new Error(`role ${planned.roleName} names no account of the config`);
@@ -50,9 +53,13 @@ export function reviewOf(config: TrustConfig): Review {
   };
 }
 
-/** Runs every rule on a config. */
-export function checkRules(config: TrustConfig, rules: readonly Rule[] = RULES): Findings {
-  const review = reviewOf(config);
+/** Runs every rule on a config; `roles` saves planning them again when the caller has. */
+export function checkRules(
+  config: TrustConfig,
+  rules: readonly Rule[] = RULES,
+  roles: readonly PlannedRole[] = planRoles(config),
+): Findings {
+  const review = reviewOf(config, roles);
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   for (const rule of rules) {
