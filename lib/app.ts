@@ -4,7 +4,13 @@ import { ShardStack } from "../stacks/shard-stack";
 import { ConfigError, locatePath } from "./config/load";
 import { accountsOf, type TrustConfig } from "./config/schema";
 import { addHcpVariables } from "./hcp-variables";
-import { knownAccountId, type PlannedRole, planRoles, planVariables } from "./role-plan";
+import {
+  knownAccountId,
+  type PlannedRole,
+  planRoles,
+  planVariables,
+  type VariableTarget,
+} from "./role-plan";
 import { checkRules, formatFinding, RULES } from "./rules";
 import { baseStackName, type ShardKey, shardCounts, shardOfRole, shardStackName } from "./shards";
 
@@ -31,8 +37,8 @@ export interface BuiltApp {
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
   const roles = planRoles(config);
   const findings = checkRules(config, RULES, roles);
+  const locate = (path: string) => locatePath(config, path);
   if (findings.errors.length > 0) {
-    const locate = (path: string) => locatePath(config, path);
     const problems = findings.errors.map((finding) => formatFinding(finding, locate));
     const heading =
       problems.length === 1 ? "Unsafe config:" : `Unsafe config (${problems.length} problems):`;
@@ -70,7 +76,7 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
   }
 
   // Variables: in the shard of the owner's first role, so a workspace's variables are in one place.
-  const byShard = new Map<string, ReturnType<typeof planVariables>>();
+  const byShard = new Map<string, VariableTarget[]>();
   const firstRole = new Map<string, PlannedRole>();
   for (const role of roles) {
     const owner = `${role.owner.kind}:${role.owner.index}`;
@@ -80,7 +86,9 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
     const first = firstRole.get(`${target.owner.kind}:${target.owner.index}`);
     const home = first === undefined ? undefined : shardOf.get(first);
     if (home === undefined) throw new Error("every variable target has a role");
-    byShard.set(home, [...(byShard.get(home) ?? []), target]);
+    const list = byShard.get(home) ?? [];
+    list.push(target);
+    byShard.set(home, list);
   }
   const remoteSources = new Map<ShardStack, Set<string>>();
   for (const [name, targets] of byShard) {
@@ -105,9 +113,7 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
   checkNoCycles(remoteSources);
   return {
     app,
-    warnings: findings.warnings.map(
-      (finding) => `Warning: ${formatFinding(finding, (path) => locatePath(config, path))}`,
-    ),
+    warnings: findings.warnings.map((finding) => `Warning: ${formatFinding(finding, locate)}`),
   };
 }
 
