@@ -1,14 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { parseConfig } from "../lib/config/load";
 import type { TokenClaims } from "../lib/iam/web-identity";
 import { decide } from "./helpers/evaluate";
 import { synthRoles } from "./helpers/synth";
 import { runClaims } from "./helpers/tokens";
-import { type TrustScope, trustCases } from "./helpers/trust-cases";
+import { scopesOf, type TrustScope, trustCases } from "./helpers/trust-cases";
 
 /** Generated configs per property; raise it for a longer search: PROPERTY_RUNS=5000 npm test */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
+const READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
 const name = (max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`));
 const projectName = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_ -]{1,38}[A-Za-z0-9_-]$/);
@@ -29,22 +31,26 @@ const generatedConfig = fc
     audience,
     reuseProvider: fc.boolean(),
     workspaces: fc.uniqueArray(
-      fc.record({ name: name(90), project: fc.option(projectName, { nil: undefined }) }),
+      fc.record({
+        name: name(90),
+        project: fc.option(projectName, { nil: undefined }),
+        split: fc.boolean(),
+      }),
       { minLength: 1, maxLength: 3, selector: (ws) => ws.name.toLowerCase() },
     ),
+    projectRole: fc.option(fc.record({ name: projectName, split: fc.boolean() }), {
+      nil: undefined,
+    }),
   })
-  .map((c) => ({
-    scopes: c.workspaces.map(
-      (ws): TrustScope => ({
-        host: c.hostname,
-        audience: c.audience,
-        organization: c.organization,
-        project: ws.project,
-        workspace: ws.name,
-        phases: ["plan", "apply"],
-      }),
-    ),
-    yaml: stringify({
+  .map((c) => {
+    const grant = (split: boolean) =>
+      split
+        ? {
+            plan: { policyArns: [READ_ONLY] },
+            apply: { policyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] },
+          }
+        : { policyArns: [READ_ONLY] };
+    const yaml = stringify({
       hcp: { organization: c.organization, hostname: c.hostname, audience: c.audience },
       aws: {
         region: "us-east-1",
@@ -55,10 +61,15 @@ const generatedConfig = fc
       workspaces: c.workspaces.map((ws) => ({
         name: ws.name,
         ...(ws.project === undefined ? {} : { project: ws.project }),
-        policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+        ...grant(ws.split),
       })),
-    }),
-  }));
+      ...(c.projectRole === undefined
+        ? {}
+        : { projects: [{ name: c.projectRole.name, ...grant(c.projectRole.split) }] }),
+    });
+    // The runs each role should admit, from the plan of the config (split roles, project roles).
+    return { yaml, scopes: scopesOf(parseConfig(yaml)) };
+  });
 
 /** One claim of an in-scope token replaced by a different value. */
 const mutation = fc.record({
@@ -73,23 +84,31 @@ function mutate(scope: TrustScope, field: string, value: string): TokenClaims | 
     organization: scope.organization,
     project: scope.project ?? "Default Project",
     workspace: scope.workspace ?? "any-workspace",
-    phase: "plan" as const,
+    phase: scope.phases[0] ?? "plan",
   };
   if (field === "project" && scope.project === undefined) return undefined; // any project is in scope
+  if (field === "workspace" && scope.workspace === undefined) return undefined; // a project-wide role
   const key = field === "host" ? "host" : field === "audience" ? "audience" : field;
   if ((run as Record<string, string>)[key] === value) return undefined;
   return runClaims({ ...run, [key]: value });
+}
+
+/** Each role the synth wrote, with the runs it should admit; fails if the two sets differ. */
+function rolesWithScopes(yaml: string, scopes: Map<string, TrustScope>) {
+  const roles = synthRoles(yaml);
+  expect(roles.map((r) => `${r.stack} ${r.address}`).sort()).toEqual([...scopes.keys()].sort());
+  return roles.map((role) => {
+    const scope = scopes.get(`${role.stack} ${role.address}`);
+    if (scope === undefined) throw new Error(`no scope for ${role.stack} ${role.address}`);
+    return { role, scope };
+  });
 }
 
 describe("trust of generated configs", () => {
   it(`admits every in-scope token and refuses every near miss (${RUNS} configs)`, () => {
     fc.assert(
       fc.property(generatedConfig, ({ scopes, yaml }) => {
-        const roles = synthRoles(yaml);
-        expect(roles).toHaveLength(scopes.length);
-        for (const scope of scopes) {
-          const role = roles.find((r) => r.address === `aws_iam_role.ws_${scope.workspace}`);
-          if (role === undefined) throw new Error(`no role for workspace ${scope.workspace}`);
+        for (const { role, scope } of rolesWithScopes(yaml, scopes)) {
           for (const c of trustCases(scope)) {
             expect(decide(role, c.claims), `${role.name}: ${c.name}`).toBe(
               c.allowed ? "Allowed" : "ImplicitlyDenied",
@@ -107,10 +126,7 @@ describe("trust of generated configs", () => {
         generatedConfig,
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
         ({ scopes, yaml }, mutations) => {
-          const roles = synthRoles(yaml);
-          for (const scope of scopes) {
-            const role = roles.find((r) => r.address === `aws_iam_role.ws_${scope.workspace}`);
-            if (role === undefined) throw new Error(`no role for workspace ${scope.workspace}`);
+          for (const { role, scope } of rolesWithScopes(yaml, scopes)) {
             for (const { field, value } of mutations) {
               const claims = mutate(scope, field, value);
               if (claims !== undefined)

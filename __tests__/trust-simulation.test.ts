@@ -3,12 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { parseConfig } from "../lib/config/load";
-import type { TrustConfig } from "../lib/config/schema";
-import { planRoles } from "../lib/role-plan";
-import { shardCounts, shardOfRole, shardStackName } from "../lib/shards";
 import { decide } from "./helpers/evaluate";
 import { baseConfig, synthRoles, workspace } from "./helpers/synth";
-import { type TrustScope, trustCases } from "./helpers/trust-cases";
+import { scopesOf, trustCases } from "./helpers/trust-cases";
 
 const EXAMPLE = readFileSync(join(__dirname, "..", "trust.yaml"), "utf8");
 
@@ -44,30 +41,9 @@ const CONFIGS: Record<string, string> = {
   ),
 };
 
-/** The runs each role of a config is meant to admit, by stack and role address. */
-function scopes(config: TrustConfig): Map<string, TrustScope> {
-  const { hostname: host, audience, organization } = config.hcp;
-  return new Map(
-    planRoles(config).map((role) => {
-      const stack = shardStackName(shardOfRole(role, shardCounts(config.shards)));
-      const { owner } = role;
-      const scope: TrustScope = {
-        host,
-        audience,
-        organization,
-        ...(owner.kind === "workspace"
-          ? { project: owner.workspace.project, workspace: owner.workspace.name }
-          : { project: owner.project.name }),
-        phases: role.phase === "run" ? ["plan", "apply"] : [role.phase],
-      };
-      return [`${stack} aws_iam_role.${role.address}`, scope];
-    }),
-  );
-}
-
 describe.each(Object.entries(CONFIGS))("with %s", (_, text) => {
   const config = parseConfig(text);
-  const expected = scopes(config);
+  const expected = scopesOf(config);
   const roles = synthRoles(text);
 
   it("every role written is one the config asks for", () => {
