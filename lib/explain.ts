@@ -1,3 +1,4 @@
+import { allowStatements, asList } from "./iam/policy-document";
 import { type Decision, evaluateTrust } from "./iam/simulator";
 import { hostOfIssuer, type TokenClaims, webIdentityRequest } from "./iam/web-identity";
 import type { SynthesizedRole } from "./synth-output";
@@ -40,20 +41,12 @@ export function explain(roles: readonly SynthesizedRole[], claims: TokenClaims):
     });
     const decision = evaluateTrust(role.trustPolicy, request);
     if (decision === "Allowed") return { role, decision, failures: [] };
-    const candidates = statementsOf(role.trustPolicy).map((statement) =>
+    const candidates = (allowStatements(role.trustPolicy) as Statement[]).map((statement) =>
       failuresOf(statement, role, claims),
     );
     const fewest = candidates.sort((a, b) => a.length - b.length)[0] ?? [];
     return { role, decision, failures: fewest };
   });
-}
-
-function statementsOf(policy: PolicyDocument): Statement[] {
-  const all: unknown[] = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-  return all.filter(
-    (s): s is Statement =>
-      typeof s === "object" && s !== null && (s as Statement).Effect === "Allow",
-  );
 }
 
 function failuresOf(statement: Statement, role: SynthesizedRole, claims: TokenClaims): Failure[] {
@@ -119,9 +112,4 @@ function conditionOn(statement: Statement, suffix: string) {
     }
   }
   return expected.length === 0 ? undefined : { block, expected, keys };
-}
-
-function asList(value: unknown): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
 }

@@ -1,11 +1,7 @@
+import { asList } from "../iam/policy-document";
 import { ownerName, type Rule, type Violation } from "./rule";
 
 const ADMIN_POLICY = /^arn:[\w-]+:iam::aws:policy\/AdministratorAccess$/;
-
-function asList(value: unknown): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
 
 /** The statements of an inline policy that amount to administrator access. */
 function adminStatements(

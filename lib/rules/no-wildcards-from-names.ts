@@ -1,4 +1,5 @@
-import { allowStatements, hasWildcard, type Rule, subjectPatterns, type Violation } from "./rule";
+import { allowStatements } from "../iam/policy-document";
+import { hasWildcard, type Rule, subjectPatterns, type Violation } from "./rule";
 
 /**
  * The only wildcards in a `sub` pattern are the ones this app writes: the run phase of a role

@@ -1,4 +1,5 @@
 import type { TrustConfig } from "../config/schema";
+import { asList } from "../iam/policy-document";
 import type { PlannedRole } from "../role-plan";
 import type { PolicyDocument } from "../trust-policy";
 
@@ -42,17 +43,6 @@ export interface Rule {
   check(review: Review): Violation[];
 }
 
-/** The `Allow` statements of a trust policy, whatever the shape of `Statement`. */
-export function allowStatements(policy: PolicyDocument): Array<Record<string, unknown>> {
-  const statements: unknown[] = Array.isArray(policy.Statement)
-    ? policy.Statement
-    : [policy.Statement];
-  return statements.filter(
-    (s): s is Record<string, unknown> =>
-      typeof s === "object" && s !== null && (s as { Effect?: unknown }).Effect === "Allow",
-  );
-}
-
 /** The values of a condition key under an operator (`StringLike`), as a list. */
 export function conditionValues(
   statement: Record<string, unknown>,
@@ -60,9 +50,7 @@ export function conditionValues(
   key: string,
 ): string[] {
   const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
-  const value = condition?.[operator]?.[key];
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
+  return asList(condition?.[operator]?.[key]);
 }
 
 /** The `sub` patterns a statement matches for a host, under `StringLike` or `StringEquals`. */

@@ -1,11 +1,5 @@
-import {
-  allowStatements,
-  conditionValues,
-  hasWildcard,
-  type Rule,
-  subjectPatterns,
-  type Violation,
-} from "./rule";
+import { allowStatements } from "../iam/policy-document";
+import { conditionValues, hasWildcard, type Rule, subjectPatterns, type Violation } from "./rule";
 
 /**
  * Every trust statement checks the audience exactly and pins the organization, and its `sub`
