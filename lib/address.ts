@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   TerraformDataSource,
   type TerraformElement,
@@ -6,6 +5,7 @@ import {
   TerraformResource,
   TerraformStack,
 } from "cdktf";
+import { shortHash } from "./hash";
 
 const TERRAFORM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const taken = new WeakMap<TerraformStack, Set<string>>();
@@ -16,7 +16,7 @@ const taken = new WeakMap<TerraformStack, Set<string>>();
  */
 export function terraformName(text: string): string {
   if (TERRAFORM_NAME.test(text)) return text;
-  const hash = createHash("sha256").update(text).digest("hex").slice(0, 8);
+  const hash = shortHash(text, 8);
   const readable = text.replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[0-9-])/, "_");
   return `${readable}_${hash}`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { shortHash } from "./hash";
 
 /** IAM's limit on role names. */
 export const MAX_ROLE_NAME_LENGTH = 64;
@@ -16,6 +16,6 @@ const HASH_LENGTH = 8;
 export function roleName(parts: readonly string[]): string {
   const full = [ROLE_NAME_PREFIX, ...parts].join("-");
   if (full.length <= MAX_ROLE_NAME_LENGTH) return full;
-  const hash = createHash("sha256").update(full).digest("hex").slice(0, HASH_LENGTH);
+  const hash = shortHash(full, HASH_LENGTH);
   return `${full.slice(0, MAX_ROLE_NAME_LENGTH - HASH_LENGTH - 1)}-${hash}`;
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { terraformName } from "./address";
 import { parseOidcProviderArn, parseRoleArn, partitionOfRegion } from "./config/arns";
 import {
@@ -15,6 +14,7 @@ import {
 import { oidcProviderArnFor, UNKNOWN_ACCOUNT_ID } from "./iam/web-identity";
 import { PRODUCT } from "./product";
 import { roleName } from "./role-name";
+import { projectSlug } from "./shards";
 import { type RunPhaseMatch, subjectPattern, trustPolicyJson } from "./trust-policy";
 
 /** `run`: one role for both phases; `plan` / `apply`: the role of that phase only. */
@@ -218,7 +218,8 @@ function planRole(config: TrustConfig, input: RoleInput): PlannedRole {
       workspace: "*",
       phase: phaseMatch,
     });
-    nameParts = [organization, "project", slug(project.name), ...suffix];
+    // The same form as in stack names: spaces become "-", with a hash of the name.
+    nameParts = [organization, "project", projectSlug(project.name), ...suffix];
     address = [terraformName(`project_${project.name}`), ...(phase === "run" ? [] : [phase])].join(
       "_",
     );
@@ -258,16 +259,6 @@ function planRole(config: TrustConfig, input: RoleInput): PlannedRole {
     trustPolicyJson: (providerArn: string) =>
       trustPolicyJson({ hostname, audience, providerArn, subject }),
   };
-}
-
-/**
- * A project name as a role name part: spaces become `-`, and a hash of the name keeps names that
- * differ only there apart (`Team A` and `Team-A`).
- */
-function slug(name: string): string {
-  if (!name.includes(" ")) return name;
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
-  return `${name.replace(/ /g, "-")}-${hash}`;
 }
 
 /** The ID of an account if the config reveals it (given, or in a reused provider or deploy role ARN). */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { shortHash } from "./hash";
 import { PRODUCT } from "./product";
 import type { PlannedRole, RoleOwner } from "./role-plan";
 
@@ -29,8 +30,7 @@ export function baseStackName(account: string): string {
 export function projectSlug(project: string | undefined): string {
   if (project === undefined) return "any.project";
   if (!project.includes(" ")) return project;
-  const hash = createHash("sha256").update(project).digest("hex").slice(0, 6);
-  return `${project.replace(/ /g, "-")}-${hash}`;
+  return `${project.replace(/ /g, "-")}-${shortHash(project, 6)}`;
 }
 
 /**
