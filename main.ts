@@ -1,4 +1,4 @@
-import { buildApp } from "./lib/app";
+import { buildApp } from "./stacks/app";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
 import { writeReport } from "./lib/report/write";
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { buildApp } from "../lib/app";
+import { buildApp } from "../stacks/app";
 import {
   ConfigError,
   carefulParse,

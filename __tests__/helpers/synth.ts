@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { buildApp } from "../../lib/app";
+import { buildApp } from "../../stacks/app";
 import { parseConfig } from "../../lib/config/load";
 import { readSynthesizedRoles, type SynthesizedRole } from "../../lib/synth-output";
 

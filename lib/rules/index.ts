@@ -1,6 +1,8 @@
-import { accountsOf, type TrustConfig } from "../config/schema";
-import { expectedProviderArn, type PlannedRole, planRoles } from "../role-plan";
-import { unescapeTemplate } from "../trust-policy";
+import type { TrustConfig } from "../config/schema";
+import { oidcProviderArnFor, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
+import { planTrust } from "../plan";
+import type { TrustPlan } from "../plan/model";
+import { trustPolicyJson } from "../trust-policy";
 import { adminAccessNeedsOptIn } from "./admin-access-needs-opt-in";
 import { noWildcardsFromNames } from "./no-wildcards-from-names";
 import { providerHostMatches } from "./provider-host-matches";
@@ -35,31 +37,36 @@ export interface Findings {
   readonly warnings: readonly Finding[];
 }
 
-/** The review input for a config: its roles with the trust policies exactly as they will be written. */
-export function reviewOf(
-  config: TrustConfig,
-  roles: readonly PlannedRole[] = planRoles(config),
-): Review {
-  const accounts = accountsOf(config);
+/**
+ * The review input for a plan: its roles with the trust policies exactly as AWS will read them
+ * (a created provider in an unknown account gets the placeholder account ID, which has the same
+ * length as any real one, so size checks are exact).
+ */
+export function reviewOf(config: TrustConfig, plan: TrustPlan = planTrust(config)): Review {
+  const accounts = new Map(plan.accounts.map((account) => [account.name, account]));
+  const { hostname, audience } = plan.hcp;
   return {
     config,
-    roles: roles.map((planned) => {
-      const account = accounts[planned.account];
+    plan,
+    roles: plan.roles.map((planned) => {
+      const account = accounts.get(planned.account);
       if (account === undefined)
         throw new Error(`role ${planned.roleName} names no account of the config`);
-      const json = unescapeTemplate(planned.trustPolicyJson(expectedProviderArn(config, account)));
+      const providerArn =
+        account.oidcProviderArn ?? oidcProviderArnFor(hostname, account.partition, UNKNOWN_ACCOUNT_ID);
+      const json = trustPolicyJson({ hostname, audience, providerArn, subject: planned.subject }, false);
       return { planned, trustPolicy: JSON.parse(json), trustPolicyJson: json };
     }),
   };
 }
 
-/** Runs every rule on a config; `roles` saves planning them again when the caller has. */
+/** Runs every rule on a planned config. */
 export function checkRules(
   config: TrustConfig,
+  plan: TrustPlan = planTrust(config),
   rules: readonly Rule[] = RULES,
-  roles: readonly PlannedRole[] = planRoles(config),
 ): Findings {
-  const review = reviewOf(config, roles);
+  const review = reviewOf(config, plan);
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   for (const rule of rules) {

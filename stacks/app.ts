@@ -1,0 +1,58 @@
+import { App } from "cdktf";
+import { ConfigError, locatePath } from "../lib/config/load";
+import type { TrustConfig } from "../lib/config/schema";
+import { planTrust } from "../lib/plan";
+import type { TrustPlan } from "../lib/plan/model";
+import { checkRules, formatFinding } from "../lib/rules";
+import { BaseStack } from "./base-stack";
+import { ProjectStack } from "./project-stack";
+
+export interface BuildAppOptions {
+  /** @default - `cdktf.out`, or the folder the cdktf CLI asks for */
+  readonly outdir?: string;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly plan: TrustPlan;
+  /** Safety rule violations the config opted out of; print them on every synth. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The cdktf app for a validated config, after the safety rules passed: the plan, then one stack
+ * per planned stack. Throws {@link ConfigError} listing every rule violation; nothing is built then.
+ */
+export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
+  const plan = planTrust(config);
+  const findings = checkRules(config, plan);
+  const locate = (path: string) => locatePath(config, path);
+  if (findings.errors.length > 0) {
+    const problems = findings.errors.map((finding) => formatFinding(finding, locate));
+    const heading =
+      problems.length === 1 ? "Unsafe config:" : `Unsafe config (${problems.length} problems):`;
+    throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
+  }
+  const app = new App({ outdir: options.outdir });
+  const accounts = new Map(plan.accounts.map((account) => [account.name, account]));
+  const stacks = new Map<string, BaseStack | ProjectStack>();
+  for (const stack of plan.stacks) {
+    const account = accounts.get(stack.account);
+    if (account === undefined) throw new Error(`stack ${stack.name} names no planned account`);
+    const built =
+      stack.kind === "base"
+        ? new BaseStack(app, stack.name, { hcp: plan.hcp, account, backend: stack.backend })
+        : new ProjectStack(app, stack.name, { hcp: plan.hcp, account, stack });
+    for (const name of stack.dependsOn) {
+      const before = stacks.get(name);
+      if (before === undefined) throw new Error(`stack ${stack.name} depends on unknown ${name}`);
+      built.addDependency(before);
+    }
+    stacks.set(stack.name, built);
+  }
+  return {
+    app,
+    plan,
+    warnings: findings.warnings.map((finding) => `Warning: ${formatFinding(finding, locate)}`),
+  };
+}
