@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketOf, projectSlug, shardStackName } from "../lib/shards";
+import { bucketOf, projectSlug, projectStackName } from "../lib/plan/naming";
 import { byStackAddress, synthStacks } from "./helpers/synth";
 
 describe("stack names", () => {
@@ -12,14 +12,14 @@ describe("stack names", () => {
   });
 
   it("never run parts into each other", () => {
-    expect(shardStackName({ account: "prod", project: "x-Apps" })).not.toBe(
-      shardStackName({ account: "prod-x", project: "Apps" }),
+    expect(projectStackName("prod", "x-Apps")).not.toBe(
+      projectStackName("prod-x", "Apps"),
     );
-    expect(shardStackName({ account: "prod", project: "Apps", bucket: 0 })).toBe(
+    expect(projectStackName("prod", "Apps", 0)).toBe(
       "hcp-aws-trust-prod.Apps.b0",
     );
-    expect(shardStackName({ account: "prod", project: "Apps-b0" })).not.toBe(
-      shardStackName({ account: "prod", project: "Apps", bucket: 0 }),
+    expect(projectStackName("prod", "Apps-b0")).not.toBe(
+      projectStackName("prod", "Apps", 0),
     );
   });
 
@@ -41,11 +41,7 @@ describe("stack names", () => {
           fc.pre(!a1.includes(" ") && !a2.includes(" "));
           fc.pre(a1 !== a2 || p1 !== p2 || b1 !== b2);
           const name = (account: string, project: string | undefined, bucket: number | undefined) =>
-            shardStackName({
-              account,
-              ...(project === undefined ? {} : { project }),
-              ...(bucket === undefined ? {} : { bucket }),
-            });
+            projectStackName(account, project, bucket);
           expect(name(a1, p1, b1)).not.toBe(name(a2, p2, b2));
         },
       ),
