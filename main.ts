@@ -1,13 +1,26 @@
-import { buildApp } from "./stacks/app";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
+import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
+import { lockOf } from "./lib/plan/lock";
 import { writeReport } from "./lib/report/write";
+import { buildApp } from "./stacks/app";
 
 function main(): void {
   try {
-    const { app, warnings } = buildApp(loadConfig(configPathFromEnv()));
+    const configPath = configPathFromEnv();
+    const config = loadConfig(configPath);
+    const lockPath = lockPathFor(configPath);
+    const { app, plan, warnings } = buildApp(config, { lock: readLock(lockPath) });
     for (const warning of warnings) console.warn(warning);
+    for (const r of plan.relocations) {
+      console.warn(
+        `Moving ${r.resource}["${r.key}"]: ${r.from} forgets it, ${r.to} imports it (nothing is destroyed)`,
+      );
+    }
     app.synth();
     writeReport(app.outdir, warnings);
+    if (writeLock(lockPath, lockOf(plan))) {
+      console.warn(`The layout changed: commit ${lockPath} with the config.`);
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       // One clear message, no stack trace, nothing written.

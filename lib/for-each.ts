@@ -56,9 +56,7 @@ function substitute(node: unknown, key: string, value: unknown): unknown {
   }
   if (Array.isArray(node)) return node.map((item) => substitute(item, key, value));
   if (node !== null && typeof node === "object") {
-    return Object.fromEntries(
-      Object.entries(node).map(([k, v]) => [k, substitute(v, key, value)]),
-    );
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, substitute(v, key, value)]));
   }
   return node;
 }

@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { ConfigError, locatePath } from "../lib/config/load";
 import type { TrustConfig } from "../lib/config/schema";
 import { planTrust } from "../lib/plan";
+import type { LayoutLock } from "../lib/plan/lock";
 import type { TrustPlan } from "../lib/plan/model";
 import { checkRules, formatFinding } from "../lib/rules";
 import { BaseStack } from "./base-stack";
@@ -10,6 +11,8 @@ import { ProjectStack } from "./project-stack";
 export interface BuildAppOptions {
   /** @default - `cdktf.out`, or the folder the cdktf CLI asks for */
   readonly outdir?: string;
+  /** The layout of the previous synth (`trust.lock.json`). @default - none: a first synth */
+  readonly lock?: LayoutLock;
 }
 
 export interface BuiltApp {
@@ -24,7 +27,7 @@ export interface BuiltApp {
  * per planned stack. Throws {@link ConfigError} listing every rule violation; nothing is built then.
  */
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
-  const plan = planTrust(config);
+  const plan = planTrust(config, options.lock);
   const findings = checkRules(config, plan);
   const locate = (path: string) => locatePath(config, path);
   if (findings.errors.length > 0) {
@@ -41,8 +44,18 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
     if (account === undefined) throw new Error(`stack ${stack.name} names no planned account`);
     const built =
       stack.kind === "base"
-        ? new BaseStack(app, stack.name, { hcp: plan.hcp, account, backend: stack.backend })
-        : new ProjectStack(app, stack.name, { hcp: plan.hcp, account, stack });
+        ? new BaseStack(app, stack.name, {
+            hcp: plan.hcp,
+            account,
+            backend: stack.backend,
+            retired: account.oidcProvider.kind !== "created",
+          })
+        : new ProjectStack(app, stack.name, {
+            hcp: plan.hcp,
+            account,
+            stack,
+            relocations: plan.relocations,
+          });
     for (const name of stack.dependsOn) {
       const before = stacks.get(name);
       if (before === undefined) throw new Error(`stack ${stack.name} depends on unknown ${name}`);

@@ -1,17 +1,23 @@
-import { TerraformStack } from "cdktf";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { pinAddress } from "../lib/constructs/address";
 import { addAwsProvider } from "../lib/constructs/aws-provider";
 import { applyBackend } from "../lib/constructs/backend";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
-import { pinAddress } from "../lib/constructs/address";
 import type { PlannedAccount, PlannedBackend, PlannedHcp } from "../lib/plan/model";
 import { PRODUCT } from "../lib/product";
-import { TerraformOutput } from "cdktf";
 
 export interface BaseStackProps {
   readonly hcp: PlannedHcp;
   readonly account: PlannedAccount;
   readonly backend: PlannedBackend;
+  /**
+   * The account reuses a provider now (`oidcProviderArn`): the stack forgets the one it created,
+   * which stays live (it may be the very provider now reused), instead of destroying it.
+   * @default false
+   */
+  readonly retired?: boolean;
 }
 
 /** The base stack of an AWS account: the OIDC provider for the HCP Terraform host. */
@@ -20,6 +26,14 @@ export class BaseStack extends TerraformStack {
     super(scope, id);
     const { hcp } = props;
     addAwsProvider(this, props.account);
+    applyBackend(this, props.backend);
+    if (props.retired === true) {
+      new TlsProvider(this, "tls");
+      this.addOverride("removed", [
+        { from: "aws_iam_openid_connect_provider.hcp", lifecycle: [{ destroy: false }] },
+      ]);
+      return;
+    }
     const provider = new HcpOidcProvider(this, "oidc-provider", {
       hostname: hcp.hostname,
       audiences: [hcp.audience],
@@ -32,6 +46,5 @@ export class BaseStack extends TerraformStack {
       }),
       "oidc_provider_arn",
     );
-    applyBackend(this, props.backend);
   }
 }

@@ -1,17 +1,22 @@
+import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { addAwsProvider } from "../lib/constructs/aws-provider";
 import { applyBackend } from "../lib/constructs/backend";
+import { addCarryover } from "../lib/constructs/carryover";
 import { addHcpVariables } from "../lib/constructs/hcp-variables";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
-import type { PlannedAccount, PlannedHcp, PlannedStack } from "../lib/plan/model";
+import type { PlannedAccount, PlannedHcp, PlannedStack, Relocation } from "../lib/plan/model";
+import { escapeTemplate } from "../lib/trust-policy";
 
 export interface ProjectStackProps {
   readonly hcp: PlannedHcp;
   readonly account: PlannedAccount;
   /** The stack's roles, variables and backend, from the plan. */
   readonly stack: PlannedStack;
+  /** Members that leave this stack or join it since the previous synth. */
+  readonly relocations: readonly Relocation[];
 }
 
 /**
@@ -23,12 +28,22 @@ export class ProjectStack extends TerraformStack {
     super(scope, id);
     const { hcp, account, stack } = props;
     addAwsProvider(this, account);
-    const provider =
-      account.oidcProviderArn !== undefined
-        ? HcpOidcProvider.fromArn(account.oidcProviderArn)
-        : HcpOidcProvider.inAccountOf(this, hcp.hostname);
-    const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
-    addHcpVariables(this, { hcp, targets: stack.targets, roleArns });
+    // An emptied stack still configures its providers: its deploy destroys what its state holds.
+    new TfeProvider(this, "tfe", { hostname: escapeTemplate(hcp.hostname) });
+    if (stack.roles.length > 0) {
+      const provider =
+        account.oidcProviderArn !== undefined
+          ? HcpOidcProvider.fromArn(account.oidcProviderArn)
+          : HcpOidcProvider.inAccountOf(this, hcp.hostname);
+      const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
+      addHcpVariables(this, { hcp, targets: stack.targets, roleArns });
+    }
+    addCarryover(
+      this,
+      hcp.organization,
+      props.relocations.filter((r) => r.from === id),
+      props.relocations.filter((r) => r.to === id),
+    );
     applyBackend(this, stack.backend);
   }
 }

@@ -1,12 +1,12 @@
 import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
 import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
 import { ProjectVariableSet } from "@cdktf/provider-tfe/lib/project-variable-set";
-import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { TerraformIterator } from "cdktf";
 import type { Construct } from "constructs";
+import { variableSetName } from "../plan/members";
 import type { PlannedHcp, VariableTarget } from "../plan/model";
 import { projectKey } from "../plan/naming";
 import { PRODUCT } from "../product";
@@ -29,7 +29,8 @@ function idOf(address: string, key: string): string {
 }
 
 /**
- * Adds the HCP Terraform side to a stack: the `tfe` provider; for each workspace its variables
+ * Adds the HCP Terraform side to a stack (whose `tfe` provider reads its token from TFE_TOKEN or the
+ * CLI's credentials file when Terraform runs): for each workspace its variables
  * (on the workspace, looked up by name, or created with `create: true`); for each project a
  * variable set attached to the project. One `for_each` resource per type, keyed by stable names.
  *
@@ -42,20 +43,25 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
   const { hcp, targets, roleArns } = props;
   if (targets.length === 0) return;
   const organization = escapeTemplate(hcp.organization);
-  // The token comes from TFE_TOKEN (or the CLI's credentials file) when Terraform runs.
-  new TfeProvider(scope, "tfe", { hostname: escapeTemplate(hcp.hostname) });
 
   const projectNames = new Map<string, string>();
   for (const { owner } of targets) {
     if (owner.kind === "project") projectNames.set(projectKey(owner.name), owner.name);
-    else if (owner.project !== undefined) projectNames.set(projectKey(owner.project), owner.project);
+    else if (owner.project !== undefined)
+      projectNames.set(projectKey(owner.project), owner.project);
   }
   if (projectNames.size > 0) {
     const each = TerraformIterator.fromMap(
-      Object.fromEntries([...projectNames].map(([key, name]) => [key, { name: escapeTemplate(name) }])),
+      Object.fromEntries(
+        [...projectNames].map(([key, name]) => [key, { name: escapeTemplate(name) }]),
+      ),
     );
     pinAddress(
-      new DataTfeProject(scope, "projects", { forEach: each, name: each.getString("name"), organization }),
+      new DataTfeProject(scope, "projects", {
+        forEach: each,
+        name: each.getString("name"),
+        organization,
+      }),
       "projects",
     );
   }
@@ -84,7 +90,8 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         lifecycle: {
           postcondition: [
             {
-              condition: "${each.value.project_id == null || self.project_id == each.value.project_id}",
+              condition:
+                "${each.value.project_id == null || self.project_id == each.value.project_id}",
               errorMessage:
                 'Workspace "${each.key}" is not in project "${each.value.project}" any more. Its roles trust only runs of that project: move it back in HCP Terraform, or set its project in the config.',
             },
@@ -96,7 +103,9 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
   }
   if (created.length > 0) {
     const each = TerraformIterator.fromMap(
-      Object.fromEntries(created.map((ws) => [ws.name, { project_id: projectId(ws.project ?? "") }])),
+      Object.fromEntries(
+        created.map((ws) => [ws.name, { project_id: projectId(ws.project ?? "") }]),
+      ),
     );
     pinAddress(
       new Workspace(scope, "created", {
@@ -120,7 +129,7 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         projects.map((project) => [
           projectKey(project.name),
           {
-            name: escapeTemplate(`${PRODUCT}: ${project.name}`),
+            name: escapeTemplate(variableSetName(project.name)),
             description: escapeTemplate(
               `AWS dynamic credentials for every workspace of project ${project.name}. Managed by ${PRODUCT}.`,
             ),
@@ -152,7 +161,10 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
     );
   }
 
-  const variables: Record<string, { key: string; value: string; workspace_id: string | null; variable_set_id: string | null }> = {};
+  const variables: Record<
+    string,
+    { key: string; value: string; workspace_id: string | null; variable_set_id: string | null }
+  > = {};
   for (const { key: targetKey, owner, variables: planned } of targets) {
     const workspaceId =
       owner.kind === "project"
@@ -168,7 +180,8 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
           : value.arn !== undefined
             ? escapeTemplate(value.arn)
             : roleArns.get(value.role);
-      if (value.kind === "role-arn" && arn === undefined) throw new Error(`${key}: no ARN for role ${value.role}`);
+      if (value.kind === "role-arn" && arn === undefined)
+        throw new Error(`${key}: no ARN for role ${value.role}`);
       variables[`${targetKey}_${key}`] = {
         key,
         value: value.kind === "text" ? escapeTemplate(value.text) : (arn as string),

@@ -73,5 +73,7 @@ export class HcpOidcProvider extends Construct implements IHcpOidcProvider {
 
 /** A map of config text, each key and value escaped. */
 export function escapeRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [escapeTemplate(k), escapeTemplate(v)]));
+  return Object.fromEntries(
+    Object.entries(record).map(([k, v]) => [escapeTemplate(k), escapeTemplate(v)]),
+  );
 }

@@ -3,13 +3,12 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { TerraformIterator, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { parsePolicyArn } from "../config/arns";
+import { attachmentKey } from "../plan/members";
 import type { PlannedHcp, PlannedRole } from "../plan/model";
-import { terraformName } from "../plan/naming";
 import { escapeTemplate, trustPolicyJson } from "../trust-policy";
+import { pinAddress } from "./address";
 import type { IHcpOidcProvider } from "./oidc-provider";
 import { escapeRecord } from "./oidc-provider";
-import { pinAddress } from "./address";
 
 /** The Terraform names of the role resources in a project stack: one `for_each` resource per type. */
 export const ROLE_RESOURCES = {
@@ -34,7 +33,10 @@ export interface WorkspaceRolesProps {
  * AWS exactly as written.
  * @returns each role's ARN by key: a literal when the account ID is known, else a reference
  */
-export function addWorkspaceRoles(scope: Construct, props: WorkspaceRolesProps): Map<string, string> {
+export function addWorkspaceRoles(
+  scope: Construct,
+  props: WorkspaceRolesProps,
+): Map<string, string> {
   const { hcp, roles, provider } = props;
   const arns = new Map<string, string>();
   if (roles.length === 0) return arns;
@@ -52,7 +54,8 @@ export function addWorkspaceRoles(scope: Construct, props: WorkspaceRolesProps):
           subject: role.subject,
         }),
         max_session_duration: role.maxSessionDuration ?? null,
-        permissions_boundary: role.permissionsBoundary === undefined ? null : escapeTemplate(role.permissionsBoundary),
+        permissions_boundary:
+          role.permissionsBoundary === undefined ? null : escapeTemplate(role.permissionsBoundary),
         tags: escapeRecord(role.tags),
       },
     ]),
@@ -69,12 +72,16 @@ export function addWorkspaceRoles(scope: Construct, props: WorkspaceRolesProps):
     tags: each.getStringMap("tags"),
   });
   pinAddress(resource, ROLE_RESOURCES.role);
-  const roleOf = (expression: string) => `\${aws_iam_role.${ROLE_RESOURCES.role}[${expression}].name}`;
+  const roleOf = (expression: string) =>
+    `\${aws_iam_role.${ROLE_RESOURCES.role}[${expression}].name}`;
 
   const attachments: Record<string, { role: string; policy_arn: string }> = {};
   for (const role of roles) {
     for (const policyArn of role.policyArns) {
-      attachments[attachmentKey(role.key, policyArn)] = { role: role.key, policy_arn: escapeTemplate(policyArn) };
+      attachments[attachmentKey(role.key, policyArn)] = {
+        role: role.key,
+        policy_arn: escapeTemplate(policyArn),
+      };
     }
   }
   if (Object.keys(attachments).length > 0) {
@@ -91,7 +98,9 @@ export function addWorkspaceRoles(scope: Construct, props: WorkspaceRolesProps):
 
   const inline = Object.fromEntries(
     roles.flatMap((role) =>
-      role.inlinePolicy === undefined ? [] : [[role.key, { policy: escapeTemplate(JSON.stringify(role.inlinePolicy)) }]],
+      role.inlinePolicy === undefined
+        ? []
+        : [[role.key, { policy: escapeTemplate(JSON.stringify(role.inlinePolicy)) }]],
     ),
   );
   if (Object.keys(inline).length > 0) {
@@ -108,7 +117,12 @@ export function addWorkspaceRoles(scope: Construct, props: WorkspaceRolesProps):
   }
 
   for (const role of roles) {
-    arns.set(role.key, role.arn !== undefined ? escapeTemplate(role.arn) : `\${aws_iam_role.${ROLE_RESOURCES.role}["${role.key}"].arn}`);
+    arns.set(
+      role.key,
+      role.arn !== undefined
+        ? escapeTemplate(role.arn)
+        : `\${aws_iam_role.${ROLE_RESOURCES.role}["${role.key}"].arn}`,
+    );
   }
   // One output for all roles: what a pipeline reads after a deploy.
   pinAddress(
@@ -119,12 +133,4 @@ export function addWorkspaceRoles(scope: Construct, props: WorkspaceRolesProps):
     "role_arns",
   );
   return arns;
-}
-
-/** The key of a policy attachment: the role's key and the policy's owner and name. */
-export function attachmentKey(roleKey: string, policyArn: string): string {
-  const policy = parsePolicyArn(policyArn);
-  // Policy names are unique per account, so owner and name identify a policy whatever its path.
-  const label = policy === undefined ? policyArn : policy.owner === "aws" ? policy.name : `${policy.owner}_${policy.name}`;
-  return terraformName(`${roleKey}_${label}`);
 }

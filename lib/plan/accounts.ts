@@ -16,7 +16,8 @@ function planAccount(name: string, account: AccountConfig, hostname: string): Pl
   const accountId = knownAccountId(account);
   const reused = account.oidcProviderArn;
   const providerArn =
-    reused ?? (accountId === undefined ? undefined : oidcProviderArnFor(hostname, partition, accountId));
+    reused ??
+    (accountId === undefined ? undefined : oidcProviderArnFor(hostname, partition, accountId));
   return {
     name,
     region: account.region,
@@ -32,13 +33,21 @@ function planAccount(name: string, account: AccountConfig, hostname: string): Pl
 function knownAccountId(account: AccountConfig): string | undefined {
   if (account.accountId !== undefined) return account.accountId;
   const provider =
-    account.oidcProviderArn === undefined ? undefined : parseOidcProviderArn(account.oidcProviderArn);
+    account.oidcProviderArn === undefined
+      ? undefined
+      : parseOidcProviderArn(account.oidcProviderArn);
   if (provider !== undefined) return provider.accountId;
-  const deployer = account.assumeRoleArn === undefined ? undefined : parseRoleArn(account.assumeRoleArn);
+  const deployer =
+    account.assumeRoleArn === undefined ? undefined : parseRoleArn(account.assumeRoleArn);
   return deployer?.accountId;
 }
 
 /** The ARN a role will have: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. */
-export function roleArnFor(partition: string, accountId: string, iamPath: string, name: string): string {
+export function roleArnFor(
+  partition: string,
+  accountId: string,
+  iamPath: string,
+  name: string,
+): string {
   return `arn:${partition}:iam::${accountId}:role${iamPath}${name}`;
 }

@@ -1,5 +1,11 @@
 import { ConfigError } from "../config/errors";
-import type { PlannedAccount, PlannedBackend, PlannedRole, PlannedStack, VariableTarget } from "./model";
+import type {
+  PlannedAccount,
+  PlannedBackend,
+  PlannedRole,
+  PlannedStack,
+  VariableTarget,
+} from "./model";
 import { baseStackName, bucketOf, projectStackName } from "./naming";
 import { ownerKey } from "./roles";
 
@@ -7,7 +13,9 @@ import { ownerKey } from "./roles";
 export type BucketCounts = ReadonlyMap<string, number>;
 
 export function bucketCounts(shards: Readonly<Record<string, number>> | undefined): BucketCounts {
-  return new Map(Object.entries(shards ?? {}).map(([project, count]) => [project.toLowerCase(), count]));
+  return new Map(
+    Object.entries(shards ?? {}).map(([project, count]) => [project.toLowerCase(), count]),
+  );
 }
 
 /**
@@ -30,13 +38,24 @@ export function planLayout(
   counts: BucketCounts,
   backendOf: (stackName: string) => PlannedBackend,
 ): PlannedStack[] {
-  const stacks = new Map<string, { stack: Omit<PlannedStack, "roles" | "targets" | "backend">; roles: PlannedRole[]; targets: VariableTarget[] }>();
+  const stacks = new Map<
+    string,
+    {
+      stack: Omit<PlannedStack, "roles" | "targets" | "backend">;
+      roles: PlannedRole[];
+      targets: VariableTarget[];
+    }
+  >();
   const bases = new Set<string>();
   for (const account of accounts) {
     if (account.oidcProvider.kind !== "created") continue;
     const name = baseStackName(account.name);
     bases.add(account.name);
-    stacks.set(name, { stack: { name, account: account.name, kind: "base", dependsOn: [] }, roles: [], targets: [] });
+    stacks.set(name, {
+      stack: { name, account: account.name, kind: "base", dependsOn: [] },
+      roles: [],
+      targets: [],
+    });
   }
   const stackOfRole = new Map<string, string>();
   const firstStackOfOwner = new Map<string, string>();
@@ -62,7 +81,7 @@ export function planLayout(
       stacks.set(name, entry);
     }
     entry.roles.push(role);
-    stackOfRole.set(role.key + "\u0000" + role.account, name);
+    stackOfRole.set(`${role.key}\u0000${role.account}`, name);
     const owner = ownerKey(role.owner);
     if (!firstStackOfOwner.has(owner)) firstStackOfOwner.set(owner, name);
   }
@@ -71,13 +90,14 @@ export function planLayout(
   for (const target of targets) {
     const home = firstStackOfOwner.get(target.key);
     const entry = home === undefined ? undefined : stacks.get(home);
-    if (home === undefined || entry === undefined) throw new Error(`variables of ${target.key} have no role`);
+    if (home === undefined || entry === undefined)
+      throw new Error(`variables of ${target.key} have no role`);
     entry.targets.push(target);
     for (const { key, value } of target.variables) {
       if (value.kind !== "role-arn") continue;
       const role = roleByKey.get(value.role);
       if (role === undefined) throw new Error(`${key} names no planned role ${value.role}`);
-      if (role.arn === undefined && stackOfRole.get(role.key + "\u0000" + role.account) !== home) {
+      if (role.arn === undefined && stackOfRole.get(`${role.key}\u0000${role.account}`) !== home) {
         problems.push(
           `${role.path}: the role of ${key} is in account "${role.account}", whose ID the config does not give, so its ARN is known only once that account's stack is deployed; set accountId on account "${role.account}" so the ARN is written as a literal and every stack can be planned on its own`,
         );
@@ -85,7 +105,8 @@ export function planLayout(
     }
   }
   if (problems.length > 0) {
-    const heading = problems.length === 1 ? "Config problem:" : `Config problems (${problems.length}):`;
+    const heading =
+      problems.length === 1 ? "Config problem:" : `Config problems (${problems.length}):`;
     throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
   }
   return [...stacks.values()].map(({ stack, roles: own, targets: placed }) => ({

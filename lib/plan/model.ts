@@ -39,7 +39,9 @@ export interface PlannedAccount {
   /** The role the deploy assumes in this account. */
   readonly assumeRoleArn?: string;
   /** `created`: by this account's base stack; `reused`: an existing provider, by its ARN. */
-  readonly oidcProvider: { readonly kind: "created" } | { readonly kind: "reused"; readonly arn: string };
+  readonly oidcProvider:
+    | { readonly kind: "created" }
+    | { readonly kind: "reused"; readonly arn: string };
   /** The provider's ARN when it can be written as a literal (reused, or created in a known account). */
   readonly oidcProviderArn?: string;
 }
@@ -150,4 +152,26 @@ export interface TrustPlan {
   readonly roles: readonly PlannedRole[];
   readonly targets: readonly VariableTarget[];
   readonly stacks: readonly PlannedStack[];
+  /** Members that change stack since the previous synth (from `trust.lock.json`). */
+  readonly relocations: readonly Relocation[];
+}
+
+/** The `for_each` resources of a project stack, each keyed by stable names (see `members.ts`). */
+export type ResourceName =
+  | "aws_iam_role.roles"
+  | "aws_iam_role_policy_attachment.attachments"
+  | "aws_iam_role_policy.inline"
+  | "tfe_variable.variables"
+  | "tfe_workspace.created"
+  | "tfe_variable_set.projects"
+  | "tfe_project_variable_set.projects";
+
+/** A member that changes stack: forgotten where it was, imported where it is now. */
+export interface Relocation {
+  readonly resource: ResourceName;
+  readonly key: string;
+  /** The reference it is found by (see `members.ts`): what the new stack imports. */
+  readonly ref: string;
+  readonly from: string;
+  readonly to: string;
 }

@@ -64,7 +64,11 @@ export function projectSlug(project: string | undefined): string {
  * The stack of a project in an account: `hcp-aws-trust-ACCOUNT.PROJECT[.bBUCKET]`. Account names
  * and project slugs never hold a `.`, so the parts can never run into each other.
  */
-export function projectStackName(account: string, project: string | undefined, bucket?: number): string {
+export function projectStackName(
+  account: string,
+  project: string | undefined,
+  bucket?: number,
+): string {
   return `${baseStackName(account)}.${projectSlug(project)}${bucket === undefined ? "" : `.b${bucket}`}`;
 }
 

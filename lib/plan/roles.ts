@@ -65,7 +65,14 @@ export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount
     const owner = workspaceOwner(workspace, index);
     const base = { config, owner, allowAdmin: workspace.allowAdmin };
     if (grants(workspace)) {
-      roles.push(...planGrant({ ...base, entry: workspace, account: accountOf(workspace.account), path: owner.path }));
+      roles.push(
+        ...planGrant({
+          ...base,
+          entry: workspace,
+          account: accountOf(workspace.account),
+          path: owner.path,
+        }),
+      );
     }
     workspace.credentials?.forEach((credential, j) => {
       roles.push(
@@ -82,7 +89,14 @@ export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount
   config.projects?.forEach((project, index) => {
     const owner = projectOwner(project, index);
     roles.push(
-      ...planGrant({ config, owner, allowAdmin: project.allowAdmin, entry: project, account: accountOf(project.account), path: owner.path }),
+      ...planGrant({
+        config,
+        owner,
+        allowAdmin: project.allowAdmin,
+        entry: project,
+        account: accountOf(project.account),
+        path: owner.path,
+      }),
     );
   });
   return roles;
@@ -125,7 +139,12 @@ function defined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function planRole(input: GrantInput, phase: Phase, permissions: GrantSource, entryOptions: RoleOptions): PlannedRole {
+function planRole(
+  input: GrantInput,
+  phase: Phase,
+  permissions: GrantSource,
+  entryOptions: RoleOptions,
+): PlannedRole {
   const { config, owner, tag, account } = input;
   const { organization } = config.hcp;
   const options: RoleOptions = { ...defined(config.defaults ?? {}), ...defined(entryOptions) };
@@ -149,7 +168,10 @@ function planRole(input: GrantInput, phase: Phase, permissions: GrantSource, ent
   const subject = subjectPattern({
     organization,
     ...(owner.kind === "workspace"
-      ? { ...(owner.project === undefined ? {} : { project: owner.project }), workspace: owner.name }
+      ? {
+          ...(owner.project === undefined ? {} : { project: owner.project }),
+          workspace: owner.name,
+        }
       : { project: owner.name, workspace: "*" }),
     phase: phase === "run" ? "*" : phase,
   });
@@ -172,10 +194,15 @@ function planRole(input: GrantInput, phase: Phase, permissions: GrantSource, ent
     policyArns: permissions.policyArns,
     ...(permissions.inlinePolicy === undefined ? {} : { inlinePolicy: permissions.inlinePolicy }),
     iamPath,
-    ...(options.permissionsBoundary === undefined ? {} : { permissionsBoundary: options.permissionsBoundary }),
-    ...(options.maxSessionDuration === undefined ? {} : { maxSessionDuration: options.maxSessionDuration }),
+    ...(options.permissionsBoundary === undefined
+      ? {}
+      : { permissionsBoundary: options.permissionsBoundary }),
+    ...(options.maxSessionDuration === undefined
+      ? {}
+      : { maxSessionDuration: options.maxSessionDuration }),
     description:
-      options.description ?? `Assumed by HCP Terraform ${runs} of ${who}${tagNote}. Managed by ${PRODUCT}.`,
+      options.description ??
+      `Assumed by HCP Terraform ${runs} of ${who}${tagNote}. Managed by ${PRODUCT}.`,
     tags: { ...config.defaults?.tags, ...options.tags, ...managedTags },
     allowAdmin: input.allowAdmin,
   };

@@ -2,7 +2,6 @@ import { DEFAULT_AUDIENCE } from "../config/schema";
 import type { Owner, PlannedRole, PlannedVariable, VariableTarget, VariableValue } from "./model";
 import { ownerKey } from "./roles";
 
-
 /**
  * The variables each workspace and project needs, from its roles, so that every run of a
  * workspace gets exactly its intended role whatever else applies to it.
@@ -27,15 +26,24 @@ export function planVariables(roles: readonly PlannedRole[], audience: string): 
   const setKeys = new Map<string, Set<string>>();
   for (const { owner, roles: own } of byOwner.values()) {
     if (owner.kind !== "project") continue;
-    setKeys.set(owner.name.toLowerCase(), new Set(own.filter((r) => r.tag === undefined).map((r) => roleArnKey(r.phase, undefined))));
+    setKeys.set(
+      owner.name.toLowerCase(),
+      new Set(own.filter((r) => r.tag === undefined).map((r) => roleArnKey(r.phase, undefined))),
+    );
   }
   return [...byOwner.entries()].map(([key, { owner, roles: own }]) => {
     const variables: PlannedVariable[] = [];
-    const inherited = owner.kind === "workspace" && owner.project !== undefined ? setKeys.get(owner.project.toLowerCase()) : undefined;
+    const inherited =
+      owner.kind === "workspace" && owner.project !== undefined
+        ? setKeys.get(owner.project.toLowerCase())
+        : undefined;
     for (const tag of [...new Set(own.map((role) => role.tag))]) {
       const suffix = tag === undefined ? "" : `_${tag}`;
       const tagged = own.filter((r) => r.tag === tag);
-      variables.push({ key: `TFC_AWS_PROVIDER_AUTH${suffix}`, value: { kind: "text", text: "true" } });
+      variables.push({
+        key: `TFC_AWS_PROVIDER_AUTH${suffix}`,
+        value: { kind: "text", text: "true" },
+      });
       for (const role of tagged) {
         variables.push({ key: roleArnKey(role.phase, tag), value: roleArnValue(role) });
       }
@@ -49,7 +57,10 @@ export function planVariables(roles: readonly PlannedRole[], audience: string): 
       }
       // Runs send the default audience unless told otherwise; setting it anyway would only add noise.
       if (audience !== DEFAULT_AUDIENCE) {
-        variables.push({ key: `TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE${suffix}`, value: { kind: "text", text: audience } });
+        variables.push({
+          key: `TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE${suffix}`,
+          value: { kind: "text", text: audience },
+        });
       }
     }
     return { key, owner, variables };

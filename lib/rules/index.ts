@@ -53,8 +53,12 @@ export function reviewOf(config: TrustConfig, plan: TrustPlan = planTrust(config
       if (account === undefined)
         throw new Error(`role ${planned.roleName} names no account of the config`);
       const providerArn =
-        account.oidcProviderArn ?? oidcProviderArnFor(hostname, account.partition, UNKNOWN_ACCOUNT_ID);
-      const json = trustPolicyJson({ hostname, audience, providerArn, subject: planned.subject }, false);
+        account.oidcProviderArn ??
+        oidcProviderArnFor(hostname, account.partition, UNKNOWN_ACCOUNT_ID);
+      const json = trustPolicyJson(
+        { hostname, audience, providerArn, subject: planned.subject },
+        false,
+      );
       return { planned, trustPolicy: JSON.parse(json), trustPolicyJson: json };
     }),
   };

@@ -17,7 +17,8 @@ export const workspaceRoleOverridesProject: Rule = {
     const violations: Violation[] = [];
     const projects = new Map((config.projects ?? []).map((p, i) => [p.name.toLowerCase(), i]));
     config.workspaces?.forEach((ws, index) => {
-      const projectIndex = ws.project === undefined ? undefined : projects.get(ws.project.toLowerCase());
+      const projectIndex =
+        ws.project === undefined ? undefined : projects.get(ws.project.toLowerCase());
       // Tagged credentials add TFC_AWS_*_TAG variables, which leave the set's untagged ones alone.
       if (projectIndex === undefined || !grants(ws)) return;
       violations.push({
