@@ -1,15 +1,21 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { ConfigError } from "./config/errors";
 import { type LayoutLock, LOCK_FILE, lockSchema } from "./plan/lock";
 
 /** A lock larger than this is refused: it is reviewed in pull requests, but still untrusted input. */
 export const MAX_LOCK_BYTES = 16 * 1024 * 1024;
 
-/** Where the layout lock of a config lives: beside a config file, inside a config directory. */
-export function lockPathFor(configPath: string): string {
-  const isDirectory = existsSync(configPath) && statSync(configPath).isDirectory();
-  return join(isDirectory ? configPath : dirname(configPath), LOCK_FILE);
+/**
+ * Where the layout lock of a config lives: inside a config directory (`trust.lock.json`), or
+ * beside a config file, named after it (`trust.yaml` → `trust.lock.json`, `prod.yaml` →
+ * `prod.lock.json`), so configs that share a folder never share a lock. `TRUST_LOCK` overrides it.
+ */
+export function lockPathFor(configPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.TRUST_LOCK?.trim();
+  if (override) return override;
+  if (existsSync(configPath) && statSync(configPath).isDirectory()) return join(configPath, LOCK_FILE);
+  return join(dirname(configPath), `${basename(configPath).replace(/\.ya?ml$/i, "")}.lock.json`);
 }
 
 /** The lock at a path, or undefined when there is none (a first synth). Throws {@link ConfigError} when unreadable. */
