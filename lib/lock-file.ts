@@ -14,7 +14,8 @@ export const MAX_LOCK_BYTES = 16 * 1024 * 1024;
 export function lockPathFor(configPath: string, env: NodeJS.ProcessEnv = process.env): string {
   const override = env.TRUST_LOCK?.trim();
   if (override) return override;
-  if (existsSync(configPath) && statSync(configPath).isDirectory()) return join(configPath, LOCK_FILE);
+  if (existsSync(configPath) && statSync(configPath).isDirectory())
+    return join(configPath, LOCK_FILE);
   return join(dirname(configPath), `${basename(configPath).replace(/\.ya?ml$/i, "")}.lock.json`);
 }
 
