@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { buildApp } from "../stacks/app";
 import { ConfigError, loadConfig, parseConfig } from "../lib/config/load";
 import { checkRules } from "../lib/rules";
+import { buildApp } from "../stacks/app";
 import {
   type ConfigInput,
   resource,

@@ -12,15 +12,9 @@ describe("stack names", () => {
   });
 
   it("never run parts into each other", () => {
-    expect(projectStackName("prod", "x-Apps")).not.toBe(
-      projectStackName("prod-x", "Apps"),
-    );
-    expect(projectStackName("prod", "Apps", 0)).toBe(
-      "hcp-aws-trust-prod.Apps.b0",
-    );
-    expect(projectStackName("prod", "Apps-b0")).not.toBe(
-      projectStackName("prod", "Apps", 0),
-    );
+    expect(projectStackName("prod", "x-Apps")).not.toBe(projectStackName("prod-x", "Apps"));
+    expect(projectStackName("prod", "Apps", 0)).toBe("hcp-aws-trust-prod.Apps.b0");
+    expect(projectStackName("prod", "Apps-b0")).not.toBe(projectStackName("prod", "Apps", 0));
   });
 
   it("are distinct for distinct accounts, projects and buckets", () => {

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { buildApp } from "../../stacks/app";
 import { parseConfig } from "../../lib/config/load";
 import { readSynthesizedRoles, type SynthesizedRole } from "../../lib/synth-output";
+import { buildApp } from "../../stacks/app";
 
 /** The JSON cdktf writes for one stack (`cdk.tf.json`). */
 export interface StackJson {

@@ -202,7 +202,12 @@ describe("effective credentials", () => {
 
   it("hold for generated configs (500)", { timeout: 600_000 }, () => {
     const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
-    const shape = fc.constantFrom<Exclude<WorkspaceShape, "none">>("single", "split", "tagged", "single and tagged");
+    const shape = fc.constantFrom<Exclude<WorkspaceShape, "none">>(
+      "single",
+      "split",
+      "tagged",
+      "single and tagged",
+    );
     const projectShape = fc.constantFrom<ProjectShape>("single", "split", "none");
     fc.assert(
       fc.property(

@@ -34,7 +34,7 @@ export function planTrust(config: TrustConfig, previous?: LayoutLock): TrustPlan
   const { emptied, relocations } = carryOver(previous, plan, (name, locked) => {
     if (!known.has(locked.account)) {
       throw new ConfigError(
-        `account "${locked.account}" is gone from the config, but stack ${name} still holds what an earlier deploy made there (trust.lock.json): keep the account in the config, with no workspaces, until that stack's deploy has destroyed them`,
+        `account "${locked.account}" is gone from the config, but stack ${name} still holds what an earlier deploy made there (the layout lock): keep the account in the config, with no workspaces, until that stack's deploy has destroyed them`,
       );
     }
     const base = baseStackName(locked.account);
