@@ -1,4 +1,5 @@
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
+import { deployEnvironmentProblems } from "./lib/deploy-environment";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
 import { lockOf } from "./lib/plan/lock";
 import { writeReport } from "./lib/report/write";
@@ -10,6 +11,8 @@ function main(): void {
     const config = loadConfig(configPath);
     const lockPath = lockPathFor(configPath);
     const { app, plan, warnings } = buildApp(config, { lock: readLock(lockPath) });
+    const problems = deployEnvironmentProblems(plan, process.env);
+    if (problems.length > 0) throw new ConfigError(problems.join("\n"), problems);
     for (const warning of warnings) console.warn(warning);
     for (const r of plan.relocations) {
       console.warn(
