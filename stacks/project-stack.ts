@@ -3,7 +3,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { addAwsProvider } from "../lib/constructs/aws-provider";
 import { applyBackend } from "../lib/constructs/backend";
-import { addCarryover } from "../lib/constructs/carryover";
+import { addCarryover, addImports } from "../lib/constructs/carryover";
 import { addHcpVariables } from "../lib/constructs/hcp-variables";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
@@ -38,12 +38,14 @@ export class ProjectStack extends TerraformStack {
       const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
       addHcpVariables(this, { hcp, targets: stack.targets, roleArns });
     }
-    addCarryover(
-      this,
-      hcp.organization,
-      props.relocations.filter((r) => r.from === id),
-      props.relocations.filter((r) => r.to === id),
-    );
+    addImports(this, [
+      ...addCarryover(
+        this,
+        hcp.organization,
+        props.relocations.filter((r) => r.from === id),
+        props.relocations.filter((r) => r.to === id),
+      ),
+    ]);
     applyBackend(this, stack.backend);
   }
 }

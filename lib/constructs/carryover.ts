@@ -9,7 +9,8 @@ import { escapeTemplate } from "../trust-policy";
 import { pinAddress } from "./address";
 
 /**
- * Moves members between stacks without destroying them: the stack they leave forgets them
+ * Moves members between stacks without destroying them (returns the joining stack's imports,
+ * to be written with {@link addImports}): the stack they leave forgets them
  * (`removed` with `destroy = false`), the stack they join imports them.
  *
  * `removed` blocks may not name a resource instance (`aws_iam_role.roles["k"]`), so the leaving
@@ -27,7 +28,7 @@ export function addCarryover(
   organization: string,
   leaving: readonly Relocation[],
   joining: readonly Relocation[],
-): void {
+): ImportBlock[] {
   if (leaving.length > 0) {
     const departed = (r: Relocation) =>
       `${r.resource.split(".")[0]}.${terraformName(`departed_${r.resource.split(".")[1]}_${r.key}`)}`;
@@ -40,9 +41,9 @@ export function addCarryover(
       leaving.map((r) => ({ from: departed(r), lifecycle: [{ destroy: false }] })),
     );
   }
-  if (joining.length === 0) return;
+  if (joining.length === 0) return [];
   const org = escapeTemplate(organization);
-  const imports: Array<Record<string, unknown>> = [];
+  const imports: ImportBlock[] = [];
   const variables: Record<string, { owner: string; key: string; prefix: string }> = {};
   const workspaces = new Set<string>();
   const sets = new Map<string, string>();
@@ -146,5 +147,20 @@ export function addCarryover(
       id: "${each.value.prefix}/${one([for x in data.tfe_variables.carried[each.value.owner].env : x.id if x.name == each.value.key])}",
     });
   }
-  stack.addOverride("import", imports);
+  return imports;
+}
+
+/** A Terraform `import` block, as written to the stack's JSON. */
+export interface ImportBlock {
+  readonly to: string;
+  readonly id: string;
+  readonly for_each?: string;
+}
+
+/**
+ * Writes a stack's `import` blocks at once: cdktf replaces an override set twice, so every
+ * source of imports (carry-over, adoption) hands its blocks here.
+ */
+export function addImports(stack: TerraformStack, imports: readonly ImportBlock[]): void {
+  if (imports.length > 0) stack.addOverride("import", imports);
 }
