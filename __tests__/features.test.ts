@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { ConfigError, loadConfig, parseConfig } from "../lib/config/load";
-import { checkRules } from "../lib/rules";
+import { checkRules } from "../lib/rules/engine";
 import { buildApp } from "../stacks/app";
 import {
   type ConfigInput,

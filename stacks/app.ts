@@ -4,7 +4,7 @@ import type { TrustConfig } from "../lib/config/schema";
 import { planTrust } from "../lib/plan";
 import type { LayoutLock } from "../lib/plan/lock";
 import type { TrustPlan } from "../lib/plan/model";
-import { checkRules, formatFinding } from "../lib/rules";
+import { checkRules, formatFinding } from "../lib/rules/engine";
 import { BaseStack } from "./base-stack";
 import { ProjectStack } from "./project-stack";
 

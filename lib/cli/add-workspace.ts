@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, locatePath, parseConfigFiles } from "../config/load";
-import { checkRules, formatFinding } from "../rules";
+import { checkRules, formatFinding } from "../rules/engine";
 import { type Io, runCli } from "./io";
 
 const USAGE = `Usage: npm run add-workspace -- --name NAME --project PROJECT [--account ACCOUNT] [--policy ARN ...] [--create] [--dir DIR]

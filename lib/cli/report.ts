@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, configPathFromEnv, loadConfig, locatePath } from "../config/load";
 import { buildReport } from "../report/model";
 import { REPORT_FILE, writeReport } from "../report/write";
-import { checkRules, formatFinding } from "../rules";
+import { checkRules, formatFinding } from "../rules/engine";
 import { readSynthesizedStacks, SynthOutputError } from "../synth-output";
 import { type Io, runCli } from "./io";
 import { withProgress } from "./progress";

@@ -3,26 +3,13 @@ import { oidcProviderArnFor, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
 import { planTrust } from "../plan";
 import type { TrustPlan } from "../plan/model";
 import { trustPolicyJson } from "../trust-policy";
-import { adminAccessNeedsOptIn } from "./admin-access-needs-opt-in";
-import { noWildcardsFromNames } from "./no-wildcards-from-names";
-import { providerHostMatches } from "./provider-host-matches";
-import { roleTagLimit } from "./role-tag-limit";
+import { RULES } from "./registry";
 import type { Review, Rule } from "./rule";
-import { trustPinsAudienceAndOrganization } from "./trust-pins-audience-and-organization";
-import { trustPolicySize } from "./trust-policy-size";
-import { uniqueRoleNames } from "./unique-role-names";
-import { workspaceRoleOverridesProject } from "./workspace-role-overrides-project";
 
-export const RULES: readonly Rule[] = [
-  trustPinsAudienceAndOrganization,
-  noWildcardsFromNames,
-  adminAccessNeedsOptIn,
-  trustPolicySize,
-  providerHostMatches,
-  uniqueRoleNames,
-  roleTagLimit,
-  workspaceRoleOverridesProject,
-];
+/*
+ * The rule engine: runs rules (`registry.ts` lists them) over a reviewed plan and sorts their
+ * violations into errors and warnings (violations an entry opted out of, and warning-only rules).
+ */
 
 /** A rule's violation, as printed: `workspaces[1].policyArns[0]: [rule-id] message`. */
 export interface Finding {
