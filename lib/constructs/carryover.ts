@@ -4,7 +4,7 @@ import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
 import { TerraformIterator, TerraformLocal, type TerraformStack } from "cdktf";
 import { RESOURCES, type ResourceName, variableSetName } from "../plan/members";
 import type { Relocation } from "../plan/model";
-import { projectKey, terraformName } from "../plan/naming";
+import { projectKey, terraformName, workspaceKey } from "../plan/naming";
 import { escapeTemplate } from "../trust-policy";
 import { pinAddress } from "./address";
 
@@ -75,7 +75,7 @@ export function addCarryover(
         const name = rest.join(":");
         if (kind === "workspace") {
           workspaces.add(name);
-          variables[r.key] = { owner: `ws_${name}`, key, prefix: `${org}/${name}` };
+          variables[r.key] = { owner: workspaceKey(name), key, prefix: `${org}/${name}` };
         } else {
           const setKey = projectKey(name);
           sets.set(setKey, variableSetName(name));
@@ -102,7 +102,7 @@ export function addCarryover(
       "carried",
     );
     for (const w of workspaces)
-      lookups[`ws_${w}`] = {
+      lookups[workspaceKey(w)] = {
         workspace_id: `\${data.tfe_workspace.carried["${w}"].id}`,
         variable_set_id: null,
       };
