@@ -38,6 +38,7 @@ function role(key: string, extra: Partial<PlannedRole> = {}): PlannedRole {
 }
 
 /** Synthesizes what `build` adds to a bare stack, as parsed JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary paths of the synthesized JSON
 function synthOf(build: (stack: TerraformStack) => void): Record<string, any> {
   const stack = new TerraformStack(Testing.app(), "test");
   build(stack);
