@@ -15,7 +15,7 @@ export const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${HOST}`;
 
 /** Retries and rate limits scaled down, so tests of 429s and failures take milliseconds. */
 export const FAST: LiveOptions = {
-  hcp: { minRetryDelayMs: 2, requestsPerSecond: 100_000, concurrency: 8, retries: 4 },
+  hcp: { minRetryDelayMs: 2, requestsPerSecond: 100_000, concurrency: 8, retries: 6 },
   aws: { maxAttempts: 1 },
 };
 
