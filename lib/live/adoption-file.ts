@@ -60,9 +60,26 @@ export function parseAdoption(text: string, source = ADOPTION_FILE): Adoption {
       `${source} gives a key twice (${duplicates.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}`).join(", ")}); each entry may appear once`,
     );
   }
+  const proto = protoKeyPath(data, []);
+  if (proto !== undefined) {
+    throw new AdoptionFileError(
+      `Invalid adoption file ${source}:\n  - ${proto}: "__proto__" is not a valid key`,
+    );
+  }
   const result = adoptionSchema.safeParse(data);
   if (!result.success) throw new AdoptionFileError(describeIssues(source, result.error.issues));
   return result.data as Adoption;
+}
+
+/** Where a `__proto__` key is (JSON.parse keeps it as a plain key, which schemas then skip). */
+function protoKeyPath(value: unknown, path: string[]): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") return [...path, key].join(".");
+    const inner = protoKeyPath((value as Record<string, unknown>)[key], [...path, key]);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 function describeIssues(source: string, issues: readonly z.core.$ZodIssue[]): string {
@@ -71,7 +88,9 @@ function describeIssues(source: string, issues: readonly z.core.$ZodIssue[]): st
     const message =
       issue.code === "unrecognized_keys"
         ? `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
-        : issue.message;
+        : issue.code === "invalid_key"
+          ? (issue.issues[0]?.message ?? issue.message)
+          : issue.message;
     return `  - ${path === "" ? "(top level)" : path}: ${message}`;
   });
   const heading =

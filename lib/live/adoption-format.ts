@@ -90,38 +90,37 @@ export const importId = {
     `${org}/${projectId}/${setName}`,
 };
 
-const key = (pattern: RegExp, what: string) =>
-  z.string().refine((value) => pattern.test(value) && value !== "__proto__", {
-    error: (issue) => `${JSON.stringify(issue.input)} is not ${what}`,
-  });
-const id = (pattern: RegExp, what: string) =>
+/** A string of a form: keys and IDs alike. */
+const form = (pattern: RegExp, what: string) =>
   z.string().refine((value) => pattern.test(value), {
     error: (issue) => `${JSON.stringify(issue.input)} is not ${what}`,
   });
 
 const roleSchema = z.strictObject({
-  id: id(ROLE_NAME, "an IAM role name"),
+  id: form(ROLE_NAME, "an IAM role name"),
   policyAttachments: z
-    .record(key(/^arn:[\w-]+:iam::(aws|\d{12}):policy\/\S+$/, "a managed policy ARN"), z.string())
+    .record(form(/^arn:[\w-]+:iam::(aws|\d{12}):policy\/\S+$/, "a managed policy ARN"), z.string())
     .optional(),
-  inlinePolicies: z.record(key(INLINE_POLICY_NAME, "an inline policy name"), z.string()).optional(),
+  inlinePolicies: z
+    .record(form(INLINE_POLICY_NAME, "an inline policy name"), z.string())
+    .optional(),
 });
 
 const accountSchema = z.strictObject({
-  accountId: id(ACCOUNT_ID, "a 12-digit AWS account ID"),
-  oidcProviders: z.record(key(/^[a-z0-9.-]{1,253}$/, "a hostname"), z.string()).optional(),
-  roles: z.record(key(ROLE_NAME, "an IAM role name"), roleSchema).optional(),
+  accountId: form(ACCOUNT_ID, "a 12-digit AWS account ID"),
+  oidcProviders: z.record(form(/^[a-z0-9.-]{1,253}$/, "a hostname"), z.string()).optional(),
+  roles: z.record(form(ROLE_NAME, "an IAM role name"), roleSchema).optional(),
 });
 
 const workspaceSchema = z.strictObject({
-  id: id(WORKSPACE_ID, 'a workspace ID ("ws-" and letters and digits)').optional(),
-  variables: z.record(key(VARIABLE_KEY, "a TFC_AWS_* variable key"), z.string()).optional(),
+  id: form(WORKSPACE_ID, 'a workspace ID ("ws-" and letters and digits)').optional(),
+  variables: z.record(form(VARIABLE_KEY, "a TFC_AWS_* variable key"), z.string()).optional(),
 });
 
 const variableSetSchema = z.strictObject({
-  id: id(VARIABLE_SET_ID, 'a variable set ID ("varset-" and 16 letters and digits)'),
-  projects: z.record(key(PROJECT_NAME, "a project name"), z.string()).optional(),
-  variables: z.record(key(VARIABLE_KEY, "a TFC_AWS_* variable key"), z.string()).optional(),
+  id: form(VARIABLE_SET_ID, 'a variable set ID ("varset-" and 16 letters and digits)'),
+  projects: z.record(form(PROJECT_NAME, "a project name"), z.string()).optional(),
+  variables: z.record(form(VARIABLE_KEY, "a TFC_AWS_* variable key"), z.string()).optional(),
 });
 
 /** The file's schema: shapes and forms first, then each import ID against the keys it is filed under. */
@@ -131,15 +130,15 @@ export const adoptionSchema = z
       error: (issue) =>
         `${JSON.stringify(issue.input)} is not a supported version; this app reads version ${ADOPTION_VERSION}`,
     }),
-    organization: id(ORGANIZATION, "an organization name"),
+    organization: form(ORGANIZATION, "an organization name"),
     hostname: z.string().superRefine((value, ctx) => {
       const problem = hostnameProblem(value);
       if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
     }),
-    accounts: z.record(key(ACCOUNT_NAME, "an account name"), accountSchema).optional(),
-    workspaces: z.record(key(WORKSPACE_NAME, "a workspace name"), workspaceSchema).optional(),
+    accounts: z.record(form(ACCOUNT_NAME, "an account name"), accountSchema).optional(),
+    workspaces: z.record(form(WORKSPACE_NAME, "a workspace name"), workspaceSchema).optional(),
     variableSets: z
-      .record(key(VARIABLE_SET_NAME, "a variable set name"), variableSetSchema)
+      .record(form(VARIABLE_SET_NAME, "a variable set name"), variableSetSchema)
       .optional(),
   })
   .superRefine((file, ctx) => {

@@ -84,7 +84,12 @@ export class HcpClient {
       url.searchParams.set("page[number]", String(page));
       const body = await this.request(`${url.pathname}${url.search}`, target);
       if (body === undefined) return page === 1 ? undefined : items;
-      items.push(...((body.data as Resource[] | undefined) ?? []));
+      if (!Array.isArray(body.data)) {
+        throw new CannotCheckError(
+          `HCP Terraform at ${this.options.address} answered something other than a list reading ${target.object}`,
+        );
+      }
+      items.push(...(body.data as Resource[]));
       const pagination = (body.meta as { pagination?: Record<string, unknown> } | undefined)
         ?.pagination;
       const next = pagination?.["next-page"];
