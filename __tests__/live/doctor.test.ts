@@ -114,7 +114,7 @@ describe("doctor on a drifted organization", () => {
     const { status, stdout } = await doctor(twoWorkspaces);
     expect(status).toBe(1);
     expect(stdout).toContain(
-      'workspace app [credentials-differ]: plan runs assume arn:aws:iam::999988887777:role/shared (TFC_AWS_RUN_ROLE_ARN, priority variable set "org-wide-aws" (global)), not arn:aws:iam::111122223333:role/tfc-acme-app',
+      'workspace app [credentials-differ]: plan and apply runs assume arn:aws:iam::999988887777:role/shared (TFC_AWS_RUN_ROLE_ARN, priority variable set "org-wide-aws" (global)), not arn:aws:iam::111122223333:role/tfc-acme-app',
     );
     expect(stdout).toContain("remove that key from the variable set");
     // net has its own plan and apply roles, which a run role does not override.

@@ -159,9 +159,18 @@ async function compareCredentials(
   for (const want of effectiveAwsCredentials(expected)) {
     if (!want.plan.authenticates && !want.apply.authenticates) continue;
     const got = live.find((c) => c.tag === want.tag);
-    for (const phase of ["plan", "apply"] as const) {
-      const finding = comparePhase(subject, phase, want, got?.[phase], managed);
-      if (finding !== undefined) findings.push(finding);
+    const plan = comparePhase(subject, "plan", want, got?.plan, managed);
+    const apply = comparePhase(subject, "apply", want, got?.apply, managed);
+    // One finding when both phases go wrong the same way.
+    if (
+      plan !== undefined &&
+      apply !== undefined &&
+      plan.message.slice(4) === apply.message.slice(5)
+    ) {
+      findings.push({ ...plan, message: `plan and apply${plan.message.slice(4)}` });
+    } else {
+      if (plan !== undefined) findings.push(plan);
+      if (apply !== undefined) findings.push(apply);
     }
   }
   return findings;
