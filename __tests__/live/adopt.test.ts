@@ -1,18 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { parseConfig } from "../../lib/config/load";
-import { runAdopt } from "../../lib/live/adopt";
 import { readAdoption } from "../../lib/live/adoption-file";
 import { matchAdoption } from "../../lib/live/adoption-imports";
 import { expectedState } from "../../lib/live/expected";
+import { adoptIn, appEntry, HAND_MADE_ROLE, READ_ONLY, handMadeSetup as setUp } from "./hand-made";
 import {
   ACCOUNT,
-  AUDIENCE,
-  capture,
   configWith,
-  FAST,
   HOST,
   handMadeTrust,
   ORG,
@@ -23,10 +19,6 @@ import {
   type World,
 } from "./world";
 
-const READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess";
-const HAND_MADE_ROLE = "terraform-cloud-sts-assumption-role";
-const HAND_MADE_ARN = `arn:aws:iam::${ACCOUNT}:role/${HAND_MADE_ROLE}`;
-
 let world: World;
 beforeEach(async () => {
   world = await startWorld();
@@ -35,36 +27,9 @@ afterEach(async () => {
   await stopWorld(world);
 });
 
-async function adopt(config: Record<string, unknown>, ...args: string[]) {
-  const path = world.config(config);
-  const io = capture();
-  const status = await runAdopt(["--config", path, ...args], io, world.env, FAST);
-  const file = join(world.dir, "trust.imports.json");
-  return { status, stdout: io.stdout(), stderr: io.stderr(), file, path };
-}
-
-/** The seeds' console setup: provider, one role for workspace app, its two variables. */
-function handMadeSetup() {
-  world.aws.provider(ACCOUNT, HOST, [AUDIENCE]);
-  world.aws.role(ACCOUNT, {
-    name: HAND_MADE_ROLE,
-    trust: handMadeTrust(subOf("app")),
-    attached: [READ_ONLY],
-  });
-  const ws = world.hcp.workspace("app");
-  ws.vars.push(
-    world.hcp.variable("TFC_AWS_PROVIDER_AUTH", "true"),
-    world.hcp.variable("TFC_AWS_RUN_ROLE_ARN", HAND_MADE_ARN),
-  );
-  return ws;
-}
-
-const appEntry = {
-  name: "app",
-  project: "Default Project",
-  roleName: HAND_MADE_ROLE,
-  policyArns: [READ_ONLY],
-};
+const adopt = (config: Record<string, unknown>, ...args: string[]) =>
+  adoptIn(world, config, ...args);
+const handMadeSetup = () => setUp(world);
 
 describe("adopt in a clean organization", () => {
   it("GIVEN nothing exists yet WHEN adopting THEN it writes a file without imports, says what the deploy creates, and exits 0", async () => {
@@ -87,6 +52,9 @@ describe("adopt of the seeds' hand-made setup", () => {
     const { status, stdout, file } = await adopt(configWith([appEntry]));
     expect(status).toBe(0);
     expect(stdout).toContain("5 imports");
+    // Each workspace is looked up by name; the organization's workspaces are never listed.
+    expect(world.hcp.requests).toContain("/api/v2/organizations/acme/workspaces/app");
+    expect(world.hcp.count(/\/workspaces\?/)).toBe(0);
     const [auth, run] = ws.vars;
     expect(readAdoption(file)).toEqual({
       version: 1,
@@ -164,100 +132,6 @@ describe("partial adoption", () => {
     expect(stdout).toMatch(
       /role terraform-cloud-sts-assumption-role .*: its trust policy is rewritten/,
     );
-  });
-});
-
-describe("conflicts", () => {
-  it("GIVEN a role whose trust admits every workspace WHEN adopting THEN it is reported, left out of the file, and adopt exits 1", async () => {
-    handMadeSetup();
-    const role = world.aws.accounts.get(ACCOUNT)?.roles[0];
-    if (role !== undefined)
-      role.trust = handMadeTrust(`organization:${ORG}:project:*:workspace:*:run_phase:*`);
-    const { status, stdout, file } = await adopt(configWith([appEntry]));
-    expect(status).toBe(1);
-    expect(stdout).toContain(
-      `its trust also admits subject organization:${ORG}:project:*:workspace:*:run_phase:*`,
-    );
-    const adoption = readAdoption(file);
-    expect(adoption.accounts?.default?.roles).toBeUndefined();
-    // The rest is written all the same.
-    expect(Object.keys(adoption.workspaces?.app?.variables ?? {})).toHaveLength(2);
-  });
-
-  it("GIVEN the same role WHEN adopting with --overwrite THEN it is adopted and adopt exits 0", async () => {
-    handMadeSetup();
-    const role = world.aws.accounts.get(ACCOUNT)?.roles[0];
-    if (role !== undefined) role.trust = handMadeTrust([subOf("app"), subOf("other")]);
-    const { status, stdout, file } = await adopt(configWith([appEntry]), "--overwrite");
-    expect(status).toBe(0);
-    expect(stdout).toContain("Adopted with --overwrite");
-    expect(Object.keys(readAdoption(file).accounts?.default?.roles ?? {})).toEqual([
-      HAND_MADE_ROLE,
-    ]);
-  });
-
-  it("GIVEN a role trusting another principal too WHEN adopting THEN the principal is named", async () => {
-    handMadeSetup();
-    const role = world.aws.accounts.get(ACCOUNT)?.roles[0];
-    if (role !== undefined) {
-      const trust = handMadeTrust(subOf("app"));
-      role.trust = {
-        ...trust,
-        Statement: [
-          ...trust.Statement,
-          {
-            Effect: "Allow",
-            Principal: { AWS: "arn:aws:iam::999988887777:root" },
-            Action: "sts:AssumeRole",
-          },
-        ],
-      };
-    }
-    const { status, stdout } = await adopt(configWith([appEntry]));
-    expect(status).toBe(1);
-    expect(stdout).toContain("principal AWS arn:aws:iam::999988887777:root");
-  });
-
-  it("GIVEN a variable with another value WHEN adopting THEN it says which value the deploy writes, and exits 1", async () => {
-    const ws = handMadeSetup();
-    const run = ws.vars[1];
-    if (run !== undefined) run.value = "arn:aws:iam::111122223333:role/old-role";
-    const { status, stdout, file } = await adopt(configWith([appEntry]));
-    expect(status).toBe(1);
-    expect(stdout).toContain(
-      `variable TFC_AWS_RUN_ROLE_ARN of workspace app: is "arn:aws:iam::111122223333:role/old-role"; the deploy writes "${HAND_MADE_ARN}"`,
-    );
-    expect(Object.keys(readAdoption(file).workspaces?.app?.variables ?? {})).toEqual([
-      "TFC_AWS_PROVIDER_AUTH",
-    ]);
-  });
-
-  it("GIVEN a sensitive variable WHEN adopting, even with --overwrite, THEN it is not adopted: the provider would replace it", async () => {
-    const ws = handMadeSetup();
-    const run = ws.vars[1];
-    if (run !== undefined) run.sensitive = true;
-    const { status, stdout } = await adopt(configWith([appEntry]), "--overwrite");
-    expect(status).toBe(1);
-    expect(stdout).toContain("is sensitive, so its value cannot be compared");
-  });
-
-  it("GIVEN a provider for the host without the audience WHEN adopting THEN it is a conflict with the command that fixes it", async () => {
-    handMadeSetup();
-    const provider = world.aws.accounts.get(ACCOUNT)?.providers[0];
-    if (provider !== undefined) provider.clientIds = ["sts.amazonaws.com"];
-    const { status, stdout, file } = await adopt(configWith([appEntry]));
-    expect(status).toBe(1);
-    expect(stdout).toContain(`not the audience "${AUDIENCE}"`);
-    expect(stdout).toContain("aws iam add-client-id-to-open-id-connect-provider");
-    expect(readAdoption(file).accounts?.default?.oidcProviders).toBeUndefined();
-  });
-
-  it("GIVEN a workspace that does not exist WHEN adopting THEN it says the deploy would fail, and exits 1", async () => {
-    const { status, stdout } = await adopt(
-      configWith([{ name: "ghost", policyArns: [READ_ONLY] }]),
-    );
-    expect(status).toBe(1);
-    expect(stdout).toContain("workspace ghost: not found in organization acme");
   });
 });
 

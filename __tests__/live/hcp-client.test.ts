@@ -44,6 +44,27 @@ describe("the HCP Terraform client", () => {
     expect(seen).toHaveLength(4);
   });
 
+  it("abandons a request that hangs, retries it, and then says it timed out", async () => {
+    let calls = 0;
+    server = createServer(() => {
+      calls++; // never answers
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new HcpClient({
+      address,
+      token: "t",
+      minRetryDelayMs: 1,
+      retries: 1,
+      timeoutMs: 50,
+    });
+    await expect(client.get("/workspaces/ws-1", target)).rejects.toThrow(
+      /\(timed out\) reading workspace app/,
+    );
+    expect(calls).toBe(2);
+    server.closeAllConnections();
+  });
+
   it("reads 404 as absent, without retrying", async () => {
     const { seen, client } = await serve([404]);
     expect(await client.get("/workspaces/ws-1", target)).toBeUndefined();

@@ -26,6 +26,8 @@ export interface HcpClientOptions {
   readonly minRetryDelayMs?: number;
   /** The longest wait for a rate limit to reset. @default 60000 */
   readonly maxRateLimitWaitMs?: number;
+  /** How long one request may take before it is abandoned (and retried). @default 30000 */
+  readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
 
@@ -106,6 +108,7 @@ export class HcpClient {
       this.requests++;
       // A network error throws here; it is retried, then reported by failure().
       const response = await this.fetchFn(url, {
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
         headers: {
           Authorization: `Bearer ${this.options.token}`,
           Accept: "application/vnd.api+json",
@@ -132,7 +135,9 @@ export class HcpClient {
         },
         shouldRetry: ({ error }) =>
           !(error instanceof AbortError) &&
-          (error instanceof RetryableResponse || networkCode(error) !== undefined),
+          (error instanceof RetryableResponse ||
+            error.name === "TimeoutError" ||
+            networkCode(error) !== undefined),
       });
     } catch (error) {
       throw this.failure(error, target);
@@ -187,7 +192,7 @@ export class HcpClient {
           : `${where} kept answering HTTP ${error.status} reading ${target.object}, ${retries} retries later`,
       );
     }
-    const code = networkCode(error);
+    const code = (error as Error).name === "TimeoutError" ? "timed out" : networkCode(error);
     return new CannotCheckError(
       `cannot reach ${where}${code === undefined ? "" : ` (${code})`} reading ${target.object}: check TFE_ADDRESS (or hcp.hostname) and the network`,
     );
