@@ -34,7 +34,7 @@ export async function checkAccount(
   accountId: string,
   reader: AwsAccountReader,
   hcp: HcpReader,
-): Promise<{ findings: Finding[]; roles: number }> {
+): Promise<{ findings: Finding[]; roles: number; missing: string[] }> {
   const findings: Finding[] = [];
   const where = `account ${account.name} (${accountId})`;
   const arn = providerArn(account, accountId);
@@ -74,7 +74,12 @@ export async function checkAccount(
     ),
   );
   findings.push(...(await leftBehind(state, own, where, reader, hcp)));
-  return { findings, roles: own.length };
+  const missing = own
+    .filter((role) =>
+      findings.some((f) => f.code === "role-missing" && f.subject.startsWith(`role ${role.name} `)),
+    )
+    .map((role) => role.name);
+  return { findings, roles: own.length, missing };
 }
 
 async function checkRole(

@@ -7,7 +7,12 @@ import {
   type WorkspaceVariablesInput,
 } from "../hcp/precedence";
 import type { Finding } from "./doctor-aws";
-import { type ExpectedState, type ExpectedVariable, resolveValue } from "./expected";
+import {
+  type ExpectedState,
+  type ExpectedVariable,
+  type ExpectedWorkspace,
+  resolveValue,
+} from "./expected";
 import type { HcpReader, LiveVariable, LiveWorkspace } from "./hcp-read";
 
 /** Stands for the value of a sensitive variable, which the API never returns. */
@@ -30,6 +35,8 @@ export async function checkOrganization(
   state: ExpectedState,
   accountIds: ReadonlyMap<string, string>,
   hcp: HcpReader,
+  /** Roles found missing in AWS, as `ACCOUNT/NAME`: they trust nothing yet. */
+  missingRoles: ReadonlySet<string> = new Set(),
 ): Promise<HcpCheck> {
   await hcp.checkOrganization();
   const findings: Finding[] = [];
@@ -49,15 +56,18 @@ export async function checkOrganization(
       const live = await hcp.workspace(ws.name);
       if (live === undefined) {
         const trusting = state.roles.filter(
-          (r) => r.owner.kind === "workspace" && r.owner.workspace === ws.name,
+          (r) =>
+            r.owner.kind === "workspace" &&
+            r.owner.workspace === ws.name &&
+            !missingRoles.has(`${r.account}/${r.name}`),
         );
-        findings.push({
-          severity: "error",
-          code: "workspace-missing",
-          subject,
-          message: `not found in organization ${state.organization} (renamed or deleted?); ${trusting.map((r) => `role ${r.name}`).join(", ")} still trust${trusting.length === 1 ? "s" : ""} that name: whoever creates a workspace named ${ws.name}${ws.project === undefined ? "" : ` in project ${JSON.stringify(ws.project)}`} can assume ${trusting.length === 1 ? "it" : "them"}`,
-          todo: `rename the workspace back, or change or remove its entry in the config and deploy${ws.create ? " (or deploy to create it)" : ""}`,
-        });
+        findings.push(
+          missingWorkspace(
+            state,
+            ws,
+            trusting.map((r) => r.name),
+          ),
+        );
         return;
       }
       const projectName =
@@ -124,6 +134,30 @@ export async function checkOrganization(
     workspaces: state.workspaces.length,
     projectWorkspaces,
     variableSets: state.variableSets.length,
+  };
+}
+
+/** A configured workspace that is not there: reclaimable while a role trusts its name. */
+function missingWorkspace(state: ExpectedState, ws: ExpectedWorkspace, roles: string[]): Finding {
+  const subject = `workspace ${ws.name}`;
+  if (roles.length === 0) {
+    return {
+      severity: ws.create ? "warning" : "error",
+      code: "workspace-missing",
+      subject,
+      message: `not found in organization ${state.organization}, and no role trusts it yet`,
+      todo: ws.create
+        ? "deploy: it creates the workspace"
+        : "create the workspace, or fix its name in the config",
+    };
+  }
+  const where = ws.project === undefined ? "" : ` in project ${JSON.stringify(ws.project)}`;
+  return {
+    severity: "error",
+    code: "workspace-missing",
+    subject,
+    message: `not found in organization ${state.organization} (renamed or deleted?); ${roles.map((r) => `role ${r}`).join(", ")} still trust${roles.length === 1 ? "s" : ""} that name: whoever creates a workspace named ${ws.name}${where} can assume ${roles.length === 1 ? "it" : "them"}`,
+    todo: `rename the workspace back, or change or remove its entry in the config and deploy${ws.create ? " (or deploy to create it again)" : ""}`,
   };
 }
 

@@ -89,6 +89,7 @@ export async function diagnose(session: Session): Promise<DoctorReport> {
   }
   const findings: Finding[] = [];
   const accounts: Array<{ name: string; accountId: string; roles: number }> = [];
+  const missingRoles = new Set<string>();
   for (const account of state.accounts) {
     const reader = session.aws.get(account.name);
     const accountId = accountIds.get(account.name);
@@ -96,8 +97,9 @@ export async function diagnose(session: Session): Promise<DoctorReport> {
     const checked = await checkAccount(state, account, accountId, reader, session.hcp);
     findings.push(...checked.findings);
     accounts.push({ name: account.name, accountId, roles: checked.roles });
+    for (const name of checked.missing) missingRoles.add(`${account.name}/${name}`);
   }
-  const org = await checkOrganization(state, accountIds, session.hcp);
+  const org = await checkOrganization(state, accountIds, session.hcp, missingRoles);
   findings.push(...org.findings);
   findings.sort(
     (a, b) =>
