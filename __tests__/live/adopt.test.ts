@@ -106,6 +106,16 @@ describe("adopt of the seeds' hand-made setup", () => {
 });
 
 describe("partial adoption", () => {
+  it("GIVEN the workspace sits in another project than the config's WHEN adopting THEN a note says its runs will be refused", async () => {
+    handMadeSetup();
+    const { status, stdout } = await adopt(configWith([{ ...appEntry, project: "Apps" }]));
+    expect(stdout).toContain(
+      'workspace app is in project "Default Project", the config says "Apps": its runs will be refused',
+    );
+    // And a conflict: the hand-made role trusts project Default Project, beyond the config's.
+    expect(status).toBe(1);
+  });
+
   it("GIVEN the role exists but only one of its variables WHEN adopting THEN it imports what exists and leaves the rest to be created", async () => {
     world.aws.role(ACCOUNT, { name: HAND_MADE_ROLE, trust: handMadeTrust(subOf("app")) });
     const ws = world.hcp.workspace("app");

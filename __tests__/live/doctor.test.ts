@@ -95,12 +95,18 @@ describe("doctor on a drifted organization", () => {
   });
 
   it("GIVEN a workspace the config creates, not deployed yet WHEN running doctor THEN it is a warning: no role trusts its name yet", async () => {
-    const config = configWith([{ name: "new-app", project: "Apps", create: true, policyArns: [READ_ONLY] }]);
+    const config = configWith([
+      { name: "new-app", project: "Apps", create: true, policyArns: [READ_ONLY] },
+    ]);
     const { status, stdout } = await doctor(config);
     expect(status).toBe(1);
     expect(stdout).toContain("Warnings (1):");
-    expect(stdout).toContain("workspace new-app [workspace-missing]: not found in organization acme, and no role trusts it yet");
-    expect(stdout).toContain("role tfc-acme-new-app in account default (111122223333) [role-missing]");
+    expect(stdout).toContain(
+      "workspace new-app [workspace-missing]: not found in organization acme, and no role trusts it yet",
+    );
+    expect(stdout).toContain(
+      "role tfc-acme-new-app in account default (111122223333) [role-missing]",
+    );
   });
 
   it("GIVEN a workspace moved to another project WHEN running doctor THEN it says its runs are refused", async () => {

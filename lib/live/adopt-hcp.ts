@@ -115,8 +115,13 @@ async function adoptWorkspace(
     return undefined;
   }
   let id: string | undefined;
+  const project = live.projectId === undefined ? undefined : await hcp.project(live.projectId);
+  if (!ws.create && ws.project !== undefined && project?.name !== ws.project) {
+    findings.notes.push(
+      `${subject} is in project ${JSON.stringify(project?.name ?? "?")}, the config says ${JSON.stringify(ws.project)}: its runs will be refused by the role's trust until one of them changes`,
+    );
+  }
   if (ws.create) {
-    const project = live.projectId === undefined ? undefined : await hcp.project(live.projectId);
     if (ws.project !== undefined && project?.name !== ws.project) {
       findings.conflicts.push({
         subject,
