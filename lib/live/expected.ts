@@ -2,11 +2,12 @@
  * What the config expects to find live, as plain data: the one place where `adopt` and `doctor`
  * read the planner. Everything else under `lib/live/` works on these types only.
  */
-import { partitionOfRegion } from "../config/arns";
-import { accountsOf, type TrustConfig } from "../config/schema";
+import type { TrustConfig } from "../config/schema";
 import { oidcProviderArnFor } from "../iam/web-identity";
-import { PRODUCT } from "../product";
-import { knownAccountId, type PlannedRole, planRoles, planVariables } from "../role-plan";
+import { planTrust } from "../plan";
+import { roleArnFor } from "../plan/accounts";
+import { variableSetName } from "../plan/members";
+import type { PlannedRole } from "../plan/model";
 import { type PolicyDocument, trustPolicyDocument } from "../trust-policy";
 
 /** An AWS account of the config, and the OIDC provider its roles trust. */
@@ -78,56 +79,56 @@ export interface ExpectedState {
   readonly variableSets: readonly ExpectedVariableSet[];
 }
 
-/** The name `lib/hcp-variables.ts` gives a project's variable set. */
-export function variableSetName(project: string): string {
-  return `${PRODUCT}: ${project}`;
-}
-
-/** The name `lib/workspace-role.ts` gives a role's inline policy. */
+/** The name the synth gives a role's inline policy. */
 const INLINE_POLICY_NAME = "inline";
 
-/** What a validated config expects to be live. */
+/** What a validated config expects to be live: the plan, as `adopt` and `doctor` compare it. */
 export function expectedState(config: TrustConfig): ExpectedState {
-  const { organization, hostname, audience } = config.hcp;
-  const accounts = Object.entries(accountsOf(config)).map(
-    ([name, account]): ExpectedAccount => ({
-      name,
+  const plan = planTrust(config);
+  const { organization, hostname, audience } = plan.hcp;
+  const accounts = plan.accounts.map(
+    (account): ExpectedAccount => ({
+      name: account.name,
       region: account.region,
-      partition: partitionOfRegion(account.region),
-      ...optional("accountId", knownAccountId(account)),
+      partition: account.partition,
+      ...optional("accountId", account.accountId),
       ...optional("assumeRoleArn", account.assumeRoleArn),
       host: hostname,
       audience,
-      ...optional("reusedProviderArn", account.oidcProviderArn),
+      ...optional(
+        "reusedProviderArn",
+        account.oidcProvider.kind === "reused" ? account.oidcProvider.arn : undefined,
+      ),
     }),
   );
-  const planned = planRoles(config);
-  const byPlan = new Map<PlannedRole, ExpectedRole>();
-  const roles = planned.map((role) => {
+  const byKey = new Map<string, ExpectedRole>();
+  const roles = plan.roles.map((role) => {
     const expected = toExpectedRole(role);
-    byPlan.set(role, expected);
+    byKey.set(role.key, expected);
     return expected;
   });
   const workspaces: ExpectedWorkspace[] = [];
   const variableSets: ExpectedVariableSet[] = [];
-  const targets = planVariables(config, planned);
-  for (const { owner, variables } of targets) {
-    const values = variables.map(({ key, value }) => ({
-      key,
-      value:
-        typeof value === "string" ? value : { roleOf: byPlan.get(value) ?? toExpectedRole(value) },
-    }));
+  for (const { owner, variables } of plan.targets) {
+    const values = variables.map(({ key, value }): ExpectedVariable => {
+      if (value.kind === "text") return { key, value: value.text };
+      const role = byKey.get(value.role);
+      if (role === undefined) throw new Error(`${key} names no planned role ${value.role}`);
+      return { key, value: { roleOf: role } };
+    });
     if (owner.kind === "workspace") {
-      const ws = owner.workspace;
       workspaces.push({
-        name: ws.name,
-        ...optional("project", ws.project),
-        create: ws.create,
+        name: owner.name,
+        ...optional("project", owner.project),
+        create: owner.create,
         variables: values,
       });
     } else {
-      const project = owner.project.name;
-      variableSets.push({ name: variableSetName(project), project, variables: values });
+      variableSets.push({
+        name: variableSetName(owner.name),
+        project: owner.name,
+        variables: values,
+      });
     }
   }
   return { organization, hostname, audience, accounts, roles, workspaces, variableSets };
@@ -138,14 +139,14 @@ function toExpectedRole(role: PlannedRole): ExpectedRole {
     role.owner.kind === "workspace"
       ? {
           kind: "workspace",
-          workspace: role.owner.workspace.name,
-          ...optional("project", role.owner.workspace.project),
+          workspace: role.owner.name,
+          ...optional("project", role.owner.project),
         }
-      : { kind: "project", project: role.owner.project.name };
+      : { kind: "project", project: role.owner.name };
   return {
     account: role.account,
     name: role.roleName,
-    path: role.iamPath ?? "/",
+    path: role.iamPath,
     owner,
     phase: role.phase,
     ...optional("tag", role.tag),
@@ -180,7 +181,7 @@ export function trustPolicy(
 
 /** The ARN a role has in an account: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. */
 export function roleArnIn(account: ExpectedAccount, role: ExpectedRole, accountId: string): string {
-  return `arn:${account.partition}:iam::${accountId}:role${role.path}${role.name}`;
+  return roleArnFor(account.partition, accountId, role.path, role.name);
 }
 
 /**
