@@ -1,5 +1,7 @@
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
 import { deployEnvironmentProblems } from "./lib/deploy-environment";
+import { AdoptionFileError } from "./lib/live/adoption-file";
+import { adoptionImports } from "./lib/live/adoption-imports";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
 import { lockOf } from "./lib/plan/lock";
 import { writeReport } from "./lib/report/write";
@@ -10,7 +12,12 @@ function main(): void {
     const configPath = configPathFromEnv();
     const config = loadConfig(configPath);
     const lockPath = lockPathFor(configPath);
-    const { app, plan, warnings } = buildApp(config, { lock: readLock(lockPath) });
+    const adoption = adoptionImports(config, configPath);
+    for (const line of adoption.ignored) console.warn(`Adoption entry ignored: ${line}`);
+    const { app, plan, warnings } = buildApp(config, {
+      lock: readLock(lockPath),
+      adopt: adoption.entries,
+    });
     const problems = deployEnvironmentProblems(plan, process.env);
     if (problems.length > 0) throw new ConfigError(problems.join("\n"), problems);
     for (const warning of warnings) console.warn(warning);
@@ -25,7 +32,7 @@ function main(): void {
       console.warn(`The layout changed: commit ${lockPath} with the config.`);
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof AdoptionFileError) {
       // One clear message, no stack trace, nothing written.
       console.error(error.message);
       process.exit(1);

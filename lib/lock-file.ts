@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { companionPath } from "./companion-path";
 import { ConfigError } from "./config/errors";
-import { type LayoutLock, LOCK_FILE, lockSchema } from "./plan/lock";
+import { type LayoutLock, lockSchema } from "./plan/lock";
 
 /** A lock larger than this is refused: it is reviewed in pull requests, but still untrusted input. */
 export const MAX_LOCK_BYTES = 16 * 1024 * 1024;
@@ -13,10 +13,7 @@ export const MAX_LOCK_BYTES = 16 * 1024 * 1024;
  */
 export function lockPathFor(configPath: string, env: NodeJS.ProcessEnv = process.env): string {
   const override = env.TRUST_LOCK?.trim();
-  if (override) return override;
-  if (existsSync(configPath) && statSync(configPath).isDirectory())
-    return join(configPath, LOCK_FILE);
-  return join(dirname(configPath), `${basename(configPath).replace(/\.ya?ml$/i, "")}.lock.json`);
+  return override ? override : companionPath(configPath, "lock");
 }
 
 /** The lock at a path, or undefined when there is none (a first synth). Throws {@link ConfigError} when unreadable. */

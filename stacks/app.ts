@@ -1,6 +1,8 @@
 import { App } from "cdktf";
 import { ConfigError, locatePath } from "../lib/config/load";
 import type { TrustConfig } from "../lib/config/schema";
+import { importTargets } from "../lib/live/adoption-addresses";
+import type { ImportEntry } from "../lib/live/adoption-imports";
 import { planTrust } from "../lib/plan";
 import type { LayoutLock } from "../lib/plan/lock";
 import type { TrustPlan } from "../lib/plan/model";
@@ -13,6 +15,8 @@ export interface BuildAppOptions {
   readonly outdir?: string;
   /** The layout of the previous synth (`trust.lock.json`). @default - none: a first synth */
   readonly lock?: LayoutLock;
+  /** Objects that exist already, to import in place (`trust.imports.json`). @default - none */
+  readonly adopt?: readonly ImportEntry[];
 }
 
 export interface BuiltApp {
@@ -38,6 +42,8 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
   }
   const app = new App({ outdir: options.outdir });
   const accounts = new Map(plan.accounts.map((account) => [account.name, account]));
+  const imports = importTargets(plan, options.adopt ?? []);
+  const importsOf = (name: string) => imports.filter((target) => target.stack === name);
   const stacks = new Map<string, BaseStack | ProjectStack>();
   for (const stack of plan.stacks) {
     const account = accounts.get(stack.account);
@@ -49,12 +55,14 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
             account,
             backend: stack.backend,
             retired: account.oidcProvider.kind !== "created",
+            imports: importsOf(stack.name),
           })
         : new ProjectStack(app, stack.name, {
             hcp: plan.hcp,
             account,
             stack,
             relocations: plan.relocations,
+            imports: importsOf(stack.name),
           });
     for (const name of stack.dependsOn) {
       const before = stacks.get(name);

@@ -4,9 +4,12 @@ import type { Construct } from "constructs";
 import { pinAddress } from "../lib/constructs/address";
 import { addAwsProvider } from "../lib/constructs/aws-provider";
 import { applyBackend } from "../lib/constructs/backend";
+import { addImports } from "../lib/constructs/carryover";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
+import type { ImportTarget } from "../lib/live/adoption-addresses";
 import type { PlannedAccount, PlannedBackend, PlannedHcp } from "../lib/plan/model";
 import { PRODUCT } from "../lib/product";
+import { escapeTemplate } from "../lib/trust-policy";
 
 export interface BaseStackProps {
   readonly hcp: PlannedHcp;
@@ -18,6 +21,8 @@ export interface BaseStackProps {
    * @default false
    */
   readonly retired?: boolean;
+  /** An existing provider to import in place (from the adoption file). @default - none */
+  readonly imports?: readonly ImportTarget[];
 }
 
 /** The base stack of an AWS account: the OIDC provider for the HCP Terraform host. */
@@ -39,6 +44,10 @@ export class BaseStack extends TerraformStack {
       audiences: [hcp.audience],
       tags: { ManagedBy: PRODUCT, HcpOrganization: hcp.organization },
     });
+    addImports(
+      this,
+      (props.imports ?? []).map((target) => ({ to: target.to, id: escapeTemplate(target.id) })),
+    );
     pinAddress(
       new TerraformOutput(this, "oidc_provider_arn", {
         value: provider.arn,

@@ -7,6 +7,7 @@ import { addCarryover, addImports } from "../lib/constructs/carryover";
 import { addHcpVariables } from "../lib/constructs/hcp-variables";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
+import type { ImportTarget } from "../lib/live/adoption-addresses";
 import type { PlannedAccount, PlannedHcp, PlannedStack, Relocation } from "../lib/plan/model";
 import { escapeTemplate } from "../lib/trust-policy";
 
@@ -17,6 +18,8 @@ export interface ProjectStackProps {
   readonly stack: PlannedStack;
   /** Members that leave this stack or join it since the previous synth. */
   readonly relocations: readonly Relocation[];
+  /** Objects that exist already, imported in place (from the adoption file). */
+  readonly imports: readonly ImportTarget[];
 }
 
 /**
@@ -38,13 +41,18 @@ export class ProjectStack extends TerraformStack {
       const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
       addHcpVariables(this, { hcp, targets: stack.targets, roleArns });
     }
+    const carried = addCarryover(
+      this,
+      hcp.organization,
+      props.relocations.filter((r) => r.from === id),
+      props.relocations.filter((r) => r.to === id),
+    );
+    const carriedTo = new Set(carried.map((block) => block.to));
     addImports(this, [
-      ...addCarryover(
-        this,
-        hcp.organization,
-        props.relocations.filter((r) => r.from === id),
-        props.relocations.filter((r) => r.to === id),
-      ),
+      ...carried,
+      ...props.imports
+        .filter((target) => !carriedTo.has(target.to))
+        .map((target) => ({ to: target.to, id: escapeTemplate(target.id) })),
     ]);
     applyBackend(this, stack.backend);
   }

@@ -2,9 +2,10 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "n
 import { dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
+import { companionPath } from "../companion-path";
 import { type Adoption, adoptionSchema } from "./adoption-format";
 
-/** The adoption file's name: beside a config file, or inside a config directory. */
+/** The adoption file's name inside a config directory, and beside `trust.yaml` (`NAME.imports.json` beside `NAME.yaml`). */
 export const ADOPTION_FILE = "trust.imports.json";
 
 /**
@@ -23,8 +24,7 @@ export class AdoptionFileError extends Error {
 
 /** Where the adoption file of a config lives: beside a config file, inside a config directory. */
 export function adoptionPathFor(configPath: string): string {
-  const isDirectory = existsSync(configPath) && statSync(configPath).isDirectory();
-  return join(isDirectory ? configPath : dirname(configPath), ADOPTION_FILE);
+  return companionPath(configPath, "imports");
 }
 
 /**

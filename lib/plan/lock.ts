@@ -18,8 +18,6 @@ import type { PlannedStack, Relocation, TrustPlan } from "./model";
  * No lock: a first synth.
  */
 export const LOCK_VERSION = 1;
-/** The lock's file name, beside the config file (inside a config directory). */
-export const LOCK_FILE = "trust.lock.json";
 
 const membersSchema = z.partialRecord(
   z.enum(Object.values(RESOURCES) as [ResourceName, ...ResourceName[]]),
