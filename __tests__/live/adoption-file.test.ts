@@ -87,10 +87,11 @@ describe("the adoption file", () => {
     expect(first.startsWith('{\n  "version": 1,')).toBe(true);
   });
 
-  it("lives beside a config file, and inside a config directory", () => {
+  it("lives beside a config file, named after it, and inside a config directory", () => {
     const folder = dir();
     mkdirSync(join(folder, "trust.d"));
-    expect(adoptionPathFor(join(folder, "prod.yaml"))).toBe(join(folder, "trust.imports.json"));
+    expect(adoptionPathFor(join(folder, "trust.yaml"))).toBe(join(folder, "trust.imports.json"));
+    expect(adoptionPathFor(join(folder, "prod.yaml"))).toBe(join(folder, "prod.imports.json"));
     expect(adoptionPathFor(join(folder, "trust.d"))).toBe(
       join(folder, "trust.d", "trust.imports.json"),
     );
