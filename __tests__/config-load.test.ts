@@ -2,7 +2,6 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { buildApp } from "../stacks/app";
 import {
   ConfigError,
   carefulParse,
@@ -14,6 +13,7 @@ import {
   parseConfigFiles,
 } from "../lib/config/load";
 import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/schema";
+import { buildApp } from "../stacks/app";
 import { baseConfig, type ConfigInput, tempDir, workspace } from "./helpers/synth";
 
 /** The problems a config has, or fails the test if it is valid. */

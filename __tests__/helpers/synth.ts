@@ -41,11 +41,10 @@ export function synthToDir(config: ConfigInput | string): string {
  * turned into its Terraform JSON as `app.synth()` does, keys sorted as in the written file.
  */
 export function synthStacksRaw(config: ConfigInput | string): Record<string, SynthesizedStackJson> {
-  const { app } = buildApp(parseConfig(configText(config)), {
-    outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory"),
-  });
-  const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
+  const parsed = parseConfig(configText(config));
   return withCheapStackTraces(() => {
+    const { app } = buildApp(parsed, { outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory") });
+    const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
     for (const stack of stacks) stack.prepareStack();
     return Object.fromEntries(
       stacks.map((stack) => {
@@ -74,10 +73,11 @@ export function synthStacks(config: ConfigInput | string): Record<string, Synthe
 }
 
 /**
- * Runs a synth with `Error.prepareStackTrace` turned into a no-op. cdktf captures a stack trace
- * for every token it creates, and formatting each through the test runner's source maps costs
- * most of a synth's time; the traces only ever feed cdktf's own error messages. V8 formats an
- * error's stack when it is first read, so an error thrown here still reads normally.
+ * Builds and synthesizes with `Error.prepareStackTrace` turned into a no-op. cdktf captures a
+ * stack trace for every construct and token it creates, and formatting each through the test
+ * runner's source maps costs most of a synth's time; the traces only ever feed cdktf's own error
+ * messages. V8 formats an error's stack when it is first read, so an error thrown here (a
+ * ConfigError, a failed assertion) still reads normally.
  */
 function withCheapStackTraces<T>(run: () => T): T {
   const previous = Error.prepareStackTrace;
