@@ -129,7 +129,7 @@ describe("explain with --sub", () => {
     );
     expect(sandbox).toEqual({
       stack: "hcp-aws-trust-default.any.project",
-      address: "aws_iam_role.ws_sandbox",
+      address: 'aws_iam_role.roles["ws_sandbox"]',
       roleName: "tfc-acme-corp-sandbox",
       decision: "ImplicitlyDenied",
       failures: [
@@ -244,7 +244,7 @@ describe("npm run explain", () => {
     );
     expect(allowed.status).toBe(0);
     expect(allowed.stdout).toContain(
-      "ALLOWED  tfc-acme-app  (hcp-aws-trust-default.Default-Project-13c060: aws_iam_role.ws_app)",
+      'ALLOWED  tfc-acme-app  (hcp-aws-trust-default.Default-Project-13c060: aws_iam_role.roles["ws_app"])',
     );
     expect(
       explain("organization:acme:project:Default Project:workspace:web:run_phase:plan").status,

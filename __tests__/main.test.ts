@@ -35,7 +35,7 @@ describe("the app", () => {
     );
     const example = parse(readFileSync(join(ROOT, "trust.yaml"), "utf8"));
     expect(roles.map(([address]) => address).sort()).toEqual(
-      example.workspaces.map((ws: { name: string }) => `ws_${ws.name}`).sort(),
+      example.workspaces.map((ws: { name: string }) => `roles["ws_${ws.name}"]`).sort(),
     );
     const report = readFileSync(join(outdir, "trust-report.md"), "utf8");
     for (const [, role] of roles) expect(report).toContain(`| \`${String(role.name)}\` |`);

@@ -67,6 +67,32 @@ describe("the trust report", () => {
     expect(project?.workspace).toBeUndefined();
   });
 
+  it("tells looked-up workspaces, created workspaces and projects apart", () => {
+    const targets = Object.fromEntries(report.targets.map((t) => [`${t.kind} ${t.name}`, t]));
+    expect(Object.keys(targets).sort()).toEqual([
+      "project Apps",
+      "workspace admin-tools",
+      "workspace apps-new",
+      "workspace multi",
+      "workspace net-prod",
+    ]);
+    expect(targets["workspace net-prod"]?.created).toBe(false);
+    expect(targets["workspace apps-new"]?.created).toBe(true);
+    expect(targets["project Apps"]?.variables).toContainEqual({
+      key: "TFC_AWS_RUN_ROLE_ARN",
+      value: "tfc-acme-corp-project-Apps",
+    });
+  });
+
+  it("says where each account's OIDC provider comes from", () => {
+    const provider = Object.fromEntries(report.accounts.map((a) => [a.name, a.oidcProvider]));
+    expect(provider).toEqual({
+      dev: "created for https://tfe.example.com in stack hcp-aws-trust-dev",
+      prod: "created for https://tfe.example.com in stack hcp-aws-trust-prod",
+      shared: "reused arn:aws:iam::444455556666:oidc-provider/tfe.example.com",
+    });
+  });
+
   it("reads whose runs a role admits from its trust policy", () => {
     const tagged = report.roles.find((r) => r.name === "tfc-acme-corp-multi-DEV-plan");
     expect(tagged).toMatchObject({

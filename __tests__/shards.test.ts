@@ -77,6 +77,7 @@ function config(
     accounts: {
       prod: { region: "us-east-1", accountId: "111122223333" },
       dev: { region: "eu-west-1" },
+      shared: { region: "eu-central-1", accountId: "444455556666" },
     },
     ...(shards === undefined ? {} : { shards: { "Big One": shards } }),
     workspaces: workspaces.map((ws) => ({
@@ -91,7 +92,9 @@ function config(
             credentials: [
               {
                 tag: "OTHER",
-                account: ws.account === "prod" ? "dev" : "prod",
+                // Another account whose ID is known: a role ARN written into another stack's
+                // variables must be a literal.
+                account: "shared",
                 policyArns: [READ_ONLY],
               },
             ],
@@ -101,13 +104,17 @@ function config(
   };
 }
 
-/** The elements of one workspace: addresses `ws_NAME` or `ws_NAME_...`, in whatever stack. */
+/**
+ * The elements of one workspace, in whatever stack: instances keyed `ws_NAME` or `ws_NAME_...`,
+ * and its lookup `data.tfe_workspace.workspaces["NAME"]`.
+ */
 function ownedBy(all: Map<string, unknown>, name: string): Map<string, unknown> {
   return new Map(
     [...all].filter(([key]) => {
       const address = key.split(" ")[1] ?? "";
-      const local = address.slice(address.lastIndexOf(".") + 1);
-      return local === `ws_${name}` || local.startsWith(`ws_${name}_`);
+      const instance = /\["([^"]+)"\]$/.exec(address)?.[1] ?? "";
+      if (address.startsWith("data.tfe_workspace.")) return instance === name;
+      return instance === `ws_${name}` || instance.startsWith(`ws_${name}_`);
     }),
   );
 }

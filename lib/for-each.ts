@@ -40,13 +40,24 @@ function lookup(path: string, key: string, value: unknown): unknown {
   return (value as Record<string, unknown> | null)?.[attr] ?? null;
 }
 
+const REFERENCE = /^\$\{([^{}]*)\}$/;
+
+/**
+ * A value of the map as an expression: a string that is one whole `${EXPR}` is that expression
+ * (Terraform evaluated it into the map), anything else a literal.
+ */
+function asExpression(value: unknown): string {
+  const reference = typeof value === "string" ? REFERENCE.exec(value) : null;
+  return reference?.[1] === undefined ? JSON.stringify(value) : `(${reference[1]})`;
+}
+
 function substitute(node: unknown, key: string, value: unknown): unknown {
   if (typeof node === "string") {
     const whole = WHOLE.exec(node);
     if (whole?.[1] !== undefined) return lookup(whole[1], key, value);
     return node.replace(INNER, (match, inner: string) => {
       const replaced = inner.replace(/each\.(key|value(?:\.[A-Za-z0-9_]+)?)/g, (_m, path: string) =>
-        JSON.stringify(lookup(path, key, value)),
+        asExpression(lookup(path, key, value)),
       );
       if (replaced === inner) return match;
       // `${"text"}` is the text itself; anything else stays an expression.

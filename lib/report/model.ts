@@ -79,13 +79,10 @@ export function buildReport(
     entry.stacks.push(name);
     if (created !== undefined)
       entry.oidcProvider = `created for ${String(created.url)} in stack ${name}`;
-    // Without a base stack, the roles' principal is the reused provider's ARN.
+    // Without a base stack, the roles' principal is the reused provider's ARN (a stack that
+    // derives the ARN from its deploying account reads data.aws_caller_identity instead).
     const principal = roles[0] === undefined ? undefined : principalOf(roles[0]);
-    if (
-      entry.oidcProvider === "" &&
-      principal !== undefined &&
-      !json.data?.aws_iam_openid_connect_provider
-    ) {
+    if (entry.oidcProvider === "" && principal !== undefined && !json.data?.aws_caller_identity) {
       entry.oidcProvider = `reused ${principal}`;
     }
     accounts.set(account, entry);
@@ -181,9 +178,8 @@ function describeTarget(
   ref: string,
   json: SynthesizedStack["json"],
 ): Omit<ReportTarget, "variables"> {
-  const lookedUp = /^data\.tfe_workspace_ids\.[^.]+\.ids\["([^"]+)"\]$/.exec(
-    REF.exec(ref)?.[1] ?? "",
-  );
+  // `${data.tfe_workspace.workspaces["NAME"].id}`: an existing workspace, looked up by name.
+  const lookedUp = /^data\.tfe_workspace\.[^.[]+\["([^"]+)"\]\.id$/.exec(REF.exec(ref)?.[1] ?? "");
   if (lookedUp?.[1] !== undefined) return { kind: "workspace", name: lookedUp[1], created: false };
   const [type, address] = (REF.exec(ref)?.[1] ?? "")
     .replace(/\.id$/, "")
