@@ -1,21 +1,79 @@
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { Annotations, App, TerraformStack } from "cdktf";
 import { buildApp } from "./lib/app";
+import { requireRemoteStateInCi } from "./lib/backend";
+import { withProgress } from "./lib/cli/progress";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
-import { writeReport } from "./lib/report/write";
+import { PRODUCT } from "./lib/product";
+import { REPORT_FILE, REPORT_FILES, writeReport } from "./lib/report/write";
+import { newRecord, provenanceOf, writeSynthRecord } from "./lib/synth-record";
 
-function main(): void {
+/** From this many workspaces and projects on, each long step is named before it starts. */
+const LARGE_CONFIG = 250;
+
+/**
+ * The app: reads the config, checks it, writes the stacks, the synth record and the trust report.
+ *
+ * What it prints goes to stdout, one line each: the cdktf CLI shows an app's stdout as it is, but
+ * logs each chunk of its stderr as `[ERROR]` (cut at the terminal's width by its spinner) and then
+ * repeats it. A bad config under the CLI is handed over as an error annotation, which the CLI
+ * prints once and turns into exit status 1 (`printAnnotations` in @cdktf/cli-core's synth.js).
+ */
+function main(env: NodeJS.ProcessEnv = process.env): void {
+  const configPath = configPathFromEnv(env);
+  const outdir = env.CDKTF_OUTDIR ?? "cdktf.out";
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  let announce = false;
+  const step = <T>(label: string, run: () => T): T =>
+    withProgress(label, run, say, undefined, { announce });
   try {
-    const { app, warnings } = buildApp(loadConfig(configPathFromEnv()));
-    for (const warning of warnings) console.warn(warning);
-    app.synth();
-    writeReport(app.outdir, warnings);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      // One clear message, no stack trace, nothing written.
-      console.error(error.message);
-      process.exit(1);
+    const config = step("reading the config", () => loadConfig(configPath));
+    requireRemoteStateInCi(config, env);
+    const size = (config.workspaces?.length ?? 0) + (config.projects?.length ?? 0);
+    announce = size >= LARGE_CONFIG;
+    const { app, warnings } = step(
+      `checking the safety rules and building the stacks of ${size} workspaces and projects`,
+      () => buildApp(config),
+    );
+    for (const warning of warnings) say(warning);
+    const stacks = app.node.children.length;
+    step(`writing ${stacks} stack${stacks === 1 ? "" : "s"} to ${app.outdir}`, () => app.synth());
+    writeSynthRecord(app.outdir, newRecord(configPath, { status: "ok", warnings }));
+    const { source } = provenanceOf(app.outdir);
+    step("writing the trust report", () => writeReport(app.outdir, warnings, { source }));
+    if (warnings.length > 0) {
+      say(
+        `${warnings.length} warning${warnings.length === 1 ? "" : "s"}: listed first in ${join(app.outdir, REPORT_FILE)}`,
+      );
     }
-    throw error;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    fail(error.message, configPath, outdir, env);
   }
+}
+
+/**
+ * A config that cannot be used: one clear message, no stack trace. The previous output, if any,
+ * is marked as the output of a failed synth, so `report` and `explain` refuse it.
+ */
+function fail(message: string, configPath: string, outdir: string, env: NodeJS.ProcessEnv): void {
+  // The CLI sets this for the app it runs, and prints the annotations of the stacks written.
+  if (env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined) {
+    const app = new App({ outdir, stackTraces: false });
+    Annotations.of(new TerraformStack(app, PRODUCT)).addError(message);
+    app.synth();
+  } else {
+    console.error(message);
+    process.exitCode = 1;
+  }
+  // Nothing written where nothing was: only an existing output folder is marked.
+  if (!existsSync(outdir)) return;
+  for (const file of REPORT_FILES) rmSync(join(outdir, file), { force: true });
+  writeSynthRecord(
+    outdir,
+    newRecord(configPath, { status: "failed", warnings: [], error: message }),
+  );
 }
 
 main();
