@@ -185,3 +185,19 @@ describe("explain and the synth it reads", () => {
     expect(failed.stderr).toMatch(/^explain: the last synth, of .*trust\.yaml at .*, failed/);
   });
 });
+
+describe("explain with tagged credentials", () => {
+  it("says which role each configuration of the run uses: the default one and each tag", () => {
+    const dir = synthToDir(readFileSync(join(ROOT, "examples", "tagged.yaml"), "utf8"));
+    const out: string[] = [];
+    const status = runExplain(["--sub", sub("Platform", "multi", "apply"), "--out", dir], {
+      out: (l) => out.push(l),
+      err: () => {},
+    });
+    expect(status).toBe(0);
+    const text = out.join("\n");
+    expect(text).toContain(
+      "  default configuration: none (TFC_AWS_PROVIDER_AUTH is not set)\n  tag PROD: tfc-acme-corp-multi-PROD  (TFC_AWS_RUN_ROLE_ARN_PROD on workspace multi, admits)\n  tag SHARED: tfc-acme-corp-multi-SHARED-apply  (TFC_AWS_APPLY_ROLE_ARN_SHARED on workspace multi, admits)",
+    );
+  });
+});

@@ -8,7 +8,7 @@ import {
 } from "./hcp/precedence";
 import type { TokenClaims } from "./iam/web-identity";
 import { PRODUCT } from "./product";
-import { roleKey, type TrustReport } from "./report/model";
+import { type ReportTarget, roleKey, type TrustReport } from "./report/model";
 import {
   type FieldDifference,
   formatDifference,
@@ -89,7 +89,7 @@ export interface EffectiveRole {
 
 /**
  * Which role a run of the token's workspace and phase uses, from the variables this synth writes
- * on the workspace and in its project's variable set (an ordinary project-scoped set). Undefined
+ * on the workspace and in its project's variable set (project-scoped, as written). Undefined
  * for a token that is not a run's, or when this synth writes no variables for either.
  */
 export function effectiveRoles(
@@ -98,17 +98,19 @@ export function effectiveRoles(
 ): readonly EffectiveRole[] | undefined {
   const run = parseRunSubject(claims.sub);
   if (run === undefined || (run.phase !== "plan" && run.phase !== "apply")) return undefined;
-  const variablesOf = (kind: "workspace" | "project", name: string): HcpVariable[] =>
-    report.targets
-      .filter((t) => t.kind === kind && t.name === name)
-      .flatMap((t) => t.variables.map((v) => ({ key: v.key, value: v.role ?? v.value })));
-  const workspace = variablesOf("workspace", run.workspace);
-  const project = variablesOf("project", run.project);
-  if (workspace.length === 0 && project.length === 0) return undefined;
-  const sets: VariableSetInput[] =
-    project.length === 0
-      ? []
-      : [{ name: `${PRODUCT}: ${run.project}`, scope: "project", variables: project }];
+  const targets = (kind: "workspace" | "project", name: string) =>
+    report.targets.filter((t) => t.kind === kind && t.name === name);
+  const variables = (target: ReportTarget): HcpVariable[] =>
+    target.variables.map((v) => ({ key: v.key, value: v.role ?? v.value }));
+  const workspace = targets("workspace", run.workspace).flatMap(variables);
+  // Each project's variables are in an ordinary (or priority) project-scoped set, as written.
+  const sets: VariableSetInput[] = targets("project", run.project).map((target) => ({
+    name: target.variableSet?.name ?? `${PRODUCT}: ${run.project}`,
+    scope: "project",
+    priority: target.variableSet?.priority ?? false,
+    variables: variables(target),
+  }));
+  if (workspace.length === 0 && sets.length === 0) return undefined;
   const names = new Map(report.roles.map((r) => [roleKey(r), r.name]));
   return effectiveAwsCredentials({ workspace, variableSets: sets }).map((configuration) => {
     const phase = run.phase === "plan" ? configuration.plan : configuration.apply;

@@ -50,6 +50,8 @@ export interface ReportTarget {
   readonly kind: "workspace" | "project";
   readonly name: string;
   readonly created: boolean;
+  /** For a project: the variable set that carries its variables, as written. */
+  readonly variableSet?: { readonly name: string; readonly priority: boolean };
   readonly variables: readonly ReportVariable[];
 }
 
@@ -231,10 +233,14 @@ function describeTarget(
     (a) => a.variable_set_id === ref,
   )?.project_id;
   const projectAddress = (REF.exec(String(projectRef ?? ""))?.[1] ?? "").split(".")[2] ?? "";
+  const set = json.resource?.tfe_variable_set?.[address ?? ""];
   return {
     kind: "project",
     name: String(json.data?.tfe_project?.[projectAddress]?.name ?? address),
     created: false,
+    ...(set === undefined
+      ? {}
+      : { variableSet: { name: String(set.name), priority: set.priority === true } }),
   };
 }
 
