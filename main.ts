@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { Annotations, App, TerraformStack } from "cdktf";
 import { withProgress } from "./lib/cli/progress";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
-import { deployEnvironmentProblems } from "./lib/deploy-environment";
 import { AdoptionFileError } from "./lib/live/adoption-file";
 import { adoptionImports } from "./lib/live/adoption-imports";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
@@ -41,10 +40,9 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     for (const line of adoption.ignored) say(`Adoption entry ignored: ${line}`);
     const { app, plan, warnings } = step(
       `checking the safety rules and building the stacks of ${size} workspaces and projects`,
-      () => buildApp(config, { lock: readLock(lockPath), adopt: adoption.entries }),
+      () =>
+        buildApp(config, { lock: readLock(lockPath), adopt: adoption.entries, environment: env }),
     );
-    const problems = deployEnvironmentProblems(plan, env);
-    if (problems.length > 0) throw new ConfigError(problems.join("\n"), problems);
     for (const warning of warnings) say(warning);
     for (const r of plan.relocations) {
       say(

@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ConfigError, locatePath } from "../lib/config/load";
 import type { TrustConfig } from "../lib/config/schema";
+import { deployEnvironmentProblems } from "../lib/deploy-environment";
 import { importTargets } from "../lib/live/adoption-addresses";
 import type { ImportEntry } from "../lib/live/adoption-imports";
 import { planTrust } from "../lib/plan";
@@ -17,6 +18,11 @@ export interface BuildAppOptions {
   readonly lock?: LayoutLock;
   /** Objects that exist already, to import in place (`trust.imports.json`). @default - none */
   readonly adopt?: readonly ImportEntry[];
+  /**
+   * The environment the deploy will run in, checked before anything is written.
+   * @default - not checked
+   */
+  readonly environment?: NodeJS.ProcessEnv;
 }
 
 export interface BuiltApp {
@@ -40,6 +46,9 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
       problems.length === 1 ? "Unsafe config:" : `Unsafe config (${problems.length} problems):`;
     throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
   }
+  const environment =
+    options.environment === undefined ? [] : deployEnvironmentProblems(plan, options.environment);
+  if (environment.length > 0) throw new ConfigError(environment.join("\n"), environment);
   const app = new App({ outdir: options.outdir });
   const accounts = new Map(plan.accounts.map((account) => [account.name, account]));
   const imports = importTargets(plan, options.adopt ?? []);

@@ -29,14 +29,14 @@ describe("the example workflow's doctor job", () => {
     );
   });
 
-  it("runs npm run doctor with a token and AWS credentials from the runner's OIDC token, and keeps the report", () => {
+  it("runs npm run doctor with a read token and read-only AWS credentials from the runner's OIDC token, and keeps the report", () => {
     const run = doctor.steps.find((s) => s.run?.includes("npm run --silent doctor -- --json"));
-    expect(run?.env?.TFE_TOKEN).toBe("${{ secrets.TFE_READ_TOKEN || secrets.TFE_TOKEN }}");
+    expect(run?.env?.TFE_TOKEN).toBe("${{ secrets.TFE_READ_TOKEN }}");
     const aws = doctor.steps.find((s) =>
       s.uses?.startsWith("aws-actions/configure-aws-credentials"),
     );
     expect(aws?.with?.["role-to-assume"]).toBe(
-      "${{ vars.AWS_DOCTOR_ROLE_ARN || vars.AWS_DEPLOY_ROLE_ARN }}",
+      "${{ vars.AWS_DOCTOR_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN }}",
     );
     const upload = doctor.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"));
     expect(upload?.if).toBe("always()");
