@@ -82,6 +82,7 @@ describe("the trust report", () => {
     expect(targets["project Apps"]?.variables).toContainEqual({
       key: "TFC_AWS_RUN_ROLE_ARN",
       value: "tfc-acme-corp-project-Apps",
+      role: 'hcp-aws-trust-dev.Apps aws_iam_role.roles["project_Apps"]',
     });
   });
 
