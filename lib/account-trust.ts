@@ -10,34 +10,37 @@ import { HcpOidcProvider } from "./hcp-oidc-provider";
 import { oidcProviderArnFor } from "./iam/web-identity";
 import { PRODUCT } from "./product";
 import { knownAccountId, type PlannedRole, roleArn } from "./role-plan";
+import { literal, literalMap } from "./terraform-text";
 import { addWorkspaceRole } from "./workspace-role";
 
 /** The AWS provider of a stack that deploys into an account. */
 export function addAwsProvider(scope: Construct, account: AccountConfig): void {
   const accountId = knownAccountId(account);
   new AwsProvider(scope, "aws", {
-    region: account.region,
+    region: literal(account.region),
     // Refuses credentials of any other account, so a stack is never deployed into the wrong one.
-    allowedAccountIds: accountId === undefined ? undefined : [accountId],
+    allowedAccountIds: accountId === undefined ? undefined : [literal(accountId)],
     assumeRole:
       account.assumeRoleArn === undefined
         ? undefined
-        : [{ roleArn: account.assumeRoleArn, sessionName: PRODUCT }],
+        : [{ roleArn: literal(account.assumeRoleArn), sessionName: PRODUCT }],
   });
 }
 
 /** The account's OIDC provider for the HCP Terraform host, created, with an output of its ARN. */
 export function addOidcProvider(scope: Construct, config: TrustConfig): void {
   const provider = new HcpOidcProvider(scope, "oidc-provider", {
-    hostname: config.hcp.hostname,
-    audiences: [config.hcp.audience],
-    tags: { ManagedBy: PRODUCT, HcpOrganization: config.hcp.organization },
+    hostname: literal(config.hcp.hostname),
+    audiences: [literal(config.hcp.audience)],
+    tags: literalMap({ ManagedBy: PRODUCT, HcpOrganization: config.hcp.organization }),
   });
   new TlsProvider(scope, "tls");
   fixAddress(
     new TerraformOutput(scope, "oidc_provider_arn", {
       value: provider.arn,
-      description: `The IAM OIDC provider that verifies tokens from https://${config.hcp.hostname}`,
+      description: literal(
+        `The IAM OIDC provider that verifies tokens from https://${config.hcp.hostname}`,
+      ),
     }),
     "oidc_provider_arn",
   );
@@ -53,13 +56,15 @@ export function providerArnIn(
   config: TrustConfig,
   account: AccountConfig,
 ): string {
-  if (account.oidcProviderArn !== undefined) return account.oidcProviderArn;
+  if (account.oidcProviderArn !== undefined) return literal(account.oidcProviderArn);
   const accountId = knownAccountId(account);
   if (accountId !== undefined) {
-    return oidcProviderArnFor(config.hcp.hostname, partitionOfRegion(account.region), accountId);
+    return literal(
+      oidcProviderArnFor(config.hcp.hostname, partitionOfRegion(account.region), accountId),
+    );
   }
   const lookup = new DataAwsIamOpenidConnectProvider(scope, "oidc-provider", {
-    url: `https://${config.hcp.hostname}`,
+    url: literal(`https://${config.hcp.hostname}`),
   });
   fixAddress(lookup, "hcp");
   return lookup.arn;
@@ -80,7 +85,10 @@ export function addRoles(
   const arns = new Map<PlannedRole, string>();
   for (const planned of roles) {
     const role = addWorkspaceRole(scope, { planned, providerArn });
-    arns.set(planned, accountId === undefined ? role.arn : roleArn(planned, account, accountId));
+    arns.set(
+      planned,
+      accountId === undefined ? role.arn : literal(roleArn(planned, account, accountId)),
+    );
   }
   // One output for all roles: one element instead of one per role.
   fixAddress(

@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import { fixAddress, terraformName } from "./address";
 import type { TrustConfig } from "./config/schema";
 import { PRODUCT } from "./product";
+import { literal } from "./terraform-text";
 import type { PlannedRole, VariableTarget } from "./role-plan";
 
 export interface HcpVariablesProps {
@@ -27,15 +28,18 @@ const DESCRIPTION = `AWS dynamic credentials. Managed by ${PRODUCT}: change its 
  */
 export function addHcpVariables(scope: Construct, props: HcpVariablesProps): void {
   const { config } = props;
-  const { organization } = config.hcp;
+  const organization = literal(config.hcp.organization);
   // The token comes from TFE_TOKEN (or the CLI's credentials file) when Terraform runs.
-  new TfeProvider(scope, "tfe", { hostname: config.hcp.hostname });
+  new TfeProvider(scope, "tfe", { hostname: literal(config.hcp.hostname) });
 
   const projects = new Map<string, DataTfeProject>();
   const projectId = (name: string) => {
     const existing = projects.get(name);
     if (existing !== undefined) return existing.id;
-    const project = new DataTfeProject(scope, `project-${name}`, { name, organization });
+    const project = new DataTfeProject(scope, `project-${name}`, {
+      name: literal(name),
+      organization,
+    });
     fixAddress(project, terraformName(`project_${name}`));
     projects.set(name, project);
     return project.id;
@@ -48,7 +52,10 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
   const workspaceIds =
     existing.length === 0
       ? undefined
-      : new DataTfeWorkspaceIds(scope, "workspaces", { names: [...existing].sort(), organization });
+      : new DataTfeWorkspaceIds(scope, "workspaces", {
+          names: [...existing].sort().map(literal),
+          organization,
+        });
   if (workspaceIds !== undefined) fixAddress(workspaceIds, "workspaces");
   const ids = workspaceIds?.ids;
 
@@ -60,7 +67,7 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
       address = `ws_${ws.name}`;
       if (ws.create && ws.project !== undefined) {
         const created = new Workspace(scope, `workspace-${ws.name}`, {
-          name: ws.name,
+          name: literal(ws.name),
           organization,
           projectId: projectId(ws.project),
           description: `Created by ${PRODUCT}, with AWS dynamic credentials.`,
@@ -70,14 +77,17 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
       } else {
         if (ids === undefined)
           throw new Error(`workspace ${ws.name} is not among the looked-up workspaces`);
+        // An expression `ids["NAME"]`: workspace names are letters, digits, '-' and '_' only.
         target = { workspaceId: ids.lookup(ws.name) };
       }
     } else {
       const project = owner.project;
       address = terraformName(`project_${project.name}`);
       const set = new VariableSet(scope, `variable-set-${project.name}`, {
-        name: `${PRODUCT}: ${project.name}`,
-        description: `AWS dynamic credentials for every workspace of project ${project.name}. Managed by ${PRODUCT}.`,
+        name: literal(`${PRODUCT}: ${project.name}`),
+        description: literal(
+          `AWS dynamic credentials for every workspace of project ${project.name}. Managed by ${PRODUCT}.`,
+        ),
         organization,
         // Not a priority set: a workspace's own variables (its own role) keep winning.
         priority: false,
@@ -97,7 +107,8 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         ...target,
         category: "env",
         key,
-        value: typeof value === "string" ? value : props.roleArn(value),
+        // A fixed value or the audience is config text; a role ARN is literal already, or a reference.
+        value: typeof value === "string" ? literal(value) : props.roleArn(value),
         description: DESCRIPTION,
       });
       fixAddress(variable, `${address}_${key}`);

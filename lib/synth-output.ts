@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseOidcProviderArn, partitionOfRegion } from "./config/arns";
 import { oidcProviderArnFor, UNKNOWN_ACCOUNT_ID } from "./iam/web-identity";
-import { type PolicyDocument, unescapeTemplate } from "./trust-policy";
+import { readLiteral } from "./terraform-text";
+import type { PolicyDocument } from "./trust-policy";
 
 /** A role as written to a synthesized stack, its trust policy as AWS will evaluate it. */
 export interface SynthesizedRole {
@@ -102,15 +103,15 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
         `${stack}: the trust policy of ${address} holds a reference that cannot be evaluated: ${leftover[0]}`,
       );
     }
-    const roleName = String(body.name);
+    const roleName = readLiteral(String(body.name));
     return {
       stack,
       address,
       name: roleName,
-      arn: `arn:${partition}:iam::${accountId}:role${typeof body.path === "string" ? body.path : "/"}${roleName}`,
+      arn: `arn:${partition}:iam::${accountId}:role${typeof body.path === "string" ? readLiteral(body.path) : "/"}${roleName}`,
       partition,
       accountId,
-      trustPolicy: JSON.parse(unescapeTemplate(resolved)) as PolicyDocument,
+      trustPolicy: JSON.parse(readLiteral(resolved)) as PolicyDocument,
     };
   });
 }

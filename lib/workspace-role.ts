@@ -5,7 +5,7 @@ import type { Construct } from "constructs";
 import { fixAddress, terraformName } from "./address";
 import { parsePolicyArn } from "./config/arns";
 import type { PlannedRole } from "./role-plan";
-import { escapeTemplate } from "./trust-policy";
+import { literal, literalMap } from "./terraform-text";
 
 export interface WorkspaceRoleProps {
   /** The role as planned from the config. */
@@ -23,13 +23,15 @@ export function addWorkspaceRole(scope: Construct, props: WorkspaceRoleProps): I
   const { planned } = props;
   const id = planned.address;
   const role = new IamRole(scope, `role-${id}`, {
-    name: planned.roleName,
-    path: planned.iamPath,
-    description: planned.description,
+    name: literal(planned.roleName),
+    path: planned.iamPath === undefined ? undefined : literal(planned.iamPath),
+    description: literal(planned.description),
+    // Literal text but for the provider ARN, which may be a reference (see trust-policy.ts).
     assumeRolePolicy: planned.trustPolicyJson(props.providerArn),
     maxSessionDuration: planned.maxSessionDuration,
-    permissionsBoundary: planned.permissionsBoundary,
-    tags: { ...planned.tags },
+    permissionsBoundary:
+      planned.permissionsBoundary === undefined ? undefined : literal(planned.permissionsBoundary),
+    tags: literalMap(planned.tags),
   });
   fixAddress(role, planned.address);
   const roleName = role.name;
@@ -39,7 +41,7 @@ export function addWorkspaceRole(scope: Construct, props: WorkspaceRoleProps): I
     const label = policy === undefined ? policyArn : policyLabel(policy.owner, policy.name);
     const attachment = new IamRolePolicyAttachment(scope, `attachment-${id}-${label}`, {
       role: roleName,
-      policyArn,
+      policyArn: literal(policyArn),
     });
     fixAddress(attachment, terraformName(`${planned.address}_${label}`));
   }
@@ -48,7 +50,7 @@ export function addWorkspaceRole(scope: Construct, props: WorkspaceRoleProps): I
     const inline = new IamRolePolicy(scope, `inline-policy-${id}`, {
       name: "inline",
       role: roleName,
-      policy: escapeTemplate(JSON.stringify(planned.inlinePolicy)),
+      policy: literal(JSON.stringify(planned.inlinePolicy)),
     });
     fixAddress(inline, planned.address);
   }

@@ -1,6 +1,6 @@
 import { accountsOf, type TrustConfig } from "../config/schema";
 import { expectedProviderArn, type PlannedRole, planRoles } from "../role-plan";
-import { unescapeTemplate } from "../trust-policy";
+import { readLiteral } from "../terraform-text";
 import { adminAccessNeedsOptIn } from "./admin-access-needs-opt-in";
 import { noWildcardsFromNames } from "./no-wildcards-from-names";
 import { providerHostMatches } from "./provider-host-matches";
@@ -47,7 +47,7 @@ export function reviewOf(
       const account = accounts[planned.account];
       if (account === undefined)
         throw new Error(`role ${planned.roleName} names no account of the config`);
-      const json = unescapeTemplate(planned.trustPolicyJson(expectedProviderArn(config, account)));
+      const json = readLiteral(planned.trustPolicyJson(expectedProviderArn(config, account)));
       return { planned, trustPolicy: JSON.parse(json), trustPolicyJson: json };
     }),
   };
