@@ -194,7 +194,7 @@ describe("YAML syntax errors", () => {
   it("reject duplicate keys", () => {
     const text = ["hcp:", "  organization: acme", "  organization: other", ""].join("\n");
     expect(problemsOf(text)).toEqual([
-      expect.stringMatching(/^line 3: YAML syntax error: Map keys must be unique/),
+      'line 3: YAML syntax error: the key "organization" is given twice in one mapping; keep one',
     ]);
   });
 
@@ -461,7 +461,7 @@ describe("the config file", () => {
   it("fails with a clear message if it is missing", () => {
     expect(() => loadConfig("/nonexistent/trust.yaml")).toThrow(
       new ConfigError(
-        'config file "/nonexistent/trust.yaml" not found: create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file or a directory of them',
+        'config file "/nonexistent/trust.yaml" not found (looked for "/nonexistent/trust.yaml"): create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file or a directory of them',
       ),
     );
   });
@@ -552,11 +552,13 @@ describe("a config directory", () => {
     });
     const config = loadConfig(dir);
     expect(locatePath(config, "workspaces[2].policyArns[0]")).toBe(
-      `${join(dir, "b.yaml")}: workspaces[1].policyArns[0]`,
+      `${join(dir, "b.yaml")} line 7: workspaces[1].policyArns[0]`,
     );
-    expect(locatePath(config, "hcp.organization")).toBe("hcp.organization");
+    expect(locatePath(config, "hcp.organization")).toBe(
+      `${join(dir, "a.yaml")} line 2: hcp.organization`,
+    );
     expect(() => buildApp(config, { outdir: tempDir("unused-") })).toThrow(
-      `${join(dir, "b.yaml")}: workspaces[1].policyArns[0]: [admin-access-needs-opt-in] workspace root gets AdministratorAccess`,
+      `${join(dir, "b.yaml")} line 7: workspaces[1].policyArns[0]: [admin-access-needs-opt-in] workspace root gets AdministratorAccess`,
     );
   });
 

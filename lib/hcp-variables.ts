@@ -9,8 +9,8 @@ import type { Construct } from "constructs";
 import { fixAddress, terraformName } from "./address";
 import type { TrustConfig } from "./config/schema";
 import { PRODUCT } from "./product";
-import { literal } from "./terraform-text";
 import type { PlannedRole, VariableTarget } from "./role-plan";
+import { literal } from "./terraform-text";
 
 export interface HcpVariablesProps {
   readonly config: TrustConfig;

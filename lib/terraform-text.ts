@@ -49,7 +49,9 @@ export function literal(text: string): string {
 
 /** {@link literal} for each value of a map (tags); keys are literal too. */
 export function literalMap(map: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(map).map(([key, value]) => [literal(key), literal(value)]));
+  return Object.fromEntries(
+    Object.entries(map).map(([key, value]) => [literal(key), literal(value)]),
+  );
 }
 
 /**
