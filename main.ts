@@ -1,15 +1,17 @@
 import { buildApp } from "./lib/app";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
+import { OutputFolderError } from "./lib/output-folder";
 import { writeReport } from "./lib/report/write";
 
 function main(): void {
   try {
-    const { app, warnings } = buildApp(loadConfig(configPathFromEnv()));
+    const config = loadConfig(configPathFromEnv(), (note) => console.warn(note));
+    const { app, warnings } = buildApp(config);
     for (const warning of warnings) console.warn(warning);
     app.synth();
     writeReport(app.outdir, warnings);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof OutputFolderError) {
       // One clear message, no stack trace, nothing written.
       console.error(error.message);
       process.exit(1);

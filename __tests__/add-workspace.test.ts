@@ -142,8 +142,9 @@ describe("npm run add-workspace", () => {
   });
 
   it("exits 2 without a config directory", () => {
+    // In the repository's folder, with neither --dir nor TRUST_CONFIG: the config is trust.yaml.
     expect(run(["--name", "a", "--project", "Pay", "--policy", READ_ONLY]).stderr).toContain(
-      "give --dir, or set TRUST_CONFIG",
+      '"trust.yaml" is not a directory; add-workspace writes one file per workspace into a config directory (npm run add-workspace -- --init turns trust.yaml into the directory trust.d)',
     );
     expect(
       run(["--name", "a", "--project", "Pay", "--policy", READ_ONLY], {

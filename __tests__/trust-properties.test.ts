@@ -104,6 +104,9 @@ function rolesWithScopes(yaml: string, scopes: Map<string, TrustScope>) {
   });
 }
 
+/** Hundreds of synths each: minutes on a loaded 2-core machine, not the default 30 s. */
+const PROPERTY_TIMEOUT_MS = 300_000;
+
 describe("trust of generated configs", () => {
   it(`admits every in-scope token and refuses every near miss (${RUNS} configs)`, () => {
     fc.assert(
@@ -118,7 +121,7 @@ describe("trust of generated configs", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it(`refuses a token with any one claim changed (${RUNS} configs)`, () => {
     fc.assert(
@@ -137,5 +140,5 @@ describe("trust of generated configs", () => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });

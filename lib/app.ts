@@ -4,6 +4,7 @@ import { ShardStack } from "../stacks/shard-stack";
 import { ConfigError, locatePath } from "./config/load";
 import { accountsOf, type TrustConfig } from "./config/schema";
 import { addHcpVariables } from "./hcp-variables";
+import { outputFolder, prepareOutputFolder } from "./output-folder";
 import {
   knownAccountId,
   type PlannedRole,
@@ -27,7 +28,8 @@ export interface BuiltApp {
 
 /**
  * The cdktf app for a validated config, after the safety rules passed.
- * Throws {@link ConfigError} listing every rule violation; nothing is built then.
+ * Throws {@link ConfigError} listing every rule violation; nothing is built then. Throws
+ * `OutputFolderError` if the output folder cannot be made.
  *
  * Stacks: per AWS account, a base stack with the OIDC provider (none when the provider is
  * reused), and one stack per project (see `shards.ts`) with the project's roles in that account
@@ -44,7 +46,9 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
       problems.length === 1 ? "Unsafe config:" : `Unsafe config (${problems.length} problems):`;
     throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
   }
-  const app = new App({ outdir: options.outdir });
+  const outdir = options.outdir ?? outputFolder();
+  prepareOutputFolder(outdir);
+  const app = new App({ outdir });
   const accounts = accountsOf(config);
   const counts = shardCounts(config.shards);
 

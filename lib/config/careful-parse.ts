@@ -193,7 +193,9 @@ function syntaxMessage(
 ): string {
   if (error.code === "DUPLICATE_KEY") {
     // The error points at the key's first character; the key runs to its colon.
-    const key = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n:]*)/.exec(text.slice(error.pos[0]))?.[0].trim() ?? "";
+    const key =
+      /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n:]*)/.exec(text.slice(error.pos[0]))?.[0].trim() ??
+      "";
     return `YAML syntax error: the key ${quote(key)} is given twice in one mapping; keep one`;
   }
   if (error.message.includes("Maximum call stack size exceeded")) {

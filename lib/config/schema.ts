@@ -21,6 +21,7 @@ import {
   TOP,
   WORKSPACE,
 } from "./descriptions";
+import { roleCountProblem, rolesOfGrant } from "./limits";
 import {
   audienceProblem,
   hostnameProblem,
@@ -463,6 +464,14 @@ export const configSchema = z
     }
     checkUnique(config.workspaces ?? [], "workspaces", "workspace", ctx);
     checkUnique(config.projects ?? [], "projects", "project", ctx);
+    let roles = 0;
+    for (const ws of config.workspaces ?? []) {
+      roles += rolesOfGrant(ws);
+      for (const credential of ws.credentials ?? []) roles += rolesOfGrant(credential);
+    }
+    for (const project of config.projects ?? []) roles += rolesOfGrant(project);
+    const tooMany = roleCountProblem(roles);
+    if (tooMany !== undefined) ctx.addIssue({ code: "custom", message: tooMany, input: roles });
   });
 
 type RawConfig = z.output<typeof configSchema>;
