@@ -108,37 +108,45 @@ function rolesWithScopes(yaml: string, scopes: Map<string, TrustScope>) {
 const PROPERTY_TIMEOUT_MS = 300_000;
 
 describe("trust of generated configs", () => {
-  it(`admits every in-scope token and refuses every near miss (${RUNS} configs)`, () => {
-    fc.assert(
-      fc.property(generatedConfig, ({ scopes, yaml }) => {
-        for (const { role, scope } of rolesWithScopes(yaml, scopes)) {
-          for (const c of trustCases(scope)) {
-            expect(decide(role, c.claims), `${role.name}: ${c.name}`).toBe(
-              c.allowed ? "Allowed" : "ImplicitlyDenied",
-            );
-          }
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
-
-  it(`refuses a token with any one claim changed (${RUNS} configs)`, () => {
-    fc.assert(
-      fc.property(
-        generatedConfig,
-        fc.array(mutation, { minLength: 1, maxLength: 4 }),
-        ({ scopes, yaml }, mutations) => {
+  it(
+    `admits every in-scope token and refuses every near miss (${RUNS} configs)`,
+    () => {
+      fc.assert(
+        fc.property(generatedConfig, ({ scopes, yaml }) => {
           for (const { role, scope } of rolesWithScopes(yaml, scopes)) {
-            for (const { field, value } of mutations) {
-              const claims = mutate(scope, field, value);
-              if (claims !== undefined)
-                expect(decide(role, claims), `${field} = ${value}`).toBe("ImplicitlyDenied");
+            for (const c of trustCases(scope)) {
+              expect(decide(role, c.claims), `${role.name}: ${c.name}`).toBe(
+                c.allowed ? "Allowed" : "ImplicitlyDenied",
+              );
             }
           }
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    `refuses a token with any one claim changed (${RUNS} configs)`,
+    () => {
+      fc.assert(
+        fc.property(
+          generatedConfig,
+          fc.array(mutation, { minLength: 1, maxLength: 4 }),
+          ({ scopes, yaml }, mutations) => {
+            for (const { role, scope } of rolesWithScopes(yaml, scopes)) {
+              for (const { field, value } of mutations) {
+                const claims = mutate(scope, field, value);
+                if (claims !== undefined)
+                  expect(decide(role, claims), `${field} = ${value}`).toBe("ImplicitlyDenied");
+              }
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

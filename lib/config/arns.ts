@@ -1,3 +1,4 @@
+import { managedPolicyProblem } from "./managed-policies";
 import { quote } from "./quote";
 
 /**
@@ -55,7 +56,12 @@ export function parsePolicyArn(value: string): PolicyArn | undefined {
 }
 
 export function policyArnProblem(value: string): string | undefined {
-  if (parsePolicyArn(value) === undefined) {
+  const match = POLICY_ARN.exec(value);
+  // AWS managed policies of the commercial partition: a typo is caught against their list.
+  if (match?.[1] === "aws" && match[2] === "aws") {
+    return managedPolicyProblem(value, `${match[3] ?? ""}${match[4] ?? ""}`);
+  }
+  if (match === null) {
     return `${quote(value)} is not a managed policy ARN; expected "arn:aws:iam::aws:policy/NAME" (AWS managed) or "arn:aws:iam::123456789012:policy/PATH/NAME" (customer managed), without wildcards`;
   }
   return undefined;
