@@ -17,13 +17,9 @@ import {
 import { countProblems, dataProblems, MAX_DEPTH } from "./limits";
 import { quote } from "./quote";
 import { configSchema, type TrustConfig } from "./schema";
+import { loadYaml, loadYamlProblem, yamlOptions } from "./yaml";
 
 export { formatPath } from "./issues";
-
-/** Options of the `yaml` package for config files: positions, unique keys, merge keys (`<<`). */
-export function yamlOptions(lineCounter?: LineCounter) {
-  return { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true } as const;
-}
 
 /** Said when schema problems are listed: the safety rules need a config that is otherwise valid. */
 export const RULES_RUN_AFTER = "Fix these first; the safety rules run after.";
@@ -52,10 +48,13 @@ export function carefulParse(files: ReadonlyArray<{ source: string; text: string
     if (doc.errors.length > 0) continue;
     let data: unknown;
     try {
-      // Aliases come back as shared objects: the limits below count their expansion.
-      data = doc.toJS({ maxAliasCount: -1 });
+      // The data as the quick parse reads it (the `yaml` package resolves each alias by
+      // searching the document, quadratic in their number). Aliases come back as shared
+      // objects: the limits below count their expansion.
+      data = loadYaml(text);
     } catch (error) {
-      problems.push(`${where}YAML error: ${firstLine((error as Error).message)}`);
+      const { line, message } = loadYamlProblem(error);
+      problems.push(`${where}${line > 0 ? `line ${line}: ` : ""}${message}`);
       continue;
     }
     const file = { source, doc, lineOf, data: data as Record<string, unknown> };
