@@ -14,7 +14,15 @@
  * | `*.yaml` that is a folder, a link that leads nowhere or into a loop, a pipe, a socket or a device | refused |
  * | `*.yaml` that cannot be read, or is not UTF-8 (UTF-16 is named as such) | refused |
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "./errors";
 import { MAX_CONFIG_BYTES, MAX_DIRECTORY_ENTRIES } from "./limits";
@@ -155,11 +163,16 @@ function statOf(path: string): Stats | "missing" | "loop" {
   }
 }
 
+/** Where a link leads: the resolved path, or the link's own text when it leads nowhere. */
 function linkTarget(path: string): string {
   try {
     return realpathSync(path);
   } catch {
-    return "a missing path";
+    try {
+      return readlinkSync(path);
+    } catch {
+      return "?";
+    }
   }
 }
 
