@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -452,6 +452,20 @@ describe("several problems", () => {
 });
 
 describe("the config file", () => {
+  it("is trust.d when there is no trust.yaml but that directory (after add-workspace --init)", () => {
+    const dir = tempDir("cwd-");
+    mkdirSync(join(dir, "trust.d"));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      expect(configPathFromEnv({})).toBe("trust.d");
+      writeFileSync(join(dir, "trust.yaml"), "");
+      expect(configPathFromEnv({})).toBe(DEFAULT_CONFIG_PATH);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("defaults to trust.yaml and follows TRUST_CONFIG", () => {
     expect(configPathFromEnv({})).toBe(DEFAULT_CONFIG_PATH);
     expect(configPathFromEnv({ TRUST_CONFIG: "" })).toBe(DEFAULT_CONFIG_PATH);
