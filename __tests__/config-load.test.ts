@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { buildApp } from "../lib/app";
 import {
   ConfigError,
@@ -14,6 +15,7 @@ import {
   parseConfigFiles,
 } from "../lib/config/load";
 import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/schema";
+import { loadYaml } from "../lib/config/yaml";
 import { baseConfig, type ConfigInput, tempDir, workspace } from "./helpers/synth";
 
 /** The problems a config has, or fails the test if it is valid. */
@@ -589,6 +591,49 @@ describe("a config directory", () => {
 });
 
 describe("the quick and the careful parse", () => {
+  it("read every plain scalar alike, as YAML 1.2's core schema does", () => {
+    const scalar = fc.string({
+      unit: fc.constantFrom(
+        "0",
+        "1",
+        "7",
+        "9",
+        ".",
+        "e",
+        "E",
+        "+",
+        "-",
+        "_",
+        "x",
+        "o",
+        "b",
+        "a",
+        "f",
+        "n",
+        "i",
+        "N",
+        "I",
+        "~",
+        ":",
+      ),
+      minLength: 1,
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(scalar, (value) => {
+        const text = `a: ${value}\n`;
+        let expected: unknown;
+        try {
+          expected = parse(text).a;
+        } catch {
+          return;
+        }
+        expect(Object.is((loadYaml(text) as { a: unknown }).a, expected), value).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   const root = join(__dirname, "..");
   const texts = [
     readFileSync(join(root, "trust.yaml"), "utf8"),

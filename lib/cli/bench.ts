@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { benchHostile } from "./bench-hostile";
 
 /**
  * `npm run bench`: synthesizes generated configs of growing size, each in fresh processes of
@@ -178,6 +179,7 @@ function main(): void {
   if (large !== undefined && mid !== undefined) {
     console.log(`\ngrowth: N=5000 takes ${(large / mid).toFixed(1)}x N=1000 (5x is linear)`);
   }
+  benchHostile(probe, join(DIST, "main.js"), WORK);
 }
 
 if (require.main === module) main();
