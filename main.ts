@@ -14,7 +14,9 @@ function main(): void {
     if (error instanceof ConfigError || error instanceof OutputFolderError) {
       // One clear message, no stack trace, nothing written.
       console.error(error.message);
-      process.exit(1);
+      // Not process.exit: it could cut a long message still being written to a pipe.
+      process.exitCode = 1;
+      return;
     }
     throw error;
   }
