@@ -167,6 +167,15 @@ describe("a config directory entry", () => {
   });
 });
 
+describe("an entry whose name holds control characters", () => {
+  it("is refused when named *.yaml, its name escaped in the message", () => {
+    const dir = directory((d) => writeFileSync(join(d, "\u001b[31mred.yaml"), WORKSPACE));
+    expect(problemsOf(dir)).toEqual([
+      `${join(dir, '"\\u001b[31mred.yaml"')}: its name holds control or invisible characters: rename it`,
+    ]);
+  });
+});
+
 describe("skipped entries", () => {
   it("are named in one note line of the synth", () => {
     const dir = directory((d) => {

@@ -12,6 +12,12 @@ export const MAX_QUOTED_LENGTH = 120;
 // bidirectional embeddings, overrides and isolates, invisible operators, the BOM.
 const HIDDEN = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
+/** Whether a text holds control or invisible characters, which a message could not show as they are. */
+export function hasHiddenCharacters(text: string): boolean {
+  for (const char of text) if (char.charCodeAt(0) < 0x20) return true;
+  return new RegExp(HIDDEN.source).test(text);
+}
+
 /**
  * A value in double quotes, safe to print: control and invisible characters escaped (`\n`,
  * `\u001b`, `\u202e`), and a value longer than {@link MAX_QUOTED_LENGTH} characters cut, with

@@ -13,6 +13,7 @@
  * | link that leads nowhere or into a loop, not named `*.yaml` | skipped, with a note |
  * | `*.yaml` that is a folder, a link that leads nowhere or into a loop, a pipe, a socket or a device | refused |
  * | `*.yaml` that cannot be read, or is not UTF-8 (UTF-16 is named as such) | refused |
+ * | name with control or invisible characters (messages could not show it): `*.yaml` | refused |
  */
 import {
   lstatSync,
@@ -26,7 +27,7 @@ import {
 import { join, resolve } from "node:path";
 import { ConfigError } from "./errors";
 import { MAX_CONFIG_BYTES, MAX_DIRECTORY_ENTRIES } from "./limits";
-import { quote } from "./quote";
+import { hasHiddenCharacters, quote } from "./quote";
 
 /** The text of one config file, and the name messages give it. */
 export interface ConfigFile {
@@ -92,7 +93,10 @@ export function readConfigDirectory(dir: string): ConfigFiles {
     const decision = decide(source, name);
     if (decision.kind === "read") toRead.push({ source, size: decision.size });
     else if (decision.kind === "skip") skipped.push(`${quote(name)} (${decision.why})`);
-    else refused.push(`${source}: ${decision.why}`);
+    else
+      refused.push(
+        `${hasHiddenCharacters(name) ? join(dir, quote(name)) : source}: ${decision.why}`,
+      );
   }
   if (refused.length > 0) {
     throw new ConfigError(
@@ -118,6 +122,11 @@ type Decision =
 
 function decide(path: string, name: string): Decision {
   const yaml = CONFIG_EXTENSION.test(name);
+  if (hasHiddenCharacters(name)) {
+    // Messages print file names as they are: a name that would not print as itself is not read.
+    const why = "its name holds control or invisible characters: rename it";
+    return yaml ? { kind: "refuse", why } : { kind: "skip", why };
+  }
   if (name.startsWith(".")) {
     return { kind: "skip", why: yaml ? "hidden; remove the leading dot to read it" : "hidden" };
   }
