@@ -1,25 +1,102 @@
-import { buildApp } from "./lib/app";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { Annotations, App, TerraformStack } from "cdktf";
+import { withProgress } from "./lib/cli/progress";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
+import { deployEnvironmentProblems } from "./lib/deploy-environment";
+import { AdoptionFileError } from "./lib/live/adoption-file";
+import { adoptionImports } from "./lib/live/adoption-imports";
+import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
 import { OutputFolderError } from "./lib/output-folder";
-import { writeReport } from "./lib/report/write";
+import { lockOf } from "./lib/plan/lock";
+import { PRODUCT } from "./lib/product";
+import { REPORT_FILE, REPORT_FILES, writeReport } from "./lib/report/write";
+import { newRecord, provenanceOf, writeSynthRecord } from "./lib/synth-record";
+import { buildApp } from "./stacks/app";
 
-function main(): void {
+/** From this many workspaces and projects on, each long step is named before it starts. */
+const LARGE_CONFIG = 250;
+
+/**
+ * The app: reads the config (with its layout lock and adoption file), checks it, writes the
+ * stacks, the synth record, the trust report and, when the layout changed, the lock.
+ *
+ * What it prints goes to stdout, one line each: the cdktf CLI shows an app's stdout as it is, but
+ * logs each chunk of its stderr as `[ERROR]` (cut at the terminal's width by its spinner) and then
+ * repeats it. A bad config under the CLI is handed over as an error annotation, which the CLI
+ * prints once and turns into exit status 1 (`printAnnotations` in @cdktf/cli-core's synth.js).
+ */
+function main(env: NodeJS.ProcessEnv = process.env): void {
+  const configPath = configPathFromEnv(env);
+  const outdir = env.CDKTF_OUTDIR ?? "cdktf.out";
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  let announce = false;
+  const step = <T>(label: string, run: () => T): T =>
+    withProgress(label, run, say, undefined, { announce });
   try {
-    const config = loadConfig(configPathFromEnv(), (note) => console.warn(note));
-    const { app, warnings } = buildApp(config);
-    for (const warning of warnings) console.warn(warning);
-    app.synth();
-    writeReport(app.outdir, warnings);
+    const config = step("reading the config", () => loadConfig(configPath, say));
+    const size = (config.workspaces?.length ?? 0) + (config.projects?.length ?? 0);
+    announce = size >= LARGE_CONFIG;
+    const lockPath = lockPathFor(configPath, env);
+    const adoption = adoptionImports(config, configPath);
+    for (const line of adoption.ignored) say(`Adoption entry ignored: ${line}`);
+    const { app, plan, warnings } = step(
+      `checking the safety rules and building the stacks of ${size} workspaces and projects`,
+      () => buildApp(config, { lock: readLock(lockPath), adopt: adoption.entries }),
+    );
+    const problems = deployEnvironmentProblems(plan, env);
+    if (problems.length > 0) throw new ConfigError(problems.join("\n"), problems);
+    for (const warning of warnings) say(warning);
+    for (const r of plan.relocations) {
+      say(
+        `Moving ${r.resource}["${r.key}"]: ${r.from} forgets it, ${r.to} imports it (nothing is destroyed)`,
+      );
+    }
+    const stacks = app.node.children.length;
+    step(`writing ${stacks} stack${stacks === 1 ? "" : "s"} to ${app.outdir}`, () => app.synth());
+    writeSynthRecord(app.outdir, newRecord(configPath, { status: "ok", warnings }));
+    const { source } = provenanceOf(app.outdir);
+    step("writing the trust report", () => writeReport(app.outdir, warnings, { source }));
+    if (warnings.length > 0) {
+      say(
+        `${warnings.length} warning${warnings.length === 1 ? "" : "s"}: listed first in ${join(app.outdir, REPORT_FILE)}`,
+      );
+    }
+    if (writeLock(lockPath, lockOf(plan)))
+      say(`The layout changed: commit ${lockPath} with the config.`);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof OutputFolderError) {
-      // One clear message, no stack trace, nothing written.
+    if (error instanceof OutputFolderError) {
+      // Nothing can be written there, not even the CLI's annotation: one line on stderr.
       console.error(error.message);
-      // Not process.exit: it could cut a long message still being written to a pipe.
       process.exitCode = 1;
       return;
     }
-    throw error;
+    if (!(error instanceof ConfigError || error instanceof AdoptionFileError)) throw error;
+    fail(error.message, configPath, outdir, env);
   }
+}
+
+/**
+ * A config that cannot be used: one clear message, no stack trace. The previous output, if any,
+ * is marked as the output of a failed synth, so `report` and `explain` refuse it.
+ */
+function fail(message: string, configPath: string, outdir: string, env: NodeJS.ProcessEnv): void {
+  // The CLI sets this for the app it runs, and prints the annotations of the stacks written.
+  if (env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined) {
+    const app = new App({ outdir, stackTraces: false });
+    Annotations.of(new TerraformStack(app, PRODUCT)).addError(message);
+    app.synth();
+  } else {
+    console.error(message);
+    process.exitCode = 1;
+  }
+  // Nothing written where nothing was: only an existing output folder is marked.
+  if (!existsSync(outdir)) return;
+  for (const file of REPORT_FILES) rmSync(join(outdir, file), { force: true });
+  writeSynthRecord(
+    outdir,
+    newRecord(configPath, { status: "failed", warnings: [], error: message }),
+  );
 }
 
 main();

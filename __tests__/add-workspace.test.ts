@@ -50,8 +50,8 @@ describe("npm run add-workspace", () => {
       readFileSync(join(dir, "00-shared.yaml"), "utf8") +
         readFileSync(join(dir, "billing-api.yaml"), "utf8").replace(/^#.*\n/, ""),
     );
-    expect(Object.keys(stack.resource?.aws_iam_role ?? {})).toEqual(["ws_billing-api"]);
-    expect(Object.keys(stack.resource?.tfe_workspace ?? {})).toEqual(["ws_billing-api"]);
+    expect(Object.keys(stack.resource?.aws_iam_role ?? {})).toEqual(['roles["ws_billing-api"]']);
+    expect(Object.keys(stack.resource?.tfe_workspace ?? {})).toEqual(['created["billing-api"]']);
   });
 
   it("takes the directory from TRUST_CONFIG", () => {

@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { fixAddress, terraformName } from "../lib/address";
+import { pinAddress } from "../lib/constructs/address";
+import { terraformName } from "../lib/plan/naming";
 
 describe("terraformName", () => {
   it.each([["ws_app"], ["ws_app-prod"], ["_x"], ["ReadOnlyAccess"]])(
@@ -23,7 +24,7 @@ describe("terraformName", () => {
   });
 });
 
-describe("fixAddress", () => {
+describe("pinAddress", () => {
   function stack(): TerraformStack {
     return new TerraformStack(Testing.app(), "test");
   }
@@ -31,20 +32,20 @@ describe("fixAddress", () => {
   it("sets the element's Terraform name", () => {
     const scope = stack();
     const output = new TerraformOutput(scope, "some-id", { value: "x" });
-    fixAddress(output, "chosen_name");
+    pinAddress(output, "chosen_name");
     expect(JSON.parse(Testing.synth(scope)).output).toEqual({ chosen_name: { value: "x" } });
   });
 
   it("fails if two elements of one stack would share an address", () => {
     const scope = stack();
-    fixAddress(new TerraformOutput(scope, "one", { value: "x" }), "same");
-    expect(() => fixAddress(new TerraformOutput(scope, "two", { value: "y" }), "same")).toThrow(
+    pinAddress(new TerraformOutput(scope, "one", { value: "x" }), "same");
+    expect(() => pinAddress(new TerraformOutput(scope, "two", { value: "y" }), "same")).toThrow(
       "two elements of stack 'test' would share the address output.same",
     );
   });
 
   it("fails on a name Terraform would not accept", () => {
-    expect(() => fixAddress(new TerraformOutput(stack(), "one", { value: "x" }), "1st")).toThrow(
+    expect(() => pinAddress(new TerraformOutput(stack(), "one", { value: "x" }), "1st")).toThrow(
       "'1st' is not a valid Terraform name",
     );
   });

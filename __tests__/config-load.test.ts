@@ -3,7 +3,6 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { buildApp } from "../lib/app";
 import {
   ConfigError,
   carefulParse,
@@ -16,6 +15,7 @@ import {
 } from "../lib/config/load";
 import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/schema";
 import { loadYaml } from "../lib/config/yaml";
+import { buildApp } from "../stacks/app";
 import { baseConfig, type ConfigInput, tempDir, workspace } from "./helpers/synth";
 
 /** The problems a config has, or fails the test if it is valid. */

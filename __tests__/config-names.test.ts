@@ -6,7 +6,9 @@ import {
   ORGANIZATION_NAME,
   PROJECT_NAME,
   WORKSPACE_NAME,
+  workspaceNameProblem,
 } from "../lib/config/names";
+import { baseConfig, synth, workspace } from "./helpers/synth";
 
 describe("workspace names", () => {
   it.each([["networking-prod"], ["a"], ["App_Prod-2"], ["1st-workspace"], ["w".repeat(90)]])(
@@ -31,6 +33,35 @@ describe("workspace names", () => {
     expect(problem).toContain(why);
     expect(problem).toContain(JSON.stringify(name));
     expect(problem).toContain("1 to 90 characters: letters, digits, '-' and '_'");
+  });
+});
+
+describe("workspace names that key a for_each map", () => {
+  it.each([["__proto__"], ["toString"]])("refuse %j, naming it and the allowed form", (name) => {
+    const problem = workspaceNameProblem(name);
+    expect(problem).toContain(`${JSON.stringify(name)} cannot be managed here`);
+    expect(problem).toContain("1 to 90 characters: letters, digits, '-' and '_'");
+    expect(() => synth(baseConfig({ workspaces: [workspace(name)] }))).toThrow(
+      `workspaces[0].name: ${JSON.stringify(name)} cannot be managed here`,
+    );
+  });
+
+  it.each([["tostring"], ["proto"], ["_proto_"], ["constructor"], ["valueOf"], ["hasOwnProperty"]])(
+    "accept %j, and key its lookup and variables by it",
+    (name) => {
+      expect(workspaceNameProblem(name)).toBeUndefined();
+      const stack = synth(baseConfig({ workspaces: [workspace(name)] }));
+      expect(Object.keys(stack.data?.tfe_workspace ?? {})).toEqual([`workspaces["${name}"]`]);
+      expect(
+        stack.resource?.tfe_variable?.[`variables["ws_${name}_TFC_AWS_RUN_ROLE_ARN"]`],
+      ).toMatchObject({
+        workspace_id: `\${data.tfe_workspace.workspaces["${name}"].id}`,
+      });
+    },
+  );
+
+  it("still reports the ordinary problems of a name first", () => {
+    expect(workspaceNameProblem("app*")).toBe(nameProblem("app*", WORKSPACE_NAME));
   });
 });
 

@@ -28,29 +28,32 @@ function run(...args: string[]) {
 }
 
 function lineOf(stdout: string, roleName: string): string {
-  const line = stdout.split("\n").find((l) => l.includes(`  ${roleName}  `));
+  // The --all listing: one line per role, its verdict first.
+  const line = stdout
+    .split("\n")
+    .find((l) => /^(ALLOWED|denied ) {2}/.test(l) && l.includes(`  ${roleName}  `));
   if (line === undefined) throw new Error(`no line for ${roleName} in:\n${stdout}`);
   return line;
 }
 
 describe("explain with --sub", () => {
   it("allows a workspace's own plan token for its role only, and exits 0", () => {
-    const { status, stdout } = run("--sub", sub("Default Project", "networking-prod"));
+    const { status, stdout } = run("--sub", sub("Default Project", "networking-prod"), "--all");
     expect(status).toBe(0);
     expect(lineOf(stdout, "tfc-acme-corp-networking-prod")).toMatch(/^ALLOWED /);
     expect(lineOf(stdout, "tfc-acme-corp-app-billing-prod")).toMatch(/^denied /);
     expect(lineOf(stdout, "tfc-acme-corp-sandbox")).toMatch(/^denied /);
-    expect(stdout).toContain("1 of 3 roles admits this token.");
+    expect(stdout).toContain("1 of 3 roles admits this token:");
   });
 
   it("allows an apply token too", () => {
-    const { status, stdout } = run("--sub", sub("Billing", "app-billing-prod", "apply"));
+    const { status, stdout } = run("--sub", sub("Billing", "app-billing-prod", "apply"), "--all");
     expect(status).toBe(0);
     expect(lineOf(stdout, "tfc-acme-corp-app-billing-prod")).toMatch(/^ALLOWED /);
   });
 
   it("allows a workspace without a project in the config from any project", () => {
-    const { status, stdout } = run("--sub", sub("Whatever Project", "sandbox"));
+    const { status, stdout } = run("--sub", sub("Whatever Project", "sandbox"), "--all");
     expect(status).toBe(0);
     expect(lineOf(stdout, "tfc-acme-corp-sandbox")).toMatch(/^ALLOWED /);
   });
@@ -66,9 +69,9 @@ describe("explain with --sub", () => {
   ])(
     "denies %s, showing the expected sub pattern beside the actual sub, and exits 1",
     (_, actual) => {
-      const { status, stdout } = run("--sub", actual);
+      const { status, stdout } = run("--sub", actual, "--all");
       expect(status).toBe(1);
-      expect(stdout).toContain("0 of 3 roles admit this token.");
+      expect(stdout).toContain("No role admits this token (0 of 3 roles).");
       expect(stdout).toContain(
         `subject: expected app.terraform.io:sub StringLike ${sub("Default Project", "networking-prod", "*")}`,
       );
@@ -83,9 +86,10 @@ describe("explain with --sub", () => {
       sub("Default Project", "networking-prod"),
       "--aud",
       "sts.amazonaws.com",
+      "--all",
     );
     expect(status).toBe(1);
-    const section = stdout.slice(stdout.indexOf("tfc-acme-corp-networking-prod"));
+    const section = stdout.slice(stdout.indexOf("\ndenied   tfc-acme-corp-networking-prod") + 10);
     expect(section).toMatch(
       /^tfc-acme-corp-networking-prod.*\n\s+audience: expected app\.terraform\.io:aud StringEquals aws\.workload\.identity\n\s+got\s+app\.terraform\.io:aud = sts\.amazonaws\.com\n(denied|\n)/,
     );
@@ -97,6 +101,7 @@ describe("explain with --sub", () => {
       sub("Default Project", "networking-prod"),
       "--host",
       "tfe.example.com",
+      "--all",
     );
     expect(status).toBe(1);
     expect(stdout).toContain(
@@ -107,7 +112,7 @@ describe("explain with --sub", () => {
     );
     expect(stdout).toContain("000000000000 stands for the account a stack is deployed to");
     const section = stdout.slice(
-      stdout.indexOf("tfc-acme-corp-networking-prod"),
+      stdout.indexOf("\ndenied   tfc-acme-corp-networking-prod"),
       stdout.indexOf("denied   tfc-acme-corp-sandbox"),
     );
     expect(section).not.toMatch(/subject:|audience:/);
@@ -129,7 +134,7 @@ describe("explain with --sub", () => {
     );
     expect(sandbox).toEqual({
       stack: "hcp-aws-trust-default.any.project",
-      address: "aws_iam_role.ws_sandbox",
+      address: 'aws_iam_role.roles["ws_sandbox"]',
       roleName: "tfc-acme-corp-sandbox",
       decision: "ImplicitlyDenied",
       failures: [
@@ -157,7 +162,7 @@ describe("explain with --token", () => {
   });
 
   it("reads iss, aud and sub from a signed token, and says the signature was not checked", async () => {
-    const { status, stdout } = run("--token", await signToken(claims()));
+    const { status, stdout } = run("--token", await signToken(claims()), "--all");
     expect(status).toBe(0);
     expect(stdout).toContain("Token (read without checking its signature):");
     expect(lineOf(stdout, "tfc-acme-corp-app-billing-prod")).toMatch(/^ALLOWED /);
@@ -172,6 +177,7 @@ describe("explain with --token", () => {
     const { status, stdout } = run(
       "--token",
       await signToken(claims({ iss: "https://tfe.example.com" })),
+      "--all",
     );
     expect(status).toBe(1);
     expect(stdout).toContain(
@@ -183,10 +189,10 @@ describe("explain with --token", () => {
 describe("explain's bad input", () => {
   it.each([
     ["no arguments", []],
-    ["an unknown option", ["--sub", "x", "--bogus"]],
-    ["both --token and --sub", ["--sub", "x", "--token", "a.b.c"]],
+    ["an unknown option", ["--sub", sub("p", "w"), "--bogus"]],
+    ["both --token and --sub", ["--sub", sub("p", "w"), "--token", "a.b.c"]],
     ["--aud with --token", ["--token", "a.b.c", "--aud", "x"]],
-    ["a bad --host", ["--sub", "x", "--host", "https://app.terraform.io"]],
+    ["a bad --host", ["--sub", sub("p", "w"), "--host", "https://app.terraform.io"]],
     ["a token that is not a JWT", ["--token", "not-a-jwt"]],
   ])("exits 2 with a message and the usage for %s", (_, args) => {
     const { status, stdout, stderr } = run(...args);
@@ -210,7 +216,7 @@ describe("explain's bad input", () => {
   it("exits 2 when there is no synth output", () => {
     const empty = tempDir("no-out-");
     const err: string[] = [];
-    const status = runExplain(["--sub", "x", "--out", empty], {
+    const status = runExplain(["--sub", sub("p", "w"), "--out", empty], {
       out: () => {},
       err: (l) => err.push(l),
     });
@@ -244,7 +250,7 @@ describe("npm run explain", () => {
     );
     expect(allowed.status).toBe(0);
     expect(allowed.stdout).toContain(
-      "ALLOWED  tfc-acme-app  (hcp-aws-trust-default.Default-Project-13c060: aws_iam_role.ws_app)",
+      '1 of 1 role admits this token:\n  tfc-acme-app  (hcp-aws-trust-default.Default-Project-13c060: aws_iam_role.roles["ws_app"])',
     );
     expect(
       explain("organization:acme:project:Default Project:workspace:web:run_phase:plan").status,

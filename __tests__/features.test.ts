@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { buildApp } from "../lib/app";
 import { ConfigError, loadConfig, parseConfig } from "../lib/config/load";
-import { checkRules } from "../lib/rules";
+import { checkRules } from "../lib/rules/engine";
+import { buildApp } from "../stacks/app";
 import {
   type ConfigInput,
   resource,
@@ -48,39 +48,47 @@ describe("split plan and apply roles", () => {
   const stack = synth(example("split-roles.yaml"));
 
   it("gives a workspace two roles, each trusting exactly its phase", () => {
-    expect(resource(stack, "aws_iam_role", "ws_net-prod_plan").name).toBe(
+    expect(resource(stack, "aws_iam_role", 'roles["ws_net-prod_plan"]').name).toBe(
       "tfc-acme-corp-net-prod-plan",
     );
-    expect(resource(stack, "aws_iam_role", "ws_net-prod_apply").name).toBe(
+    expect(resource(stack, "aws_iam_role", 'roles["ws_net-prod_apply"]').name).toBe(
       "tfc-acme-corp-net-prod-apply",
     );
-    expect(trustOf(stack, "ws_net-prod_plan").Condition.StringLike).toEqual({
+    expect(trustOf(stack, 'roles["ws_net-prod_plan"]').Condition.StringLike).toEqual({
       "app.terraform.io:sub":
         "organization:acme-corp:project:Networking:workspace:net-prod:run_phase:plan",
     });
-    expect(trustOf(stack, "ws_net-prod_apply").Condition.StringLike).toEqual({
+    expect(trustOf(stack, 'roles["ws_net-prod_apply"]').Condition.StringLike).toEqual({
       "app.terraform.io:sub":
         "organization:acme-corp:project:Networking:workspace:net-prod:run_phase:apply",
     });
-    expect(resource(stack, "aws_iam_role", "ws_net-prod_plan").tags).toMatchObject({
+    expect(resource(stack, "aws_iam_role", 'roles["ws_net-prod_plan"]').tags).toMatchObject({
       HcpRunPhase: "plan",
     });
   });
 
   it("attaches each phase's policies to its own role", () => {
     expect(
-      resource(stack, "aws_iam_role_policy_attachment", "ws_net-prod_plan_ReadOnlyAccess").role,
-    ).toBe("${aws_iam_role.ws_net-prod_plan.name}");
+      resource(
+        stack,
+        "aws_iam_role_policy_attachment",
+        'attachments["ws_net-prod_plan_ReadOnlyAccess"]',
+      ).role,
+    ).toBe('${aws_iam_role.roles["ws_net-prod_plan"].name}');
     expect(
-      resource(stack, "aws_iam_role_policy_attachment", "ws_net-prod_apply_PowerUserAccess").role,
-    ).toBe("${aws_iam_role.ws_net-prod_apply.name}");
+      resource(
+        stack,
+        "aws_iam_role_policy_attachment",
+        'attachments["ws_net-prod_apply_PowerUserAccess"]',
+      ).role,
+    ).toBe('${aws_iam_role.roles["ws_net-prod_apply"].name}');
   });
 
   it("sets the plan and apply role variables instead of the run role", () => {
-    expect(variablesOf(stack, '${data.tfe_workspace_ids.workspaces.ids["net-prod"]}')).toEqual({
+    expect(variablesOf(stack, '${data.tfe_workspace.workspaces["net-prod"].id}')).toEqual({
       TFC_AWS_PROVIDER_AUTH: "true",
-      TFC_AWS_PLAN_ROLE_ARN: "${aws_iam_role.ws_net-prod_plan.arn}",
-      TFC_AWS_APPLY_ROLE_ARN: "${aws_iam_role.ws_net-prod_apply.arn}",
+      TFC_AWS_PLAN_ROLE_ARN: '${aws_iam_role.roles["ws_net-prod_plan"].arn}',
+      TFC_AWS_APPLY_ROLE_ARN: '${aws_iam_role.roles["ws_net-prod_apply"].arn}',
     });
   });
 
@@ -131,20 +139,20 @@ describe("split plan and apply roles", () => {
 describe("project-wide roles", () => {
   const stack = synth(example("project-roles.yaml"));
   const dataPlatform = Object.keys(stack.resource?.aws_iam_role ?? {}).filter((name) =>
-    name.startsWith("project_Data_Platform"),
+    name.startsWith('roles["project_Data_Platform'),
   );
 
   it("give the project one role that every workspace of the project may assume", () => {
-    const role = resource(stack, "aws_iam_role", "project_Apps");
+    const role = resource(stack, "aws_iam_role", 'roles["project_Apps"]');
     expect(role.name).toBe("tfc-acme-corp-project-Apps");
-    expect(trustOf(stack, "project_Apps").Condition.StringLike).toEqual({
+    expect(trustOf(stack, 'roles["project_Apps"]').Condition.StringLike).toEqual({
       "app.terraform.io:sub": "organization:acme-corp:project:Apps:workspace:*:run_phase:*",
     });
   });
 
   it("handle project names with spaces and split phases", () => {
     expect(dataPlatform).toHaveLength(2);
-    const plan = dataPlatform.find((name) => name.endsWith("_plan")) ?? "";
+    const plan = dataPlatform.find((name) => name.endsWith('_plan"]')) ?? "";
     expect(resource(stack, "aws_iam_role", plan).name).toMatch(
       /^tfc-acme-corp-project-Data-Platform-[0-9a-f]{6}-plan$/,
     );
@@ -155,22 +163,22 @@ describe("project-wide roles", () => {
   });
 
   it("put the variables in a variable set attached to the project, looked up by name", () => {
-    expect(stack.data?.tfe_project?.project_Apps).toMatchObject({
+    expect(stack.data?.tfe_project?.['projects["project_Apps"]']).toMatchObject({
       name: "Apps",
       organization: "acme-corp",
     });
-    expect(resource(stack, "tfe_variable_set", "project_Apps")).toMatchObject({
+    expect(resource(stack, "tfe_variable_set", 'projects["project_Apps"]')).toMatchObject({
       name: "hcp-aws-trust: Apps",
       organization: "acme-corp",
       priority: false,
     });
-    expect(resource(stack, "tfe_project_variable_set", "project_Apps")).toMatchObject({
-      project_id: "${data.tfe_project.project_Apps.id}",
-      variable_set_id: "${tfe_variable_set.project_Apps.id}",
+    expect(resource(stack, "tfe_project_variable_set", 'projects["project_Apps"]')).toMatchObject({
+      project_id: '${data.tfe_project.projects["project_Apps"].id}',
+      variable_set_id: '${tfe_variable_set.projects["project_Apps"].id}',
     });
-    expect(variablesOf(stack, "${tfe_variable_set.project_Apps.id}")).toEqual({
+    expect(variablesOf(stack, '${tfe_variable_set.projects["project_Apps"].id}')).toEqual({
       TFC_AWS_PROVIDER_AUTH: "true",
-      TFC_AWS_RUN_ROLE_ARN: "${aws_iam_role.project_Apps.arn}",
+      TFC_AWS_RUN_ROLE_ARN: '${aws_iam_role.roles["project_Apps"].arn}',
     });
   });
 
@@ -182,13 +190,44 @@ describe("project-wide roles", () => {
         rule: "workspace-role-overrides-project",
         path: "workspaces[0]",
         message:
-          "workspace apps-billing is in project \"Apps\", which has a project-wide role (projects[0]); the workspace's own variables win, so its runs use its own role, not the project's",
+          "workspace apps-billing is in project \"Apps\", which has a project-wide role (projects[0]); the workspace's own variables name its own role for every key the project's variable set carries, so its plan and apply runs use its own role, not the project's",
       },
     ]);
+    expect(variablesOf(stack, '${data.tfe_workspace.workspaces["apps-billing"].id}')).toEqual({
+      TFC_AWS_PROVIDER_AUTH: "true",
+      TFC_AWS_RUN_ROLE_ARN: '${aws_iam_role.roles["ws_apps-billing"].arn}',
+    });
+  });
+
+  it("name a workspace's own role for plan and apply too when the project's role is split", () => {
+    const own = synth({
+      hcp: { organization: "acme" },
+      aws: { region: "us-east-1" },
+      projects: [
+        {
+          name: "Data",
+          plan: { policyArns: [READ_ONLY] },
+          apply: { policyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] },
+        },
+      ],
+      workspaces: [workspace("etl", { project: "Data" }), workspace("other")],
+    });
+    const etl = '${aws_iam_role.roles["ws_etl"].arn}';
+    // The project's set carries TFC_AWS_PLAN_ROLE_ARN and TFC_AWS_APPLY_ROLE_ARN; without its own,
+    // the workspace's runs would take the project's plan and apply roles.
+    expect(variablesOf(own, '${data.tfe_workspace.workspaces["etl"].id}')).toEqual({
+      TFC_AWS_PROVIDER_AUTH: "true",
+      TFC_AWS_RUN_ROLE_ARN: etl,
+      TFC_AWS_PLAN_ROLE_ARN: etl,
+      TFC_AWS_APPLY_ROLE_ARN: etl,
+    });
     expect(
-      variablesOf(stack, '${data.tfe_workspace_ids.workspaces.ids["apps-billing"]}'),
-    ).toMatchObject({
-      TFC_AWS_RUN_ROLE_ARN: "${aws_iam_role.ws_apps-billing.arn}",
+      Object.keys(variablesOf(own, '${tfe_variable_set.projects["project_Data"].id}')),
+    ).toEqual(["TFC_AWS_APPLY_ROLE_ARN", "TFC_AWS_PLAN_ROLE_ARN", "TFC_AWS_PROVIDER_AUTH"]);
+    // A workspace outside the project keeps its run role only.
+    expect(variablesOf(own, '${data.tfe_workspace.workspaces["other"].id}')).toEqual({
+      TFC_AWS_PROVIDER_AUTH: "true",
+      TFC_AWS_RUN_ROLE_ARN: '${aws_iam_role.roles["ws_other"].arn}',
     });
   });
 
@@ -210,17 +249,18 @@ describe("bootstrapping new workspaces", () => {
   it("creates each workspace in its project and points the variables at it", () => {
     const stack = synth(stringify(loadConfig(dir)));
     for (const name of ["payments-api", "payments-worker"]) {
-      expect(resource(stack, "tfe_workspace", `ws_${name}`)).toMatchObject({
+      expect(resource(stack, "tfe_workspace", `created["${name}"]`)).toMatchObject({
         name,
         organization: "acme-corp",
-        project_id: "${data.tfe_project.project_Payments.id}",
+        project_id: '${data.tfe_project.projects["project_Payments"].id}',
+        lifecycle: { prevent_destroy: true },
       });
-      expect(variablesOf(stack, `\${tfe_workspace.ws_${name}.id}`)).toEqual({
+      expect(variablesOf(stack, `\${tfe_workspace.created["${name}"].id}`)).toEqual({
         TFC_AWS_PROVIDER_AUTH: "true",
-        TFC_AWS_RUN_ROLE_ARN: `\${aws_iam_role.ws_${name}.arn}`,
+        TFC_AWS_RUN_ROLE_ARN: `\${aws_iam_role.roles["ws_${name}"].arn}`,
       });
     }
-    expect(Object.keys(stack.data?.tfe_project ?? {})).toEqual(["project_Payments"]);
+    expect(Object.keys(stack.data?.tfe_project ?? {})).toEqual(['projects["project_Payments"]']);
     expect(stack.data?.tfe_workspace).toBeUndefined();
   });
 
@@ -275,61 +315,54 @@ describe("several AWS accounts", () => {
     expect(
       Object.keys(stacks["hcp-aws-trust-prod"]?.resource?.aws_iam_openid_connect_provider ?? {}),
     ).toEqual(["hcp"]);
-    expect(Object.keys(prod.resource?.aws_iam_role ?? {})).toEqual(["ws_app-prod"]);
-    expect(Object.keys(shared.resource?.aws_iam_role ?? {})).toEqual(["ws_artifacts"]);
-    expect(trustOf(prod, "ws_app-prod").Principal).toEqual({
+    expect(Object.keys(prod.resource?.aws_iam_role ?? {})).toEqual(['roles["ws_app-prod"]']);
+    expect(Object.keys(shared.resource?.aws_iam_role ?? {})).toEqual(['roles["ws_artifacts"]']);
+    expect(trustOf(prod, 'roles["ws_app-prod"]').Principal).toEqual({
       Federated: "arn:aws:iam::111122223333:oidc-provider/app.terraform.io",
     });
-    expect(trustOf(shared, "ws_artifacts").Principal).toEqual({
+    // Known or reused: the ARN is a literal, and nothing reads the account at plan time.
+    expect(prod.data?.aws_caller_identity).toBeUndefined();
+    expect(shared.data?.aws_caller_identity).toBeUndefined();
+    expect(trustOf(shared, 'roles["ws_artifacts"]').Principal).toEqual({
       Federated: "arn:aws:iam::444455556666:oidc-provider/app.terraform.io",
     });
   });
 
   it("keep each workspace's variables with its role", () => {
     const prod = stacks["hcp-aws-trust-prod.any.project"] ?? ({} as StackJson);
-    expect(variablesOf(prod, '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}')).toEqual({
+    expect(variablesOf(prod, '${data.tfe_workspace.workspaces["app-prod"].id}')).toEqual({
       TFC_AWS_PROVIDER_AUTH: "true",
       TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::111122223333:role/tfc-acme-corp-app-prod",
     });
     expect(prod.data?.terraform_remote_state).toBeUndefined();
   });
 
-  it("look the provider up by URL, and read other accounts' role ARNs from their stacks, when the account ID is not known", () => {
-    const config = {
+  it("derive the provider's ARN from the deploying account when the account ID is not known", () => {
+    const all = synthStacks({
       hcp: { organization: "acme" },
       accounts: { dev: { region: "eu-central-1" }, prod: { region: "us-east-1" } },
       workspaces: [
-        {
-          name: "app",
-          account: "prod",
-          policyArns: [READ_ONLY],
-          credentials: [{ tag: "DEV", account: "dev", policyArns: [READ_ONLY] }],
-        },
+        { name: "app", account: "prod", policyArns: [READ_ONLY] },
+        { name: "web", account: "dev", policyArns: [READ_ONLY] },
       ],
-    };
-    const all = synthStacks(config);
+    });
     const prod = all["hcp-aws-trust-prod.any.project"] ?? ({} as StackJson);
-    expect(prod.data?.aws_iam_openid_connect_provider?.hcp).toMatchObject({
-      url: "https://app.terraform.io",
+    expect(prod.data?.aws_iam_openid_connect_provider).toBeUndefined();
+    expect(Object.keys(prod.data?.aws_caller_identity ?? {})).toEqual(["current"]);
+    expect(Object.keys(prod.data?.aws_partition ?? {})).toEqual(["current"]);
+    expect(trustOf(prod, 'roles["ws_app"]').Principal).toEqual({
+      Federated:
+        "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/app.terraform.io",
     });
-    expect(trustOf(prod, "ws_app").Principal).toEqual({
-      Federated: "${data.aws_iam_openid_connect_provider.hcp.arn}",
-    });
-    const tagged = variablesOf(
-      prod,
-      '${data.tfe_workspace_ids.workspaces.ids["app"]}',
-    ).TFC_AWS_RUN_ROLE_ARN_DEV;
-    expect(tagged).toMatch(
-      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-hcp-aws-trust-devanyproject\.outputs\./,
-    );
-    expect(all["hcp-aws-trust-prod.any.project"]?.dependencies.sort()).toEqual([
-      "hcp-aws-trust-dev.any.project",
-      "hcp-aws-trust-prod",
-    ]);
+    // Each project stack waits for its own account's base stack only, and reads no other stack.
+    expect(all["hcp-aws-trust-prod.any.project"]?.dependencies).toEqual(["hcp-aws-trust-prod"]);
+    expect(all["hcp-aws-trust-dev.any.project"]?.dependencies).toEqual(["hcp-aws-trust-dev"]);
+    for (const stack of Object.values(all)) {
+      expect(stack.data?.terraform_remote_state).toBeUndefined();
+    }
   });
 
-  const two = { prod: { region: "us-east-1" }, dev: { region: "eu-west-1" } };
-  it("fail when stacks would read each other's role ARNs in a circle, and say how to avoid it", () => {
+  it("fail on a tagged credential's role in another account whose ID is not given, naming the credential and the account", () => {
     const crossed = (name: string, own: string, other: string) => ({
       name,
       account: own,
@@ -341,19 +374,54 @@ describe("several AWS accounts", () => {
       accounts: { prod: { region: "us-east-1" }, dev: { region: "eu-west-1" } },
       workspaces: [crossed("a", "prod", "dev"), crossed("b", "dev", "prod")],
     };
-    expect(problemsOf(config)).toMatch(
-      /stacks read each other's role ARNs in a circle \(hcp-aws-trust-.* -> .* -> .*\), so none can be deployed first: set accountId/,
+    const problems = problemsOf(config);
+    expect(problems).toContain("Config problems (2):");
+    expect(problems).toContain(
+      'workspaces[0].credentials[0]: the role of TFC_AWS_RUN_ROLE_ARN_OTHER is in account "dev", whose ID the config does not give',
     );
-    const withIds = {
+    expect(problems).toContain(
+      'workspaces[1].credentials[0]: the role of TFC_AWS_RUN_ROLE_ARN_OTHER is in account "prod", whose ID the config does not give',
+    );
+    expect(problems).toContain('set accountId on account "dev"');
+    // With the account IDs, the ARNs are literals: a base and a project stack per account.
+    const stacks = synthStacks({
       ...config,
       accounts: {
         prod: { region: "us-east-1", accountId: "111122223333" },
         dev: { region: "eu-west-1", accountId: "444455556666" },
       },
-    };
-    expect(Object.keys(synthStacks(withIds)).length).toBe(4);
+    });
+    expect(Object.keys(stacks).length).toBe(4);
+    expect(
+      variablesOf(
+        stacks["hcp-aws-trust-prod.any.project"] ?? ({} as StackJson),
+        '${data.tfe_workspace.workspaces["a"].id}',
+      ).TFC_AWS_RUN_ROLE_ARN_OTHER,
+    ).toBe("arn:aws:iam::444455556666:role/tfc-acme-a-OTHER");
   });
 
+  it("accept a tagged credential whose ID is unknown in the account of the workspace's variables", () => {
+    // Every role of the workspace in one account: its ARNs are references within one stack.
+    const stacks = synthStacks({
+      hcp: { organization: "acme" },
+      accounts: { prod: { region: "us-east-1" }, dev: { region: "eu-west-1" } },
+      workspaces: [
+        {
+          name: "a",
+          account: "dev",
+          policyArns: [READ_ONLY],
+          credentials: [{ tag: "DEV", account: "dev", policyArns: [READ_ONLY] }],
+        },
+      ],
+    });
+    const dev = stacks["hcp-aws-trust-dev.any.project"] ?? ({} as StackJson);
+    expect(variablesOf(dev, '${data.tfe_workspace.workspaces["a"].id}')).toMatchObject({
+      TFC_AWS_RUN_ROLE_ARN: '${aws_iam_role.roles["ws_a"].arn}',
+      TFC_AWS_RUN_ROLE_ARN_DEV: '${aws_iam_role.roles["ws_a_tag_DEV"].arn}',
+    });
+  });
+
+  const two = { prod: { region: "us-east-1" }, dev: { region: "eu-west-1" } };
   it.each([
     [
       "a workspace naming no account when there are several",
@@ -443,12 +511,12 @@ describe("multiple configurations in one workspace (tagged)", () => {
   it("give one role per credential entry, in the entry's account", () => {
     expect(
       Object.keys(stacks["hcp-aws-trust-prod.Platform"]?.resource?.aws_iam_role ?? {}),
-    ).toEqual(["ws_multi_tag_PROD"]);
+    ).toEqual(['roles["ws_multi_tag_PROD"]']);
     expect(
       Object.keys(stacks["hcp-aws-trust-shared.Platform"]?.resource?.aws_iam_role ?? {}).sort(),
-    ).toEqual(["ws_multi_tag_SHARED_apply", "ws_multi_tag_SHARED_plan"]);
+    ).toEqual(['roles["ws_multi_tag_SHARED_apply"]', 'roles["ws_multi_tag_SHARED_plan"]']);
     const prod = stacks["hcp-aws-trust-prod.Platform"] ?? ({} as StackJson);
-    expect(resource(prod, "aws_iam_role", "ws_multi_tag_PROD")).toMatchObject({
+    expect(resource(prod, "aws_iam_role", 'roles["ws_multi_tag_PROD"]')).toMatchObject({
       name: "tfc-acme-corp-multi-PROD",
       tags: expect.objectContaining({ HcpCredentialTag: "PROD" }),
     });
@@ -456,7 +524,7 @@ describe("multiple configurations in one workspace (tagged)", () => {
 
   it("set the tagged variables, and no untagged ones, with the first role's stack", () => {
     const prod = stacks["hcp-aws-trust-prod.Platform"] ?? ({} as StackJson);
-    expect(variablesOf(prod, '${data.tfe_workspace_ids.workspaces.ids["multi"]}')).toEqual({
+    expect(variablesOf(prod, '${data.tfe_workspace.workspaces["multi"].id}')).toEqual({
       TFC_AWS_PROVIDER_AUTH_PROD: "true",
       TFC_AWS_RUN_ROLE_ARN_PROD: "arn:aws:iam::111122223333:role/tfc-acme-corp-multi-PROD",
       TFC_AWS_PROVIDER_AUTH_SHARED: "true",
@@ -488,7 +556,7 @@ describe("multiple configurations in one workspace (tagged)", () => {
 
   it("accept letters, digits and '_' in tags", () => {
     expect(Object.keys(synth(tagged("PROD_2", "eu1")).resource?.aws_iam_role ?? {}).sort()).toEqual(
-      ["ws_multi_tag_PROD_2", "ws_multi_tag_eu1"],
+      ['roles["ws_multi_tag_PROD_2"]', 'roles["ws_multi_tag_eu1"]'],
     );
   });
 });
@@ -497,7 +565,7 @@ describe("role options", () => {
   const stack = synth(example("role-options.yaml"));
 
   it("apply defaults and per-entry overrides to the role", () => {
-    const role = resource(stack, "aws_iam_role", "ws_legacy-app");
+    const role = resource(stack, "aws_iam_role", 'roles["ws_legacy-app"]');
     expect(role).toMatchObject({
       name: "legacy-terraform-role",
       path: "/hcp-terraform/",
@@ -523,8 +591,11 @@ describe("role options", () => {
 
   it.each([[3600], [43_200]])("accept maxSessionDuration %d", (seconds) => {
     expect(
-      resource(synth(withOption({ maxSessionDuration: seconds })), "aws_iam_role", "ws_app")
-        .max_session_duration,
+      resource(
+        synth(withOption({ maxSessionDuration: seconds })),
+        "aws_iam_role",
+        'roles["ws_app"]',
+      ).max_session_duration,
     ).toBe(seconds);
   });
 
@@ -585,8 +656,10 @@ describe("where the state lives", () => {
     expect(stacks["hcp-aws-trust-default.Default-Project-13c060"]?.terraform?.cloud).toEqual({
       hostname: "app.terraform.io",
       organization: "acme-corp",
+      // HCP Terraform workspace names hold only letters, digits, "-" and "_": the stack name's "."
+      // becomes "_", and a hash of the stack name keeps two stacks from sharing a workspace.
       workspaces: {
-        name: "aws-trust-hcp-aws-trust-default.Default-Project-13c060",
+        name: "aws-trust-hcp-aws-trust-default_Default-Project-13c060-f35aa470",
         project: "Platform",
       },
     });
@@ -665,15 +738,15 @@ describe("everything in one config", () => {
     ]);
     const roles = Object.values(stacks).flatMap((s) => Object.keys(s.resource?.aws_iam_role ?? {}));
     expect(roles.sort()).toEqual([
-      "project_Apps",
-      "ws_admin-tools",
-      "ws_apps-new",
-      "ws_multi",
-      "ws_multi_tag_DEV_apply",
-      "ws_multi_tag_DEV_plan",
-      "ws_multi_tag_SHARED",
-      "ws_net-prod_apply",
-      "ws_net-prod_plan",
+      'roles["project_Apps"]',
+      'roles["ws_admin-tools"]',
+      'roles["ws_apps-new"]',
+      'roles["ws_multi"]',
+      'roles["ws_multi_tag_DEV_apply"]',
+      'roles["ws_multi_tag_DEV_plan"]',
+      'roles["ws_multi_tag_SHARED"]',
+      'roles["ws_net-prod_apply"]',
+      'roles["ws_net-prod_plan"]',
     ]);
   });
 });

@@ -169,8 +169,11 @@ function valuesOf(payload: string): string[] {
   return [payload, `/${payload}/`, `<<${payload}>>`, `/<<${payload}>>/`];
 }
 
-/** References the app itself writes: `${aws_iam_role.ws_app.arn}`, `${data.x.y.ids["app"]}`. */
-const APP_REFERENCE = /^\$\{[a-z][\w.-]*(\[(\d+|"[\w-]+")\][\w.-]*)*\}$/;
+/**
+ * A sequence Terraform evaluates that came from a payload: the app's own expressions
+ * (`${aws_iam_role.roles["ws_app"].arn}`, preconditions) hold none of the payloads' pieces.
+ */
+const FROM_PAYLOAD = /file\(|already_escaped|<<|^\$\{x\}$/;
 
 /** Every string of the output as Terraform reads it; policy documents read as JSON, too. */
 function readStrings(value: unknown, found: { texts: string[]; evaluated: string[] }): void {
@@ -178,7 +181,7 @@ function readStrings(value: unknown, found: { texts: string[]; evaluated: string
     let text = "";
     for (const part of templateParts(value)) {
       if (part.kind === "literal") text += part.text;
-      else if (part.kind === "directive" || !APP_REFERENCE.test(part.source))
+      else if (part.kind === "directive" || FROM_PAYLOAD.test(part.source))
         found.evaluated.push(part.source);
     }
     let json: unknown;

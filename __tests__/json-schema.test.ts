@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { runSchema } from "../lib/cli/schema";
 import {
   configJsonSchema,
   configJsonSchemaText,
@@ -115,4 +116,33 @@ describe("the README's config reference", () => {
       }
     }
   });
+});
+
+describe("npm run schema", () => {
+  function run(args: string[]) {
+    const written: string[] = [];
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = runSchema(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, (path) =>
+      written.push(path),
+    );
+    return { status, written, stdout: out.join("\n"), stderr: err.join("\n") };
+  }
+
+  it("writes the schema when given no arguments", () => {
+    const { status, written, stdout } = run([]);
+    expect(status).toBe(0);
+    expect(written).toEqual([JSON_SCHEMA_PATH]);
+    expect(stdout).toBe(`wrote ${JSON_SCHEMA_PATH}`);
+  });
+
+  it.each([["--bogus"], ["--out", "x.json"], ["extra"]])(
+    "refuses %s with exit 2 and the usage, and writes nothing",
+    (...args) => {
+      const { status, written, stderr } = run(args);
+      expect(status).toBe(2);
+      expect(written).toEqual([]);
+      expect(stderr).toMatch(/^schema: .+\n\nUsage: npm run schema/);
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { readSynthesizedStacks } from "../lib/synth-output";
+import { configFingerprint, readSynthRecord } from "../lib/synth-record";
 import { baseConfig, synth, tempDir } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
@@ -13,7 +14,8 @@ function runApp(env: Record<string, string>) {
   const outdir = join(tempDir("main-"), "cdktf.out");
   const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
+    // Not in CI unless a test says so: CI refuses local state (see lib/deploy-environment.ts).
+    env: { ...process.env, CI: "", ...env, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
   });
   return { ...result, outdir };
@@ -27,15 +29,17 @@ function filesUnder(dir: string): string[] {
 
 describe("the app", () => {
   it("synthesizes the shipped example config", () => {
-    const { status, stderr, outdir } = runApp({ TRUST_CONFIG: join(ROOT, "trust.yaml") });
+    const { status, stdout, stderr, outdir } = runApp({ TRUST_CONFIG: join(ROOT, "trust.yaml") });
     expect(stderr).toBe("");
+    // A small config without warnings: nothing to say.
+    expect(stdout).toBe("");
     expect(status).toBe(0);
     const roles = readSynthesizedStacks(outdir).flatMap(({ json }) =>
       Object.entries(json.resource?.aws_iam_role ?? {}),
     );
     const example = parse(readFileSync(join(ROOT, "trust.yaml"), "utf8"));
     expect(roles.map(([address]) => address).sort()).toEqual(
-      example.workspaces.map((ws: { name: string }) => `ws_${ws.name}`).sort(),
+      example.workspaces.map((ws: { name: string }) => `roles["ws_${ws.name}"]`).sort(),
     );
     const report = readFileSync(join(outdir, "trust-report.md"), "utf8");
     for (const [, role] of roles) expect(report).toContain(`| \`${String(role.name)}\` |`);
@@ -95,10 +99,16 @@ describe("the app", () => {
     };
     writeFileSync(path, stringify(baseConfig({ workspaces: [admin] })));
     for (let run = 0; run < 2; run++) {
-      const { status, stderr, outdir } = runApp({ TRUST_CONFIG: path });
+      const { status, stdout, stderr, outdir } = runApp({ TRUST_CONFIG: path });
       expect(status).toBe(0);
-      expect(stderr).toBe(
-        `Warning: ${path} line 8: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess\n`,
+      // On stdout, once: the cdktf CLI shows an app's stdout as it is, but logs stderr as [ERROR].
+      expect(stderr).toBe("");
+      expect(stdout).toBe(
+        [
+          `Warning: ${path} line 8: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess`,
+          `1 warning: listed first in ${join(outdir, "trust-report.md")}`,
+          "",
+        ].join("\n"),
       );
       expect(existsSync(join(outdir, "manifest.json"))).toBe(true);
     }
@@ -135,5 +145,98 @@ describe("the shipped example", () => {
     const stack = synth(readFileSync(join(ROOT, "trust.yaml"), "utf8"));
     expect(Object.keys(stack.resource?.aws_iam_role ?? {}).length).toBeGreaterThanOrEqual(2);
     expect(Object.keys(stack.resource?.tfe_variable ?? {}).length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe("the app's record of each synth", () => {
+  it("names the config, its hash and the warnings beside the stacks", () => {
+    const { status, outdir } = runApp({ TRUST_CONFIG: join(ROOT, "trust.yaml") });
+    expect(status).toBe(0);
+    const record = readSynthRecord(outdir);
+    expect(record).toMatchObject({
+      status: "ok",
+      configPath: join(ROOT, "trust.yaml"),
+      configSha256: configFingerprint(join(ROOT, "trust.yaml")),
+      warnings: [],
+    });
+    expect(readFileSync(join(outdir, "trust-report.md"), "utf8")).toMatch(
+      /made from .*trust\.yaml at \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+    );
+  });
+
+  it("marks an earlier output as failed when a later synth fails, and removes its report", () => {
+    const path = join(tempDir("then-bad-"), "trust.yaml");
+    writeFileSync(path, stringify(baseConfig()));
+    const outdir = join(tempDir("main-"), "cdktf.out");
+    const run = () =>
+      spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+        cwd: ROOT,
+        env: { ...process.env, CI: "", TRUST_CONFIG: path, CDKTF_OUTDIR: outdir },
+        encoding: "utf8",
+      });
+    expect(run().status).toBe(0);
+    expect(existsSync(join(outdir, "trust-report.md"))).toBe(true);
+    writeFileSync(path, stringify(baseConfig({ workspaces: [] })));
+    const failed = run();
+    expect(failed.status).toBe(1);
+    expect(readSynthRecord(outdir)).toMatchObject({ status: "failed" });
+    expect(readSynthRecord(outdir)?.error).toContain("the workspaces list is empty");
+    expect(existsSync(join(outdir, "trust-report.md"))).toBe(false);
+    expect(existsSync(join(outdir, "trust-report.json"))).toBe(false);
+  });
+});
+
+describe("the app in CI", () => {
+  const local = () => {
+    const path = join(tempDir("ci-"), "trust.yaml");
+    writeFileSync(path, stringify(baseConfig()));
+    return path;
+  };
+
+  it("refuses a config without a backend when CI=true: the state would vanish with the runner", () => {
+    const { status, stderr, outdir } = runApp({ TRUST_CONFIG: local(), CI: "true" });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(
+      /^backend: the config has no backend, so each stack's state would be a local file/,
+    );
+    expect(stderr).toContain("TRUST_ALLOW_LOCAL_STATE=1");
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it("accepts it with the explicit opt-out, and a config with a backend without one", () => {
+    expect(runApp({ TRUST_CONFIG: local(), CI: "true", TRUST_ALLOW_LOCAL_STATE: "1" }).status).toBe(
+      0,
+    );
+    const s3 = join(tempDir("ci-"), "trust.yaml");
+    writeFileSync(
+      s3,
+      stringify(
+        baseConfig({
+          backend: { s3: { bucket: "acme-state", keyPrefix: "k/", region: "us-east-1" } },
+        }),
+      ),
+    );
+    expect(runApp({ TRUST_CONFIG: s3, CI: "true" }).status).toBe(0);
+  });
+});
+
+describe("the app's progress", () => {
+  it("names each long step of a large config before it starts, on stdout", () => {
+    const path = join(tempDir("large-"), "trust.yaml");
+    const workspaces = Array.from({ length: 250 }, (_, i) => ({
+      name: `ws-${i}`,
+      policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    }));
+    writeFileSync(path, stringify(baseConfig({ workspaces })));
+    const { status, stdout, stderr } = runApp({ TRUST_CONFIG: path });
+    expect(status).toBe(0);
+    expect(stderr).toBe("");
+    const lines = stdout.trim().split("\n");
+    expect(lines).toContain(
+      "checking the safety rules and building the stacks of 250 workspaces and projects...",
+    );
+    expect(lines.some((l) => /^writing 2 stacks to .*cdktf\.out\.\.\.$/.test(l))).toBe(true);
+    expect(lines).toContain("writing the trust report...");
+    expect(lines.filter((l) => /: done in \d+\.\d s$/.test(l))).toHaveLength(3);
   });
 });

@@ -46,3 +46,17 @@ describe("withProgress", () => {
     expect(lines).toEqual(["bench: done in 2.5 s"]);
   });
 });
+
+describe("withProgress for a large config", () => {
+  it("names the step before it starts and always says when it is done", () => {
+    const lines: string[] = [];
+    withProgress(
+      "writing 3 stacks",
+      () => undefined,
+      (l) => lines.push(l),
+      clock(0, 200),
+      { announce: true },
+    );
+    expect(lines).toEqual(["writing 3 stacks...", "writing 3 stacks: done in 0.2 s"]);
+  });
+});

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as limits from "../lib/config/limits";
+import { REQUIRED_TERRAFORM_VERSION } from "../lib/constructs/backend";
 import { byAddress, synth } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
@@ -35,16 +36,29 @@ describe("the README's description of one synth", () => {
   );
   const config = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
   // Rows whose text says they depend on the config ("when given", "only when") are not expected here.
-  const listed = [...section.matchAll(/^\| `([a-z_.]+\.[A-Za-z0-9_.-]+)`[^|]*\|(.*)\|$/gm)]
+  const listed = [...section.matchAll(/^\| `([a-z_.]+\.[A-Za-z0-9_.\-[\]"]+)`[^|]*\|(.*)\|$/gm)]
     .filter((m) => !/when given|only when/.test(m[2] ?? ""))
     .map((m) => m[1] ?? "");
 
+  const stack = synth(config);
+
   it("lists the addresses that config synthesizes to", () => {
-    const addresses = new Set(byAddress(synth(config)).keys());
-    expect(listed.length).toBeGreaterThanOrEqual(8);
+    const addresses = new Set(byAddress(stack).keys());
+    expect(listed.length).toBeGreaterThanOrEqual(10);
+    expect(listed).toContain('aws_iam_role.roles["ws_networking-prod"]');
     for (const address of listed) {
       expect(addresses.has(address), address).toBe(true);
     }
+  });
+
+  it("shows the trust policy that config synthesizes to", () => {
+    const shown = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const role = stack.resource?.aws_iam_role?.['roles["ws_networking-prod"]'];
+    expect(JSON.parse(shown)).toEqual(JSON.parse(String(role?.assume_role_policy)));
+  });
+
+  it("gives the Terraform version every stack requires", () => {
+    expect(section).toContain(`requires Terraform \`${REQUIRED_TERRAFORM_VERSION}\``);
   });
 });
 

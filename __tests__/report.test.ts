@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runReport } from "../lib/cli/report";
@@ -6,6 +6,7 @@ import { reportMarkdown } from "../lib/report/markdown";
 import { buildReport, type TrustReport } from "../lib/report/model";
 import { REPORT_FILE } from "../lib/report/write";
 import { readSynthesizedStacks, type SynthesizedStack } from "../lib/synth-output";
+import { newRecord, writeSynthRecord } from "../lib/synth-record";
 import { synthToDir, tempDir } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
@@ -67,6 +68,32 @@ describe("the trust report", () => {
     expect(project?.workspace).toBeUndefined();
   });
 
+  it("tells looked-up workspaces, created workspaces and projects apart", () => {
+    const targets = Object.fromEntries(report.targets.map((t) => [`${t.kind} ${t.name}`, t]));
+    expect(Object.keys(targets).sort()).toEqual([
+      "project Apps",
+      "workspace admin-tools",
+      "workspace apps-new",
+      "workspace multi",
+      "workspace net-prod",
+    ]);
+    expect(targets["workspace net-prod"]?.created).toBe(false);
+    expect(targets["workspace apps-new"]?.created).toBe(true);
+    expect(targets["project Apps"]?.variables).toContainEqual({
+      key: "TFC_AWS_RUN_ROLE_ARN",
+      value: "tfc-acme-corp-project-Apps",
+    });
+  });
+
+  it("says where each account's OIDC provider comes from", () => {
+    const provider = Object.fromEntries(report.accounts.map((a) => [a.name, a.oidcProvider]));
+    expect(provider).toEqual({
+      dev: "created for https://tfe.example.com in stack hcp-aws-trust-dev",
+      prod: "created for https://tfe.example.com in stack hcp-aws-trust-prod",
+      shared: "reused arn:aws:iam::444455556666:oidc-provider/tfe.example.com",
+    });
+  });
+
   it("reads whose runs a role admits from its trust policy", () => {
     const tagged = report.roles.find((r) => r.name === "tfc-acme-corp-multi-DEV-plan");
     expect(tagged).toMatchObject({
@@ -102,16 +129,19 @@ describe("the trust report", () => {
       }
     });
 
-    it("gives each role its CloudTrail lookups", () => {
+    it("gives each account its CloudTrail lookups once, with the role as a parameter", () => {
       const text = markdown();
-      for (const role of report.roles) {
-        expect(text).toContain(
-          `AttributeValue=${role.arn} --query "Events[?EventName=='AssumeRoleWithWebIdentity']`,
-        );
-        expect(text).toContain(
-          `json_extract_scalar(requestparameters, '$.roleArn') = '${role.arn}'`,
-        );
+      for (const account of report.accounts) {
+        expect(text.split(`### Account ${account.name} `)).toHaveLength(2);
+        expect(text).toContain(`aws cloudtrail lookup-events --region ${account.region} `);
       }
+      // One lookup per account, not per role: the role is `$ROLE_ARN`.
+      expect(text.split("aws cloudtrail lookup-events")).toHaveLength(report.accounts.length + 1);
+      expect(text).toContain('AttributeKey=ResourceName,AttributeValue="$ROLE_ARN"');
+      expect(text).toContain(
+        "AND recipientAccountId = '111122223333'\nAND userIdentity.username LIKE 'organization:acme-corp:%'",
+      );
+      expect(text).toContain("useridentity.username LIKE 'organization:acme-corp:%'");
     });
 
     it("draws organization, projects, workspaces, roles and accounts as a Mermaid flowchart", () => {
@@ -133,36 +163,81 @@ describe("the trust report", () => {
 });
 
 describe("npm run report", () => {
-  function run(args: string[], env: NodeJS.ProcessEnv = { TRUST_CONFIG: EVERYTHING }) {
+  const WARNINGS = [
+    "Warning: workspaces[3].policyArns[0]: [admin-access-needs-opt-in] workspace admin-tools gets AdministratorAccess",
+  ];
+  /** A synth of a copy of everything.yaml, with its record, as `npx cdktf synth` leaves it. */
+  function synthWithRecord(status: "ok" | "failed" = "ok") {
+    const config = join(tempDir("config-"), "trust.yaml");
+    copyFileSync(EVERYTHING, config);
+    const dir = synthToDir(readFileSync(config, "utf8"));
+    writeSynthRecord(dir, newRecord(config, { status, warnings: WARNINGS }));
+    return { dir, config };
+  }
+  function run(args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const status = runReport(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
+    const status = runReport(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { status, stdout: out.join("\n"), stderr: err.join("\n") };
   }
 
-  it("writes the report with the config's warnings", () => {
-    const { status, stdout } = run(["--out", outdir]);
-    expect(status).toBe(0);
-    expect(stdout).toBe(`wrote ${outdir}/${REPORT_FILE}`);
-    const text = readFileSync(join(outdir, REPORT_FILE), "utf8");
-    expect(text).toContain(
-      "[admin-access-needs-opt-in] workspace admin-tools gets AdministratorAccess",
+  it("keeps the synth's warnings, first, whatever config TRUST_CONFIG names now", () => {
+    const { dir } = synthWithRecord();
+    const before = process.env.TRUST_CONFIG;
+    process.env.TRUST_CONFIG = join(ROOT, "trust.yaml");
+    try {
+      const { status, stdout, stderr } = run(["--out", dir]);
+      expect(status).toBe(0);
+      expect(stderr).toBe("");
+      expect(stdout).toBe(`wrote ${dir}/${REPORT_FILE}`);
+    } finally {
+      if (before === undefined) delete process.env.TRUST_CONFIG;
+      else process.env.TRUST_CONFIG = before;
+    }
+    const text = readFileSync(join(dir, REPORT_FILE), "utf8");
+    const warning = text.indexOf(
+      "- workspaces[3].policyArns[0]: [admin-access-needs-opt-in] workspace admin-tools gets AdministratorAccess",
     );
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(text.indexOf("## Summary"));
   });
 
-  it("prints JSON with --json", () => {
-    const { status, stdout } = run(["--out", outdir, "--json"]);
+  it("prints the same with --json, warnings included", () => {
+    const { dir } = synthWithRecord();
+    const { status, stdout } = run(["--out", dir, "--json"]);
     expect(status).toBe(0);
     const json = JSON.parse(stdout) as TrustReport;
     expect(json.roles).toHaveLength(rolesInStacks().length);
-    expect(json.warnings.length).toBe(2);
+    expect(json.warnings).toEqual(WARNINGS);
+    expect(json.provenance?.source).toMatch(
+      /^made from .*trust\.yaml at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
   });
 
-  it("exits 2 without synth output, or with an invalid config", () => {
-    expect(run(["--out", tempDir("none-")]).status).toBe(2);
-    expect(run(["--out", outdir], { TRUST_CONFIG: "/nonexistent.yaml" }).stderr).toContain(
-      "not found",
+  it("names the config and says so when it changed since the synth", () => {
+    const { dir, config } = synthWithRecord();
+    expect(run(["--out", dir]).stderr).toBe("");
+    expect(readFileSync(join(dir, REPORT_FILE), "utf8")).not.toContain("Out of date");
+    appendFileSync(config, "# an edit after the synth\n");
+    const { status, stderr } = run(["--out", dir]);
+    expect(status).toBe(0);
+    expect(stderr).toMatch(/^report: the config .*trust\.yaml changed since this synth/);
+    expect(readFileSync(join(dir, REPORT_FILE), "utf8")).toMatch(
+      /> \*\*Out of date:\*\* the config .*trust\.yaml changed since this synth/,
     );
+  });
+
+  it("refuses the output of a failed synth, and output without a synth record", () => {
+    const failed = run(["--out", synthWithRecord("failed").dir]);
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toMatch(/^report: the last synth, of .* failed/);
+    const unrecorded = run(["--out", outdir]);
+    expect(unrecorded.status).toBe(2);
+    expect(unrecorded.stderr).toContain("the warnings of its synth are unknown");
+  });
+
+  it("exits 2 without synth output, or on an unknown option", () => {
+    expect(run(["--out", tempDir("none-")]).status).toBe(2);
     expect(run(["--bogus"]).status).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketOf, projectSlug, shardStackName } from "../lib/shards";
+import { bucketOf, projectSlug, projectStackName } from "../lib/plan/naming";
 import { byStackAddress, synthStacks } from "./helpers/synth";
 
 describe("stack names", () => {
@@ -12,15 +12,9 @@ describe("stack names", () => {
   });
 
   it("never run parts into each other", () => {
-    expect(shardStackName({ account: "prod", project: "x-Apps" })).not.toBe(
-      shardStackName({ account: "prod-x", project: "Apps" }),
-    );
-    expect(shardStackName({ account: "prod", project: "Apps", bucket: 0 })).toBe(
-      "hcp-aws-trust-prod.Apps.b0",
-    );
-    expect(shardStackName({ account: "prod", project: "Apps-b0" })).not.toBe(
-      shardStackName({ account: "prod", project: "Apps", bucket: 0 }),
-    );
+    expect(projectStackName("prod", "x-Apps")).not.toBe(projectStackName("prod-x", "Apps"));
+    expect(projectStackName("prod", "Apps", 0)).toBe("hcp-aws-trust-prod.Apps.b0");
+    expect(projectStackName("prod", "Apps-b0")).not.toBe(projectStackName("prod", "Apps", 0));
   });
 
   it("are distinct for distinct accounts, projects and buckets", () => {
@@ -41,11 +35,7 @@ describe("stack names", () => {
           fc.pre(!a1.includes(" ") && !a2.includes(" "));
           fc.pre(a1 !== a2 || p1 !== p2 || b1 !== b2);
           const name = (account: string, project: string | undefined, bucket: number | undefined) =>
-            shardStackName({
-              account,
-              ...(project === undefined ? {} : { project }),
-              ...(bucket === undefined ? {} : { bucket }),
-            });
+            projectStackName(account, project, bucket);
           expect(name(a1, p1, b1)).not.toBe(name(a2, p2, b2));
         },
       ),
@@ -87,6 +77,7 @@ function config(
     accounts: {
       prod: { region: "us-east-1", accountId: "111122223333" },
       dev: { region: "eu-west-1" },
+      shared: { region: "eu-central-1", accountId: "444455556666" },
     },
     ...(shards === undefined ? {} : { shards: { "Big One": shards } }),
     workspaces: workspaces.map((ws) => ({
@@ -101,7 +92,9 @@ function config(
             credentials: [
               {
                 tag: "OTHER",
-                account: ws.account === "prod" ? "dev" : "prod",
+                // Another account whose ID is known: a role ARN written into another stack's
+                // variables must be a literal.
+                account: "shared",
                 policyArns: [READ_ONLY],
               },
             ],
@@ -111,13 +104,17 @@ function config(
   };
 }
 
-/** The elements of one workspace: addresses `ws_NAME` or `ws_NAME_...`, in whatever stack. */
+/**
+ * The elements of one workspace, in whatever stack: instances keyed `ws_NAME` or `ws_NAME_...`,
+ * and its lookup `data.tfe_workspace.workspaces["NAME"]`.
+ */
 function ownedBy(all: Map<string, unknown>, name: string): Map<string, unknown> {
   return new Map(
     [...all].filter(([key]) => {
       const address = key.split(" ")[1] ?? "";
-      const local = address.slice(address.lastIndexOf(".") + 1);
-      return local === `ws_${name}` || local.startsWith(`ws_${name}_`);
+      const instance = /\["([^"]+)"\]$/.exec(address)?.[1] ?? "";
+      if (address.startsWith("data.tfe_workspace.")) return instance === name;
+      return instance === `ws_${name}` || instance.startsWith(`ws_${name}_`);
     }),
   );
 }

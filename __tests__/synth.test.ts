@@ -11,7 +11,11 @@ import {
   workspace,
 } from "./helpers/synth";
 
-const PROVIDER_REF = "${data.aws_iam_openid_connect_provider.hcp.arn}";
+/** The provider's ARN in the deploying account, from the caller's partition and account. */
+const PARTITION_REF = "${data.aws_partition.current.partition}";
+const ACCOUNT_REF = "${data.aws_caller_identity.current.account_id}";
+const PROVIDER_ARN = `arn:${PARTITION_REF}:iam::${ACCOUNT_REF}:oidc-provider/app.terraform.io`;
+const ROLE = 'roles["ws_app-prod"]';
 
 function trustOf(stack: ReturnType<typeof synth>, name: string) {
   return JSON.parse(resource(stack, "aws_iam_role", name).assume_role_policy as string);
@@ -31,13 +35,15 @@ describe("the OIDC provider", () => {
       client_id_list: ["aws.workload.identity"],
       thumbprint_list: ["${data.tls_certificate.hcp.certificates[0].sha1_fingerprint}"],
     });
-    // Created in the account's base stack; the project stacks look it up by URL.
+    // Created in the account's base stack; the project stacks derive its ARN from the account
+    // they deploy into, without reading the provider (it need not exist when they are planned).
     expect(stack.output?.oidc_provider_arn?.value).toBe(
       "${aws_iam_openid_connect_provider.hcp.arn}",
     );
-    expect(stack.data?.aws_iam_openid_connect_provider?.hcp).toMatchObject({
-      url: "https://app.terraform.io",
-    });
+    expect(stack.data?.aws_iam_openid_connect_provider).toBeUndefined();
+    expect(stack.data?.aws_caller_identity?.current).toEqual({ "//": expect.anything() });
+    expect(stack.data?.aws_partition?.current).toEqual({ "//": expect.anything() });
+    expect(trustOf(stack, ROLE).Statement[0].Principal).toEqual({ Federated: PROVIDER_ARN });
   });
 
   it("uses a Terraform Enterprise hostname and a custom audience everywhere", () => {
@@ -52,7 +58,10 @@ describe("the OIDC provider", () => {
       client_id_list: ["tfe.aws"],
     });
     expect(stack.provider?.tfe).toEqual([{ hostname: "tfe.example.com" }]);
-    const condition = trustOf(stack, "ws_app-prod").Statement[0].Condition;
+    const condition = trustOf(stack, ROLE).Statement[0].Condition;
+    expect(trustOf(stack, ROLE).Statement[0].Principal).toEqual({
+      Federated: `arn:${PARTITION_REF}:iam::${ACCOUNT_REF}:oidc-provider/tfe.example.com`,
+    });
     expect(condition).toEqual({
       StringEquals: { "tfe.example.com:aud": "tfe.aws" },
       StringLike: {
@@ -68,22 +77,24 @@ describe("the OIDC provider", () => {
     expect(stack.resource?.aws_iam_openid_connect_provider).toBeUndefined();
     expect(stack.data?.tls_certificate).toBeUndefined();
     expect(stack.provider?.tls).toBeUndefined();
-    expect(trustOf(stack, "ws_app-prod").Statement[0].Principal).toEqual({ Federated: arn });
+    expect(trustOf(stack, ROLE).Statement[0].Principal).toEqual({ Federated: arn });
     // No base stack: nothing to create there.
     expect(stack.output?.oidc_provider_arn).toBeUndefined();
     expect(stack.data?.aws_iam_openid_connect_provider).toBeUndefined();
+    expect(stack.data?.aws_caller_identity).toBeUndefined();
+    expect(stack.data?.aws_partition).toBeUndefined();
   });
 });
 
 describe("a workspace role", () => {
   it("trusts only its organization, project and workspace, both run phases, and the audience", () => {
     const stack = synth(baseConfig());
-    expect(trustOf(stack, "ws_app-prod")).toEqual({
+    expect(trustOf(stack, ROLE)).toEqual({
       Version: "2012-10-17",
       Statement: [
         {
           Effect: "Allow",
-          Principal: { Federated: PROVIDER_REF },
+          Principal: { Federated: PROVIDER_ARN },
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
             StringEquals: { "app.terraform.io:aud": "aws.workload.identity" },
@@ -99,16 +110,16 @@ describe("a workspace role", () => {
 
   it("matches any project when none is given", () => {
     const stack = synth(baseConfig({ workspaces: [workspace("sandbox")] }));
-    expect(trustOf(stack, "ws_sandbox").Statement[0].Condition.StringLike).toEqual({
+    expect(trustOf(stack, 'roles["ws_sandbox"]').Statement[0].Condition.StringLike).toEqual({
       "app.terraform.io:sub": "organization:acme:project:*:workspace:sandbox:run_phase:*",
     });
   });
 
-  it("has a literal trust policy whose only interpolation is the provider ARN", () => {
+  it("has a literal trust policy whose only interpolations are the account and partition of the provider ARN", () => {
     const stack = synth(baseConfig());
-    const policy = resource(stack, "aws_iam_role", "ws_app-prod").assume_role_policy as string;
+    const policy = resource(stack, "aws_iam_role", ROLE).assume_role_policy as string;
     expect(typeof policy).toBe("string");
-    expect(interpolations(policy)).toEqual([PROVIDER_REF]);
+    expect(interpolations(policy)).toEqual([PARTITION_REF, ACCOUNT_REF]);
   });
 
   it("has a literal trust policy with no interpolation at all when the provider is reused", () => {
@@ -121,12 +132,12 @@ describe("a workspace role", () => {
       }),
     );
     expect(
-      interpolations(resource(stack, "aws_iam_role", "ws_app-prod").assume_role_policy as string),
+      interpolations(resource(stack, "aws_iam_role", ROLE).assume_role_policy as string),
     ).toEqual([]);
   });
 
   it("is named tfc-ORG-WORKSPACE, tagged and described as managed here", () => {
-    const role = resource(synth(baseConfig()), "aws_iam_role", "ws_app-prod");
+    const role = resource(synth(baseConfig()), "aws_iam_role", ROLE);
     expect(role.name).toBe("tfc-acme-app-prod");
     expect(role.tags).toEqual({
       ManagedBy: "hcp-aws-trust",
@@ -143,8 +154,8 @@ describe("a workspace role", () => {
       hcp: { organization: "acme-corporation" },
       workspaces: [workspace(long)],
     });
-    const first = resource(synth(config), "aws_iam_role", `ws_${long}`).name as string;
-    const second = resource(synth(config), "aws_iam_role", `ws_${long}`).name as string;
+    const first = resource(synth(config), "aws_iam_role", `roles["ws_${long}"]`).name as string;
+    const second = resource(synth(config), "aws_iam_role", `roles["ws_${long}"]`).name as string;
     expect(first).toHaveLength(MAX_ROLE_NAME_LENGTH);
     expect(first).toMatch(/^tfc-acme-corporation-app-x+-[0-9a-f]{8}$/);
     expect(second).toBe(first);
@@ -165,15 +176,17 @@ describe("a workspace role", () => {
       }),
     );
     const attachments = stack.resource?.aws_iam_role_policy_attachment ?? {};
-    expect(attachments.ws_app_ReadOnlyAccess).toMatchObject({
-      role: "${aws_iam_role.ws_app.name}",
+    expect(attachments['attachments["ws_app_ReadOnlyAccess"]']).toMatchObject({
+      role: '${aws_iam_role.roles["ws_app"].name}',
       policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
     });
-    const [customer] = Object.keys(attachments).filter((name) => name !== "ws_app_ReadOnlyAccess");
+    const [customer] = Object.keys(attachments).filter(
+      (name) => name !== 'attachments["ws_app_ReadOnlyAccess"]',
+    );
     expect(Object.keys(attachments)).toHaveLength(2);
-    expect(customer).toMatch(/^ws_app_123456789012_App_Deploy_[0-9a-f]{8}$/);
+    expect(customer).toMatch(/^attachments\["ws_app_123456789012_App_Deploy_[0-9a-f]{8}"\]$/);
     expect(attachments[customer ?? ""]).toMatchObject({
-      role: "${aws_iam_role.ws_app.name}",
+      role: '${aws_iam_role.roles["ws_app"].name}',
       policy_arn: "arn:aws:iam::123456789012:policy/deploy/App.Deploy",
     });
     expect(stack.resource?.aws_iam_role_policy).toBeUndefined();
@@ -193,8 +206,8 @@ describe("a workspace role", () => {
     const stack = synth(
       baseConfig({ workspaces: [workspace("app", { policyArns: [], inlinePolicy })] }),
     );
-    const inline = resource(stack, "aws_iam_role_policy", "ws_app");
-    expect(inline.role).toBe("${aws_iam_role.ws_app.name}");
+    const inline = resource(stack, "aws_iam_role_policy", 'inline["ws_app"]');
+    expect(inline.role).toBe('${aws_iam_role.roles["ws_app"].name}');
     const policy = inline.policy as string;
     expect(interpolations(policy)).toEqual([]);
     // Terraform reads `$${` as a literal `${`: what AWS receives is the document as written.
@@ -204,31 +217,64 @@ describe("a workspace role", () => {
 });
 
 describe("the workspace variables", () => {
-  it("look the workspaces up by name and organization, all in one data source", () => {
+  it("look each workspace up on its own, by name and organization, one data source instance per workspace", () => {
     const stack = synth(baseConfig({ workspaces: [workspace("b"), workspace("a")] }));
-    expect(stack.data?.tfe_workspace_ids).toEqual({
-      workspaces: expect.objectContaining({ names: ["a", "b"], organization: "acme" }),
+    expect(stack.data?.tfe_workspace_ids).toBeUndefined();
+    expect(Object.keys(stack.data?.tfe_workspace ?? {})).toEqual([
+      'workspaces["a"]',
+      'workspaces["b"]',
+    ]);
+    for (const name of ["a", "b"]) {
+      expect(stack.data?.tfe_workspace?.[`workspaces["${name}"]`]).toMatchObject({
+        name,
+        organization: "acme",
+      });
+    }
+  });
+
+  it("fail the plan when a looked-up workspace is not in its configured project any more", () => {
+    const stack = synth(
+      baseConfig({ workspaces: [workspace("in-project", { project: "Apps" }), workspace("free")] }),
+    );
+    const lookup = (name: string) =>
+      stack.data?.tfe_workspace?.[`workspaces["${name}"]`] as {
+        lifecycle: { postcondition: { condition: string; error_message: string }[] };
+      };
+    const project = 'data.tfe_project.projects["project_Apps"].id';
+    const [check] = lookup("in-project").lifecycle.postcondition;
+    expect(check?.condition).toBe(`\${(${project}) == null || self.project_id == (${project})}`);
+    expect(check?.error_message).toContain(
+      'Workspace "in-project" is not in project "Apps" any more',
+    );
+    expect(stack.data?.tfe_project?.['projects["project_Apps"]']).toMatchObject({
+      name: "Apps",
+      organization: "acme",
     });
+    // Without a project in the config, any project is fine: the condition holds on null.
+    const [free] = lookup("free").lifecycle.postcondition;
+    expect(free?.condition).toBe("${null == null || self.project_id == null}");
   });
 
   it("turn on dynamic credentials and point at the role, as env variables described as managed here", () => {
     const stack = synth(baseConfig());
     const variables = stack.resource?.tfe_variable ?? {};
     expect(Object.keys(variables).sort()).toEqual([
-      "ws_app-prod_TFC_AWS_PROVIDER_AUTH",
-      "ws_app-prod_TFC_AWS_RUN_ROLE_ARN",
+      'variables["ws_app-prod_TFC_AWS_PROVIDER_AUTH"]',
+      'variables["ws_app-prod_TFC_AWS_RUN_ROLE_ARN"]',
     ]);
-    expect(variables["ws_app-prod_TFC_AWS_PROVIDER_AUTH"]).toMatchObject({
+    expect(variables['variables["ws_app-prod_TFC_AWS_PROVIDER_AUTH"]']).toMatchObject({
       key: "TFC_AWS_PROVIDER_AUTH",
       value: "true",
       category: "env",
-      workspace_id: '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}',
+      workspace_id: '${data.tfe_workspace.workspaces["app-prod"].id}',
+      variable_set_id: null,
     });
-    expect(variables["ws_app-prod_TFC_AWS_RUN_ROLE_ARN"]).toMatchObject({
+    expect(variables['variables["ws_app-prod_TFC_AWS_RUN_ROLE_ARN"]']).toMatchObject({
       key: "TFC_AWS_RUN_ROLE_ARN",
-      value: "${aws_iam_role.ws_app-prod.arn}",
+      value: '${aws_iam_role.roles["ws_app-prod"].arn}',
       category: "env",
-      workspace_id: '${data.tfe_workspace_ids.workspaces.ids["app-prod"]}',
+      workspace_id: '${data.tfe_workspace.workspaces["app-prod"].id}',
+      variable_set_id: null,
     });
     for (const variable of Object.values(variables)) {
       expect(variable.description).toContain("Managed by hcp-aws-trust");
@@ -239,7 +285,9 @@ describe("the workspace variables", () => {
   it("set the audience only when it is not the default", () => {
     const custom = synth(baseConfig({ hcp: { organization: "acme", audience: "tfe.aws" } }));
     expect(
-      custom.resource?.tfe_variable?.["ws_app-prod_TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE"],
+      custom.resource?.tfe_variable?.[
+        'variables["ws_app-prod_TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE"]'
+      ],
     ).toMatchObject({
       key: "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE",
       value: "tfe.aws",
@@ -248,9 +296,10 @@ describe("the workspace variables", () => {
     const explicitDefault = synth(
       baseConfig({ hcp: { organization: "acme", audience: "aws.workload.identity" } }),
     );
-    expect(names(explicitDefault, "tfe_variable")).not.toContain(
-      "ws_app-prod_TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE",
-    );
+    expect(names(explicitDefault, "tfe_variable")).toEqual([
+      'variables["ws_app-prod_TFC_AWS_PROVIDER_AUTH"]',
+      'variables["ws_app-prod_TFC_AWS_RUN_ROLE_ARN"]',
+    ]);
   });
 });
 
@@ -266,8 +315,8 @@ describe("providers and outputs", () => {
   it("output each role's ARN, in one map", () => {
     const stack = synth(baseConfig({ workspaces: [workspace("a"), workspace("b")] }));
     expect(stack.output?.role_arns?.value).toEqual({
-      ws_a: "${aws_iam_role.ws_a.arn}",
-      ws_b: "${aws_iam_role.ws_b.arn}",
+      ws_a: '${aws_iam_role.roles["ws_a"].arn}',
+      ws_b: '${aws_iam_role.roles["ws_b"].arn}',
     });
   });
 });
@@ -294,21 +343,25 @@ describe("addresses", () => {
   const elements = (workspaces: unknown[]) =>
     byStackAddress(synthStacks(baseConfig({ workspaces })));
 
-  /** The elements that belong to one workspace (their addresses all mention `ws_NAME`). */
+  /** Whether an element belongs to one workspace: keyed `ws_NAME…`, or its lookup `workspaces["NAME"]`. */
+  const isOf = (key: string, name: string) =>
+    key.includes(`["ws_${name}`) || key.endsWith(` data.tfe_workspace.workspaces["${name}"]`);
+
+  /** The elements that belong to one workspace. */
   function elementsOf(all: Map<string, unknown>, name: string): string[] {
-    return [...all.keys()].filter((key) => key.includes(`.ws_${name}`)).sort();
+    return [...all.keys()].filter((key) => isOf(key, name)).sort();
   }
 
-  /** The elements shared by the workspaces of a stack: its workspace lookup and its map of role ARNs. */
-  const isShared = (key: string) =>
-    key.endsWith(" data.tfe_workspace_ids.workspaces") || key.endsWith(" output.role_arns");
+  /** The element shared by the workspaces of a stack: its map of role ARNs. */
+  const isShared = (key: string) => key.endsWith(" output.role_arns");
 
   it("derive from workspace names, in the stack of the workspace's account and project", () => {
     expect(elementsOf(elements(three), "alpha")).toEqual([
-      "hcp-aws-trust-default.Default-Project-13c060 aws_iam_role.ws_alpha",
-      "hcp-aws-trust-default.Default-Project-13c060 aws_iam_role_policy_attachment.ws_alpha_ReadOnlyAccess",
-      "hcp-aws-trust-default.Default-Project-13c060 tfe_variable.ws_alpha_TFC_AWS_PROVIDER_AUTH",
-      "hcp-aws-trust-default.Default-Project-13c060 tfe_variable.ws_alpha_TFC_AWS_RUN_ROLE_ARN",
+      'hcp-aws-trust-default.Default-Project-13c060 aws_iam_role.roles["ws_alpha"]',
+      'hcp-aws-trust-default.Default-Project-13c060 aws_iam_role_policy_attachment.attachments["ws_alpha_ReadOnlyAccess"]',
+      'hcp-aws-trust-default.Default-Project-13c060 data.tfe_workspace.workspaces["alpha"]',
+      'hcp-aws-trust-default.Default-Project-13c060 tfe_variable.variables["ws_alpha_TFC_AWS_PROVIDER_AUTH"]',
+      'hcp-aws-trust-default.Default-Project-13c060 tfe_variable.variables["ws_alpha_TFC_AWS_RUN_ROLE_ARN"]',
     ]);
   });
 
@@ -321,7 +374,7 @@ describe("addresses", () => {
     const after = elements([three[0], workspace("delta"), ...three.slice(1)]);
     const added = [...after.keys()].filter((key) => !before.has(key));
     expect(added.length).toBeGreaterThan(0);
-    expect(added.every((key) => key.includes(".ws_delta"))).toBe(true);
+    expect(added.sort()).toEqual(elementsOf(after, "delta"));
     for (const [key, body] of before) {
       if (!isShared(key)) expect(after.get(key), key).toEqual(body);
     }

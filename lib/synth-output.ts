@@ -1,14 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseOidcProviderArn, partitionOfRegion } from "./config/arns";
-import { oidcProviderArnFor, UNKNOWN_ACCOUNT_ID } from "./iam/web-identity";
+import { expandBlock } from "./for-each";
+import { UNKNOWN_ACCOUNT_ID } from "./iam/web-identity";
 import { readLiteral } from "./terraform-text";
 import type { PolicyDocument } from "./trust-policy";
 
 /** A role as written to a synthesized stack, its trust policy as AWS will evaluate it. */
 export interface SynthesizedRole {
   readonly stack: string;
-  /** `aws_iam_role.ws_app` */
+  /** `aws_iam_role.roles["ws_app"]` */
   readonly address: string;
   readonly name: string;
   /** The role's ARN; its account is {@link UNKNOWN_ACCOUNT_ID} unless a reused provider names it. */
@@ -37,7 +38,7 @@ export interface SynthesizedStack {
   readonly json: StackJson;
 }
 
-/** Every stack under a cdktf output folder (`cdktf.out`), in manifest order. */
+/** Every stack under a cdktf output folder (`cdktf.out`), in manifest order, `for_each` expanded. */
 export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
   const manifestPath = join(outdir, "manifest.json");
   if (!existsSync(manifestPath)) {
@@ -50,8 +51,13 @@ export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
   );
   return Object.entries(manifest.stacks ?? {}).map(([name, entry]) => ({
     name,
-    json: readJson<StackJson>(join(outdir, entry.synthesizedStackPath)),
+    json: expandStack(readJson<StackJson>(join(outdir, entry.synthesizedStackPath))),
   }));
+}
+
+/** A stack with its `for_each` resources and data sources read as their instances (`roles["ws_app"]`). */
+export function expandStack(json: StackJson): StackJson {
+  return { ...json, resource: expandBlock(json.resource), data: expandBlock(json.data) };
 }
 
 /** Reads every role of every stack under a cdktf output folder (`cdktf.out`). */
@@ -59,20 +65,10 @@ export function readSynthesizedRoles(outdir: string): SynthesizedRole[] {
   return readSynthesizedStacks(outdir).flatMap(({ name, json }) => rolesOfStack(name, json));
 }
 
-/** The roles of one synthesized stack. */
+/** The roles of one synthesized (expanded) stack. */
 export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] {
   const region = json.provider?.aws?.[0]?.region;
   const partition = partitionOfRegion(typeof region === "string" ? region : "");
-  // A provider created in this stack, or looked up by URL in it.
-  const providers: Record<string, Record<string, unknown> | undefined> = {
-    ...json.resource?.aws_iam_openid_connect_provider,
-    ...Object.fromEntries(
-      Object.entries(json.data?.aws_iam_openid_connect_provider ?? {}).map(([id, body]) => [
-        `data.${id}`,
-        body,
-      ]),
-    ),
-  };
   // A stack whose AWS provider is limited to one account deploys its roles there.
   const allowed = json.provider?.aws?.[0]?.allowed_account_ids;
   const allowedAccount =
@@ -80,23 +76,14 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
   return Object.entries(json.resource?.aws_iam_role ?? {}).map(([name, body]) => {
     const address = `aws_iam_role.${name}`;
     const text = String(body.assume_role_policy);
-    const reused = [...text.matchAll(/"arn:[^"]*:oidc-provider\/[^"]*"/g)]
+    const reused = [...text.matchAll(/"arn:[^"$]*:oidc-provider\/[^"]*"/g)]
       .map((match) => parseOidcProviderArn(JSON.parse(match[0])))
       .find((arn) => arn !== undefined);
     const accountId = reused?.accountId ?? allowedAccount ?? UNKNOWN_ACCOUNT_ID;
-    const resolved = text.replace(
-      /\$\{(data\.)?aws_iam_openid_connect_provider\.([^.}]+)\.arn\}/g,
-      (_, data: string | undefined, name: string) => {
-        const id = `${data ?? ""}${name}`;
-        const url = providers[id]?.url;
-        if (typeof url !== "string") {
-          throw new SynthOutputError(
-            `${stack}: ${address} refers to a missing OIDC provider '${id}'`,
-          );
-        }
-        return oidcProviderArnFor(url.replace(/^https:\/\//, ""), partition, accountId);
-      },
-    );
+    // The provider of the deploying account: its partition and ID, read when Terraform plans.
+    const resolved = text
+      .replace(/\$\{data\.aws_partition\.current\.partition\}/g, partition)
+      .replace(/\$\{data\.aws_caller_identity\.current\.account_id\}/g, accountId);
     const leftover = resolved.match(/(?<![$])\$\{[^}]*\}/);
     if (leftover) {
       throw new SynthOutputError(
@@ -104,11 +91,12 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
       );
     }
     const roleName = readLiteral(String(body.name));
+    const path = typeof body.path === "string" ? readLiteral(body.path) : "/";
     return {
       stack,
       address,
       name: roleName,
-      arn: `arn:${partition}:iam::${accountId}:role${typeof body.path === "string" ? readLiteral(body.path) : "/"}${roleName}`,
+      arn: `arn:${partition}:iam::${accountId}:role${path}${roleName}`,
       partition,
       accountId,
       trustPolicy: JSON.parse(readLiteral(resolved)) as PolicyDocument,

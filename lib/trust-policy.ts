@@ -68,9 +68,9 @@ const ARN_PLACEHOLDER = "\u0000provider-arn\u0000";
  * The trust policy as the literal JSON string written to `assume_role_policy`: everything in it
  * is escaped literal text except the provider ARN, which may be a Terraform reference.
  */
-export function trustPolicyJson(props: TrustPolicyProps): string {
+export function trustPolicyJson(props: TrustPolicyProps, escaped = true): string {
   const json = JSON.stringify(trustPolicyDocument({ ...props, providerArn: ARN_PLACEHOLDER }));
-  return literal(json)
+  return (escaped ? literal(json) : json)
     .split(JSON.stringify(ARN_PLACEHOLDER))
     .join(JSON.stringify(props.providerArn));
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
+import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
-import { buildApp } from "../../lib/app";
 import { parseConfig } from "../../lib/config/load";
-import { readSynthesizedRoles, type SynthesizedRole } from "../../lib/synth-output";
+import { expandStack, rolesOfStack, type SynthesizedRole } from "../../lib/synth-output";
+import { buildApp } from "../../stacks/app";
 
 /** The JSON cdktf writes for one stack (`cdk.tf.json`). */
 export interface StackJson {
@@ -14,6 +15,9 @@ export interface StackJson {
   readonly terraform?: Record<string, unknown>;
 }
 
+/** A stack's JSON with the names of the stacks it depends on, as the manifest lists them. */
+export type SynthesizedStackJson = StackJson & { dependencies: string[] };
+
 /** A config as the YAML file would hold it. */
 export type ConfigInput = Record<string, unknown>;
 
@@ -21,24 +25,79 @@ export function tempDir(prefix = "synth-"): string {
   return mkdtempSync(join(process.env.TMPDIR ?? ".tmp", prefix));
 }
 
-/** Validates a config, synthesizes it to a fresh folder like `cdktf synth`, and reads it back. */
-function withSynth<T>(config: ConfigInput | string, read: (outdir: string) => T): T {
-  const text = typeof config === "string" ? config : stringify(config);
-  const outdir = tempDir();
-  try {
-    buildApp(parseConfig(text), { outdir }).app.synth();
-    return read(outdir);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
+const configText = (config: ConfigInput | string) =>
+  typeof config === "string" ? config : stringify(config);
 
 /** Synthesizes a config into a fresh folder that stays for the rest of the test run; returns the folder. */
 export function synthToDir(config: ConfigInput | string): string {
-  const text = typeof config === "string" ? config : stringify(config);
   const outdir = tempDir("out-");
-  buildApp(parseConfig(text), { outdir }).app.synth();
+  buildApp(parseConfig(configText(config)), { outdir }).app.synth();
   return outdir;
+}
+
+/**
+ * Every stack of a config as `cdktf synth` writes it (`for_each` resources unexpanded), by name,
+ * with the stacks each depends on. Synthesized in memory: each stack prepared, validated and
+ * turned into its Terraform JSON as `app.synth()` does, keys sorted as in the written file.
+ */
+export function synthStacksRaw(config: ConfigInput | string): Record<string, SynthesizedStackJson> {
+  const parsed = parseConfig(configText(config));
+  return withCheapStackTraces(() => {
+    const { app } = buildApp(parsed, { outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory") });
+    const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
+    for (const stack of stacks) stack.prepareStack();
+    return Object.fromEntries(
+      stacks.map((stack) => {
+        stack.runAllValidations();
+        const json = sortKeys(JSON.parse(JSON.stringify(stack.toTerraform()))) as StackJson;
+        return [
+          stack.node.id,
+          { ...json, dependencies: stack.dependencies.map((dep) => dep.node.path) },
+        ];
+      }),
+    );
+  });
+}
+
+/**
+ * Every stack the synth writes, by name, with its `for_each` resources read as their instances
+ * (`aws_iam_role['roles["ws_app"]']`), as `explain` and `report` read them.
+ */
+export function synthStacks(config: ConfigInput | string): Record<string, SynthesizedStackJson> {
+  return Object.fromEntries(
+    Object.entries(synthStacksRaw(config)).map(([name, { dependencies, ...json }]) => [
+      name,
+      { ...expandStack(json as Parameters<typeof expandStack>[0]), dependencies },
+    ]),
+  ) as Record<string, SynthesizedStackJson>;
+}
+
+/**
+ * Builds and synthesizes with `Error.prepareStackTrace` turned into a no-op. cdktf captures a
+ * stack trace for every construct and token it creates, and formatting each through the test
+ * runner's source maps costs most of a synth's time; the traces only ever feed cdktf's own error
+ * messages. V8 formats an error's stack when it is first read, so an error thrown here (a
+ * ConfigError, a failed assertion) still reads normally.
+ */
+function withCheapStackTraces<T>(run: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => "";
+  try {
+    return run();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}
+
+/** A parsed JSON value with every object's keys in code-point order, as cdktf writes them. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }
 
 /**
@@ -53,12 +112,7 @@ export function synth(config: ConfigInput | string): StackJson {
       for (const [name, body] of Object.entries(items)) {
         const key = `${block}.${type}`;
         const existing = merged[key]?.[name];
-        let value = body;
-        if (existing !== undefined && key === "data.tfe_workspace_ids") {
-          // Each stack looks up its own workspaces; the view lists them all.
-          const names = [...(existing.names as string[]), ...(body.names as string[])].sort();
-          value = { ...existing, names };
-        } else if (
+        if (
           existing !== undefined &&
           JSON.stringify(withoutMetadata(existing)) !== JSON.stringify(withoutMetadata(body))
         ) {
@@ -66,7 +120,7 @@ export function synth(config: ConfigInput | string): StackJson {
             `${type}.${name} differs between stacks; read them one by one with synthStacks()`,
           );
         }
-        merged[key] = { ...merged[key], [name]: value };
+        merged[key] = { ...merged[key], [name]: body };
       }
     }
   };
@@ -120,32 +174,14 @@ function mergeOutputs(
   return a;
 }
 
-/** Every stack the synth writes, by name, with the stacks each depends on. */
-export function synthStacks(
-  config: ConfigInput | string,
-): Record<string, StackJson & { dependencies: string[] }> {
-  return withSynth(config, (outdir) => {
-    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
-      stacks: Record<string, { synthesizedStackPath: string; dependencies: string[] }>;
-    };
-    return Object.fromEntries(
-      Object.entries(manifest.stacks).map(([name, entry]) => [
-        name,
-        {
-          ...JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8")),
-          dependencies: entry.dependencies,
-        },
-      ]),
-    );
-  });
-}
-
 /** The roles the synth writes, read back as `explain` reads them. */
 export function synthRoles(config: ConfigInput | string): SynthesizedRole[] {
-  return withSynth(config, readSynthesizedRoles);
+  return Object.entries(synthStacks(config)).flatMap(([name, json]) =>
+    rolesOfStack(name, json as Parameters<typeof rolesOfStack>[1]),
+  );
 }
 
-/** Every resource, data source and output by address (`aws_iam_role.ws_app`, `data.tfe_workspace_ids.workspaces`). */
+/** Every resource, data source and output by address (`aws_iam_role.roles["ws_app"]`, `data.tfe_workspace.workspaces["app"]`). */
 export function byAddress(stack: StackJson): Map<string, unknown> {
   const map = new Map<string, unknown>();
   for (const [type, items] of Object.entries(stack.resource ?? {})) {

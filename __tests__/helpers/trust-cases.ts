@@ -1,7 +1,6 @@
 import type { TrustConfig } from "../../lib/config/schema";
 import type { TokenClaims } from "../../lib/iam/web-identity";
-import { planRoles } from "../../lib/role-plan";
-import { shardCounts, shardOfRole, shardStackName } from "../../lib/shards";
+import { planTrust } from "../../lib/plan";
 import { moduleTestClaims, type RunPhase, runClaims } from "./tokens";
 
 /** Which runs a role is meant to admit. */
@@ -110,23 +109,24 @@ export function trustCases(scope: TrustScope): TrustCase[] {
   return cases;
 }
 
-/** The runs each role of a config is meant to admit, by `STACK aws_iam_role.NAME`. */
+/** The runs each role of a config is meant to admit, by `STACK aws_iam_role.roles["KEY"]`. */
 export function scopesOf(config: TrustConfig): Map<string, TrustScope> {
   const { hostname: host, audience, organization } = config.hcp;
-  const counts = shardCounts(config.shards);
   return new Map(
-    planRoles(config).map((role) => {
-      const { owner } = role;
-      const scope: TrustScope = {
-        host,
-        audience,
-        organization,
-        ...(owner.kind === "workspace"
-          ? { project: owner.workspace.project, workspace: owner.workspace.name }
-          : { project: owner.project.name }),
-        phases: role.phase === "run" ? ["plan", "apply"] : [role.phase],
-      };
-      return [`${shardStackName(shardOfRole(role, counts))} aws_iam_role.${role.address}`, scope];
-    }),
+    planTrust(config).stacks.flatMap((stack) =>
+      stack.roles.map((role) => {
+        const { owner } = role;
+        const scope: TrustScope = {
+          host,
+          audience,
+          organization,
+          ...(owner.kind === "workspace"
+            ? { project: owner.project, workspace: owner.name }
+            : { project: owner.name }),
+          phases: role.phase === "run" ? ["plan", "apply"] : [role.phase],
+        };
+        return [`${stack.name} aws_iam_role.roles["${role.key}"]`, scope] as const;
+      }),
+    ),
   );
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { parseConfig } from "../../lib/config/load";
-import { checkRules } from "../../lib/rules";
 import { adminAccessNeedsOptIn as rule } from "../../lib/rules/admin-access-needs-opt-in";
+import { checkRules } from "../../lib/rules/engine";
 import { baseConfig, workspace } from "../helpers/synth";
 import { messages, review } from "./helpers";
 

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { parseConfig } from "../../lib/config/load";
-import { reviewOf } from "../../lib/rules";
+import { reviewOf } from "../../lib/rules/engine";
 import type { Review, Rule } from "../../lib/rules/rule";
 import type { PolicyDocument } from "../../lib/trust-policy";
 import { baseConfig, type ConfigInput } from "../helpers/synth";

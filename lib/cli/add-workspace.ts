@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import { DEFAULT_CONFIG_DIR, DEFAULT_CONFIG_PATH } from "../config/constants";
 import { ConfigError, configPathFromEnv, locatePath, parseConfigFiles } from "../config/load";
 import { readConfigDirectory } from "../config/read";
-import { checkRules, formatFinding } from "../rules";
+import { checkRules, formatFinding } from "../rules/engine";
 import { initConfigDirectory } from "./init-config-dir";
 import { type Io, runCli } from "./io";
 

@@ -3,6 +3,10 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { diagram } from "../report/diagram";
+import { REPORT_JSON_FILE } from "../report/markdown";
+import type { TrustReport } from "../report/model";
+import { REPORT_FILE } from "../report/write";
 import { benchHostile } from "./bench-hostile";
 
 /**
@@ -75,6 +79,18 @@ function medianOf(runs: number, sample: () => Sample): Sample {
   return { ms: median(samples.map((s) => s.ms)), maxRssMb: median(samples.map((s) => s.maxRssMb)) };
 }
 
+/** The trust report a synth leaves: the Markdown a person reads, and the JSON beside it. */
+function measureReport(outdir: string) {
+  const markdown = readFileSync(join(outdir, REPORT_FILE), "utf8");
+  const json = readFileSync(join(outdir, REPORT_JSON_FILE), "utf8");
+  return {
+    kb: Buffer.byteLength(markdown) / 1e3,
+    lines: markdown.split("\n").length,
+    diagram: diagram(JSON.parse(json) as TrustReport).detail,
+    jsonMb: Buffer.byteLength(json) / 1e6,
+  };
+}
+
 /** Bytes and Terraform elements written under an output folder. */
 function measureOutput(outdir: string): { bytes: number; elements: number } {
   let bytes = 0;
@@ -126,17 +142,27 @@ function main(): void {
   ];
   console.log(header.join("\t"));
   const bySize = new Map<number, number>();
+  const reports: string[] = [];
   for (const n of SIZES) {
     const config = join(WORK, `config-${n}.yaml`);
     writeFileSync(config, benchConfig(n));
     const outdir = join(WORK, `out-${n}`);
     const app = () => {
       rmSync(outdir, { recursive: true, force: true });
-      return node([join(DIST, "main.js")], { TRUST_CONFIG: config, CDKTF_OUTDIR: outdir });
+      // The bench config keeps its state locally; in CI that must be accepted explicitly.
+      return node([join(DIST, "main.js")], {
+        TRUST_CONFIG: config,
+        CDKTF_OUTDIR: outdir,
+        TRUST_ALLOW_LOCAL_STATE: "1",
+      });
     };
     // One synth first, to know how much the floors must write.
     app();
     const { bytes, elements } = measureOutput(outdir);
+    const r = measureReport(outdir);
+    reports.push(
+      [n, r.kb.toFixed(1), r.lines, r.diagram, r.jsonMb.toFixed(2)].map(String).join("\t"),
+    );
     const jsonFloor = () =>
       node([
         join(DIST, "lib", "cli", "json-floor.js"),
@@ -174,6 +200,11 @@ function main(): void {
     ];
     console.log(row.join("\t"));
   }
+  console.log(
+    `\nTrust report of each synth: ${REPORT_FILE} (what a person reads; the diagram drawn by role while Mermaid can render it, else by project or account) and ${REPORT_JSON_FILE} (every role).`,
+  );
+  console.log(["N", "report KB", "report lines", "diagram by", "JSON MB"].join("\t"));
+  for (const row of reports) console.log(row);
   const large = bySize.get(5000);
   const mid = bySize.get(1000);
   if (large !== undefined && mid !== undefined) {

@@ -3,21 +3,28 @@ import { decodeJwt } from "jose";
 import { hostnameProblem } from "../config/names";
 import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../config/schema";
 import { explain, type RoleVerdict } from "../explain";
+import { closestRoles, type EffectiveRole, effectiveRoles } from "../explain-summary";
 import { type TokenClaims, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
-import { readSynthesizedRoles, SynthOutputError } from "../synth-output";
+import { buildReport, roleKey } from "../report/model";
+import { parseRunSubject, subjectProblem } from "../run-subject";
+import { readSynthesizedStacks, rolesOfStack, SynthOutputError } from "../synth-output";
+import { provenanceOf } from "../synth-record";
 import { type Io, runCli } from "./io";
 
-const USAGE = `Usage: npm run explain -- (--sub SUB [--aud AUD] [--host HOST] | --token JWT) [--out DIR] [--json]
+const USAGE = `Usage: npm run explain -- (--sub SUB [--aud AUD] [--host HOST] | --token JWT) [--workspace WS] [--role NAME] [--all] [--out DIR] [--json]
 
-Tells which synthesized roles a workload identity token may assume, and for each refusal which
-check failed: the issuer (OIDC provider), the audience or the sub.
+Tells which synthesized roles a workload identity token may assume and which one the run uses;
+for a refused token, the closest roles and the field that differs.
 
-  --sub SUB     the token's sub, e.g. "organization:acme:project:Default Project:workspace:app:run_phase:plan"
-  --aud AUD     the token's audience (default: ${DEFAULT_AUDIENCE})
-  --host HOST   the HCP Terraform or Terraform Enterprise hostname that issued it (default: ${DEFAULT_HOSTNAME})
-  --token JWT   a real workload identity token; its iss, aud and sub are read without checking the signature
-  --out DIR     the synth output folder (default: cdktf.out)
-  --json        print the result as JSON
+  --sub SUB        the token's sub, e.g. "organization:acme:project:Default Project:workspace:app:run_phase:plan"
+  --aud AUD        the token's audience (default: ${DEFAULT_AUDIENCE})
+  --host HOST      the HCP Terraform or Terraform Enterprise hostname that issued it (default: ${DEFAULT_HOSTNAME})
+  --token JWT      a real workload identity token; its iss, aud and sub are read without checking the signature
+  --workspace WS   only the roles whose trust names workspace WS (and project-wide roles of the token's project)
+  --role NAME      only the role(s) named NAME
+  --all            list every role considered, with the checks each failed
+  --out DIR        the synth output folder (default: cdktf.out)
+  --json           print the result as JSON
 
 Exit status: 0 if at least one role admits the token, 1 if none does, 2 on bad arguments or missing synth output.`;
 
@@ -27,6 +34,9 @@ interface Request {
   readonly claims: TokenClaims;
   readonly outdir: string;
   readonly json: boolean;
+  readonly all: boolean;
+  readonly workspace?: string;
+  readonly role?: string;
   readonly fromToken: boolean;
 }
 
@@ -40,6 +50,9 @@ function parseRequest(argv: readonly string[]): Request | "help" {
         aud: { type: "string" },
         host: { type: "string" },
         token: { type: "string" },
+        workspace: { type: "string" },
+        role: { type: "string" },
+        all: { type: "boolean", default: false },
         out: { type: "string", default: "cdktf.out" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -51,26 +64,32 @@ function parseRequest(argv: readonly string[]): Request | "help" {
     throw new UsageError((error as Error).message);
   }
   if (values.help) return "help";
-  const { sub, aud, host, token } = values as Record<string, string | undefined>;
-  const outdir = String(values.out);
-  const json = values.json === true;
+  const { sub, aud, host, token, workspace, role } = values as Record<string, string | undefined>;
+  const common = {
+    outdir: String(values.out),
+    json: values.json === true,
+    all: values.all === true,
+    ...(workspace === undefined ? {} : { workspace }),
+    ...(role === undefined ? {} : { role }),
+  };
   if (token !== undefined) {
     if (sub !== undefined || aud !== undefined || host !== undefined) {
       throw new UsageError(
         "give either --token, or --sub with --aud and --host; a token carries its own sub, aud and issuer",
       );
     }
-    return { claims: claimsOfToken(token), outdir, json, fromToken: true };
+    return { ...common, claims: claimsOfToken(token), fromToken: true };
   }
   if (sub === undefined || sub === "")
     throw new UsageError("give --sub (the token's sub claim) or --token");
+  const problem = subjectProblem(sub);
+  if (problem !== undefined) throw new UsageError(`--sub: ${problem}`);
   const hostname = host ?? DEFAULT_HOSTNAME;
-  const problem = hostnameProblem(hostname);
-  if (problem !== undefined) throw new UsageError(`--host: ${problem}`);
+  const hostProblem = hostnameProblem(hostname);
+  if (hostProblem !== undefined) throw new UsageError(`--host: ${hostProblem}`);
   return {
+    ...common,
     claims: { iss: `https://${hostname}`, aud: aud ?? DEFAULT_AUDIENCE, sub },
-    outdir,
-    json,
     fromToken: false,
   };
 }
@@ -97,30 +116,72 @@ function claimsOfToken(token: string): TokenClaims {
   return { iss: String(claims.iss), aud: String(aud), sub: String(claims.sub) };
 }
 
-function describe(verdict: RoleVerdict): string[] {
+/** The roles `--workspace` and `--role` keep. */
+function selected(role: { name: string; trustPolicy: unknown }, request: Request): boolean {
+  if (request.role !== undefined && role.name !== request.role) return false;
+  if (request.workspace === undefined) return true;
+  const run = parseRunSubject(request.claims.sub);
+  return [...JSON.stringify(role.trustPolicy).matchAll(/"(organization:[^"]*)"/g)].some(
+    ([, pattern]) => {
+      const fields = parseRunSubject(pattern ?? "");
+      if (fields?.workspace === request.workspace) return true;
+      return fields?.workspace === "*" && run !== undefined && fields.project === run.project;
+    },
+  );
+}
+
+function head(verdict: RoleVerdict): string {
   const { role } = verdict;
-  const head = `${verdict.decision === "Allowed" ? "ALLOWED" : "denied "}  ${role.name}  (${role.stack}: ${role.address})`;
+  return `${verdict.decision === "Allowed" ? "ALLOWED" : "denied "}  ${role.name}  (${role.stack}: ${role.address})`;
+}
+
+function describe(verdict: RoleVerdict): string[] {
   const reasons = verdict.failures.flatMap((failure) => [
     `           ${failure.check}: expected ${failure.expected.join(" or ")}`,
     `           ${" ".repeat(failure.check.length)}  got      ${failure.actual}`,
   ]);
-  return [head, ...reasons];
+  return [head(verdict), ...reasons];
+}
+
+function effectiveLines(effective: readonly EffectiveRole[], verdicts: RoleVerdict[]): string[] {
+  const byKey = new Map(verdicts.map((v) => [roleKey(v.role), v]));
+  return effective.map((e) => {
+    const which = e.tag === undefined ? "default configuration" : `tag ${e.tag}`;
+    if (e.value === undefined) return `  ${which}: none (${e.from})`;
+    const verdict = e.role === undefined ? undefined : byKey.get(e.role);
+    const admits =
+      verdict === undefined ? "" : verdict.decision === "Allowed" ? ", admits" : ", refuses";
+    return `  ${which}: ${e.value}  (${e.from}${admits})`;
+  });
 }
 
 /** Runs `explain` with command-line arguments; returns the exit status. */
 export function runExplain(argv: readonly string[], io: Io): number {
   let request: Request | "help";
-  let verdicts: RoleVerdict[];
   try {
     request = parseRequest(argv);
     if (request === "help") {
       io.out(USAGE);
       return 0;
     }
-    const roles = readSynthesizedRoles(request.outdir);
+    const provenance = provenanceOf(request.outdir);
+    if (provenance.failed !== undefined) throw new SynthOutputError(provenance.failed);
+    const stacks = readSynthesizedStacks(request.outdir);
+    const roles = stacks.flatMap(({ name, json }) => rolesOfStack(name, json));
     if (roles.length === 0)
       throw new SynthOutputError(`the stacks in ${request.outdir} hold no roles`);
-    verdicts = explain(roles, request.claims);
+    const req = request;
+    const chosen = roles.filter((role) => selected(role, req));
+    if (chosen.length === 0) {
+      const what = [
+        req.workspace && `--workspace ${req.workspace}`,
+        req.role && `--role ${req.role}`,
+      ];
+      throw new UsageError(`no role of the synth matches ${what.filter(Boolean).join(" ")}`);
+    }
+    const verdicts = explain(chosen, request.claims);
+    const effective = effectiveRoles(buildReport(stacks), request.claims);
+    return print(request, verdicts, effective, provenance, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`explain: ${error.message}\n\n${USAGE}`);
@@ -132,12 +193,33 @@ export function runExplain(argv: readonly string[], io: Io): number {
     }
     throw error;
   }
-  const allowed = verdicts.filter((v) => v.decision === "Allowed").length;
+}
+
+function print(
+  request: Request,
+  verdicts: RoleVerdict[],
+  effective: readonly EffectiveRole[] | undefined,
+  provenance: ReturnType<typeof provenanceOf>,
+  io: Io,
+): number {
+  const admitting = verdicts.filter((v) => v.decision === "Allowed");
+  const { closest, more } = closestRoles(verdicts, request.claims);
+  if (provenance.stale !== undefined) io.err(`explain: ${provenance.stale}`);
   if (request.json) {
     io.out(
       JSON.stringify(
         {
+          synth: { source: provenance.source, ...(provenance.stale ? { stale: true } : {}) },
           token: { ...request.claims, signatureChecked: false },
+          allowed: admitting.length,
+          admitting: admitting.map((v) => v.role.name),
+          closest: closest.map(({ verdict, differences }) => ({
+            roleName: verdict.role.name,
+            stack: verdict.role.stack,
+            address: verdict.role.address,
+            differences,
+          })),
+          ...(effective === undefined ? {} : { effective }),
           roles: verdicts.map(({ role, decision, failures }) => ({
             stack: role.stack,
             address: role.address,
@@ -145,32 +227,60 @@ export function runExplain(argv: readonly string[], io: Io): number {
             decision,
             failures,
           })),
-          allowed,
         },
         null,
         2,
       ),
     );
+    return admitting.length > 0 ? 0 : 1;
+  }
+  const { iss, aud, sub } = request.claims;
+  const n = verdicts.length;
+  const total = `${n.toLocaleString("en-US")} role${n === 1 ? "" : "s"}`;
+  io.out(`Synth ${provenance.source}.`);
+  io.out(`Token${request.fromToken ? " (read without checking its signature)" : ""}:`);
+  io.out(`  iss ${iss}\n  aud ${aud}\n  sub ${sub}\n`);
+  if (admitting.length > 0) {
+    io.out(`${admitting.length} of ${total} admit${admitting.length === 1 ? "s" : ""} this token:`);
+    for (const v of admitting) io.out(`  ${v.role.name}  (${v.role.stack}: ${v.role.address})`);
   } else {
-    const { iss, aud, sub } = request.claims;
-    io.out(`Token${request.fromToken ? " (read without checking its signature)" : ""}:`);
-    io.out(`  iss ${iss}\n  aud ${aud}\n  sub ${sub}\n`);
-    for (const verdict of verdicts) io.out(describe(verdict).join("\n"));
-    if (
-      verdicts.some(
-        (v) =>
-          v.failures.some((f) => f.check === "issuer") && v.role.accountId === UNKNOWN_ACCOUNT_ID,
-      )
-    ) {
-      io.out(
-        `\n(${UNKNOWN_ACCOUNT_ID} stands for the account a stack is deployed to, not known before deploy.)`,
-      );
+    io.out(`No role admits this token (0 of ${total}).`);
+    if (closest.length > 0) io.out("Closest:");
+    for (const { verdict, differences } of closest) {
+      io.out(`  ${verdict.role.name}  (${verdict.role.stack}: ${verdict.role.address})`);
+      for (const d of differences) io.out(`    ${d}`);
     }
+    if (more > 0) io.out(`  ... and ${more} more as close: --all lists them`);
+  }
+  if (effective !== undefined) {
+    const run = parseRunSubject(sub);
     io.out(
-      `\n${allowed} of ${verdicts.length} role${verdicts.length === 1 ? "" : "s"} admit${allowed === 1 ? "s" : ""} this token.`,
+      `\nThe ${run?.phase} of workspace ${run?.workspace} uses, by HCP Terraform's variable precedence over what this synth writes:`,
+    );
+    io.out(effectiveLines(effective, verdicts).join("\n"));
+    io.out(
+      "  (a priority or global variable set made outside this app, or a workspace variable set by hand, could still change it)",
     );
   }
-  return allowed > 0 ? 0 : 1;
+  const listing = request.all || request.workspace !== undefined || request.role !== undefined;
+  if (listing) {
+    io.out("");
+    for (const verdict of verdicts) io.out(describe(verdict).join("\n"));
+  } else if (n > admitting.length) {
+    io.out(`\n--all lists every role with the checks it failed; --workspace and --role narrow it.`);
+  }
+  const shown = listing ? verdicts : admitting.length > 0 ? [] : closest.map((c) => c.verdict);
+  if (
+    shown.some(
+      (v) =>
+        v.failures.some((f) => f.check === "issuer") && v.role.accountId === UNKNOWN_ACCOUNT_ID,
+    )
+  ) {
+    io.out(
+      `\n(${UNKNOWN_ACCOUNT_ID} stands for the account a stack is deployed to, not known before deploy.)`,
+    );
+  }
+  return admitting.length > 0 ? 0 : 1;
 }
 
 if (require.main === module) runCli(runExplain);

@@ -1,23 +1,19 @@
 import { parseArgs } from "node:util";
-import { ConfigError, configPathFromEnv, loadConfig, locatePath } from "../config/load";
 import { buildReport } from "../report/model";
 import { REPORT_FILE, writeReport } from "../report/write";
-import { checkRules, formatFinding } from "../rules";
 import { readSynthesizedStacks, SynthOutputError } from "../synth-output";
+import { provenanceOf, RECORD_FILE } from "../synth-record";
 import { type Io, runCli } from "./io";
 import { withProgress } from "./progress";
 
 const USAGE = `Usage: npm run report -- [--out DIR] [--json]
 
-Writes DIR/${REPORT_FILE} (default DIR: cdktf.out): who can reach which AWS account, from the
-synthesized stacks, with the config's warnings on top. --json prints the same as JSON instead.`;
+Writes DIR/${REPORT_FILE} (default DIR: cdktf.out) and the JSON beside it: who can reach which AWS
+account, from the synthesized stacks, with the safety rules' warnings of that synth on top (kept in
+DIR/${RECORD_FILE}). --json prints the same as JSON instead.`;
 
 /** Runs `report` with command-line arguments; returns the exit status. */
-export function runReport(
-  argv: readonly string[],
-  io: Io,
-  env: NodeJS.ProcessEnv = process.env,
-): number {
+export function runReport(argv: readonly string[], io: Io): number {
   let values: { out: string; json: boolean; help: boolean };
   try {
     values = parseArgs({
@@ -38,25 +34,39 @@ export function runReport(
     return 0;
   }
   try {
-    const config = loadConfig(configPathFromEnv(env));
-    const warnings = checkRules(config).warnings.map(
-      (f) => `Warning: ${formatFinding(f, (path) => locatePath(config, path))}`,
-    );
+    // The warnings are the synth's own, kept beside its stacks: the config may have changed since.
+    const provenance = provenanceOf(values.out);
+    if (provenance.failed !== undefined) throw new SynthOutputError(provenance.failed);
+    if (provenance.record === undefined) {
+      throw new SynthOutputError(
+        `${values.out} has no ${RECORD_FILE}, so the warnings of its synth are unknown: run "npx cdktf synth" first, or point --out at its output folder`,
+      );
+    }
+    if (provenance.stale !== undefined) io.err(`report: ${provenance.stale}`);
+    const { warnings } = provenance.record;
+    const { source, stale } = provenance;
+    const fields = { source, ...(stale === undefined ? {} : { stale }) };
     return withProgress(
       "report",
       () => {
         if (values.json) {
-          io.out(JSON.stringify(buildReport(readSynthesizedStacks(values.out), warnings), null, 2));
+          io.out(
+            JSON.stringify(
+              buildReport(readSynthesizedStacks(values.out), warnings, fields),
+              null,
+              2,
+            ),
+          );
           return 0;
         }
-        writeReport(values.out, warnings);
+        writeReport(values.out, warnings, fields);
         io.out(`wrote ${values.out}/${REPORT_FILE}`);
         return 0;
       },
       io.err,
     );
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof SynthOutputError) {
+    if (error instanceof SynthOutputError) {
       io.err(`report: ${error.message}`);
       return 2;
     }

@@ -77,6 +77,20 @@ export function nameProblem(value: string, rule: NameRule): string | undefined {
   return undefined;
 }
 
+/**
+ * Workspace names that cannot key a `for_each` map: the workspace lookups and the created
+ * workspaces are keyed by name, and cdktf builds those maps as plain JavaScript objects, which
+ * drop a `__proto__` key without a word and fail on a `toString` key.
+ */
+const UNUSABLE_AS_KEY = new Set(["__proto__", "toString"]);
+
+/** {@link nameProblem} for a workspace name, and the names that cannot key a `for_each` map. */
+export function workspaceNameProblem(value: string): string | undefined {
+  const problem = nameProblem(value, WORKSPACE_NAME);
+  if (problem !== undefined || !UNUSABLE_AS_KEY.has(value)) return problem;
+  return `${JSON.stringify(value)} cannot be managed here: it names a built-in property of JavaScript objects, so it cannot key the workspace's lookup in the synthesized Terraform; rename the workspace (${allowedForm(WORKSPACE_NAME)})`;
+}
+
 const HOSTNAME =
   /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 

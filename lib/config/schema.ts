@@ -29,6 +29,7 @@ import {
   ORGANIZATION_NAME,
   PROJECT_NAME,
   WORKSPACE_NAME,
+  workspaceNameProblem,
 } from "./names";
 import { quote } from "./quote";
 import {
@@ -289,7 +290,7 @@ const credentialSchema = z
 
 const workspaceSchema = z
   .strictObject({
-    name: checkedString((v) => nameProblem(v, WORKSPACE_NAME)).meta({
+    name: checkedString(workspaceNameProblem).meta({
       description: WORKSPACE.name,
     }),
     project: checkedString((v) => nameProblem(v, PROJECT_NAME))

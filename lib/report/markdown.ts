@@ -1,14 +1,31 @@
 import { UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
-import { auditQueries } from "./audit";
+import { accountAudit } from "./audit";
+import { diagram, MERMAID_LIMITS } from "./diagram";
 import type { ReportRole, TrustReport } from "./model";
 
-/** The trust report as Markdown: warnings, a table per account, the audit lookups, a Mermaid diagram. */
+/**
+ * Above this many roles (or variable targets), the per-role tables stay out of the Markdown: a
+ * person reads the summary, and the full detail is in the JSON file beside it.
+ */
+export const DETAIL_LIMIT = 200;
+
+/** The JSON file beside the Markdown, with every role and variable. */
+export const REPORT_JSON_FILE = "trust-report.json";
+
+/**
+ * The trust report as Markdown, readable at any size: where it comes from, the warnings, a
+ * summary per account and project, the per-role tables (up to {@link DETAIL_LIMIT} roles), the
+ * audit lookups once per account, and the most detailed Mermaid diagram that renders.
+ */
 export function reportMarkdown(report: TrustReport): string {
   const lines: string[] = ["# Trust report", ""];
+  const source = report.provenance?.source ?? "made from an unrecorded config";
   lines.push(
-    "Who can reach which AWS account, read from the synthesized stacks. Regenerated on every synth and by `npm run report`.",
+    `Who can reach which AWS account, read from the synthesized stacks, ${source}. Regenerated on every synth and by \`npm run report\`; every role and variable is in \`${REPORT_JSON_FILE}\` beside this file.`,
     "",
   );
+  if (report.provenance?.stale !== undefined)
+    lines.push(`> **Out of date:** ${report.provenance.stale}.`, "");
   if (report.warnings.length > 0) {
     lines.push(
       "## Warnings",
@@ -17,26 +34,9 @@ export function reportMarkdown(report: TrustReport): string {
       "",
     );
   }
-  for (const account of report.accounts) {
-    const id = account.accountId ?? "the account its credentials belong to";
-    lines.push(`## Account ${account.name} (${account.accountId ?? "ID set at deploy"})`, "");
-    lines.push(
-      `Region \`${account.region}\`, deployed to ${id}. OIDC provider: ${account.oidcProvider || "none"}. Stacks: ${account.stacks.map((s) => `\`${s}\``).join(", ")}.`,
-      "",
-    );
-    const roles = report.roles.filter((r) => r.account === account.name);
-    lines.push(
-      "| runs of | phase | role | policies | variables written | stack |",
-      "|---|---|---|---|---|---|",
-    );
-    for (const role of roles) {
-      lines.push(
-        `| ${cell(whose(role))} | ${role.phase} | \`${role.name}\` | ${cell(role.policies.join(", ") || "none")} | ${cell(role.variables.join("<br>") || "none")} | \`${role.stack}\` |`,
-      );
-    }
-    lines.push("");
-  }
-  if (report.targets.length > 0) {
+  lines.push(...summary(report));
+  if (report.roles.length <= DETAIL_LIMIT) lines.push(...roleTables(report));
+  if (report.targets.length > 0 && report.targets.length <= DETAIL_LIMIT) {
     lines.push("## Variables written", "", "| on | variables |", "|---|---|");
     for (const target of report.targets) {
       const on = `${target.kind} ${target.name}${target.created ? " (created)" : ""}${target.kind === "project" ? " (variable set)" : ""}`;
@@ -46,23 +46,99 @@ export function reportMarkdown(report: TrustReport): string {
     }
     lines.push("");
   }
-  lines.push("## Audit", "");
-  lines.push(
-    "Each assumption of a role is an `AssumeRoleWithWebIdentity` event in CloudTrail, in the region whose STS endpoint the run used (normally the region of the workspace's `aws` provider); its user name is the run's `sub`. For each role:",
+  lines.push(...audit(report), ...diagramSection(report));
+  return lines.join("\n");
+}
+
+function summary(report: TrustReport): string[] {
+  const projects = new Map<string, { account: string; project: string; roles: ReportRole[] }>();
+  for (const role of report.roles) {
+    const project = role.project ?? "(any project)";
+    const key = `${role.account}\0${project}`;
+    const entry = projects.get(key) ?? { account: role.account, project, roles: [] };
+    entry.roles.push(role);
+    projects.set(key, entry);
+  }
+  const workspaces = report.targets.filter((t) => t.kind === "workspace").length;
+  const sets = report.targets.filter((t) => t.kind === "project").length;
+  const lines = [
+    "## Summary",
     "",
+    `${report.roles.length} roles in ${report.accounts.length} AWS account${report.accounts.length === 1 ? "" : "s"}; variables on ${workspaces} workspace${workspaces === 1 ? "" : "s"} and in ${sets} project variable set${sets === 1 ? "" : "s"}.`,
+    "",
+    "| account | ID | region | OIDC provider | stacks | roles |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const account of report.accounts) {
+    const count = report.roles.filter((r) => r.account === account.name).length;
+    lines.push(
+      `| ${cell(account.name)} | ${account.accountId ?? "set at deploy"} | \`${account.region}\` | ${cell(account.oidcProvider || "none")} | ${account.stacks.length} | ${count} |`,
+    );
+  }
+  lines.push(
+    "",
+    "| account | project | workspaces with own roles | project-wide roles | roles |",
+    "|---|---|---|---|---|",
   );
+  for (const { account, project, roles } of projects.values()) {
+    const own = new Set(roles.flatMap((r) => (r.workspace === undefined ? [] : [r.workspace])));
+    const wide = roles.filter((r) => r.workspace === undefined).length;
+    lines.push(`| ${cell(account)} | ${cell(project)} | ${own.size} | ${wide} | ${roles.length} |`);
+  }
+  lines.push("");
+  if (report.roles.length > DETAIL_LIMIT) {
+    lines.push(
+      `The ${report.roles.length} roles, their policies and the variables that name them are listed in \`${REPORT_JSON_FILE}\` (above ${DETAIL_LIMIT} roles they stay out of this page).`,
+      "",
+    );
+  }
+  return lines;
+}
+
+function roleTables(report: TrustReport): string[] {
+  const lines: string[] = [];
+  for (const account of report.accounts) {
+    const id = account.accountId ?? "the account its credentials belong to";
+    lines.push(`## Account ${account.name} (${account.accountId ?? "ID set at deploy"})`, "");
+    lines.push(
+      `Region \`${account.region}\`, deployed to ${id}. OIDC provider: ${account.oidcProvider || "none"}. Stacks: ${account.stacks.map((s) => `\`${s}\``).join(", ")}.`,
+      "",
+      "| runs of | phase | role | policies | variables written | stack |",
+      "|---|---|---|---|---|---|",
+    );
+    for (const role of report.roles.filter((r) => r.account === account.name)) {
+      lines.push(
+        `| ${cell(whose(role))} | ${role.phase} | \`${role.name}\` | ${cell(role.policies.join(", ") || "none")} | ${cell(role.variables.join("<br>") || "none")} | \`${role.stack}\` |`,
+      );
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
+function audit(report: TrustReport): string[] {
+  const lines = [
+    "## Audit",
+    "",
+    "Each assumption of a role is an `AssumeRoleWithWebIdentity` event in CloudTrail, in the region whose STS endpoint the run used (normally the region of the workspace's `aws` provider); its user name is the run's `sub`. Per account: the events of one role (set `ROLE_ARN`), and every role the organization's runs assumed, per role and run (add `AND ... = 'ROLE_ARN'` on the role column for one role).",
+    "",
+  ];
   if (report.roles.some((r) => r.arn.includes(`::${UNKNOWN_ACCOUNT_ID}:`))) {
     lines.push(
       `Replace \`${UNKNOWN_ACCOUNT_ID}\` with the ID of the account the stack was deployed to.`,
       "",
     );
   }
-  for (const role of report.roles) {
-    const q = auditQueries(role);
+  for (const account of report.accounts) {
+    const roles = report.roles.filter((r) => r.account === account.name);
+    const first = roles[0];
+    if (first === undefined) continue;
+    const q = accountAudit(account, first.organization, first.arn);
     lines.push(
-      `### \`${role.name}\``,
+      `### Account ${account.name} (${account.accountId ?? "ID set at deploy"}), region \`${account.region}\``,
       "",
       "```sh",
+      q.parameter,
       q.cli,
       "```",
       "",
@@ -80,8 +156,19 @@ export function reportMarkdown(report: TrustReport): string {
       "",
     );
   }
-  lines.push("## Diagram", "", "```mermaid", ...mermaid(report), "```", "");
-  return lines.join("\n");
+  return lines;
+}
+
+function diagramSection(report: TrustReport): string[] {
+  const d = diagram(report);
+  const note =
+    d.detail === "roles"
+      ? []
+      : [
+          `Every role would take more than Mermaid renders (${MERMAID_LIMITS.maxTextSize.toLocaleString("en-US")} characters, ${MERMAID_LIMITS.maxEdges} edges), so the diagram is collapsed to ${d.detail === "projects" ? "projects" : "accounts"}, with the number of roles on each edge; every role is in \`${REPORT_JSON_FILE}\`.`,
+          "",
+        ];
+  return ["## Diagram", "", ...note, "```mermaid", ...d.lines, "```", ""];
 }
 
 function whose(role: ReportRole): string {
@@ -95,54 +182,4 @@ function whose(role: ReportRole): string {
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|");
-}
-
-/** HCP organization → projects → workspaces → roles → AWS accounts. */
-export function mermaid(report: TrustReport): string[] {
-  const ids = new Map<string, string>();
-  const lines = ["flowchart LR"];
-  const node = (key: string, label: string, shape: "box" | "round" = "box") => {
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = `n${ids.size + 1}`;
-      ids.set(key, id);
-      const text = label.replace(/"/g, "#quot;");
-      lines.push(shape === "round" ? `  ${id}(["${text}"])` : `  ${id}["${text}"]`);
-    }
-    return id;
-  };
-  const edges = new Set<string>();
-  const edge = (from: string, to: string, label?: string) => {
-    const line =
-      label === undefined
-        ? `  ${from} --> ${to}`
-        : `  ${from} -- ${label.replace(/"/g, "#quot;")} --> ${to}`;
-    if (!edges.has(line)) {
-      edges.add(line);
-      lines.push(line);
-    }
-  };
-  for (const role of report.roles) {
-    const org = node(`org:${role.organization}`, `organization ${role.organization}`, "round");
-    const project = node(
-      `project:${role.project ?? "*"}`,
-      role.project === undefined ? "any project" : `project ${role.project}`,
-    );
-    const owner =
-      role.workspace === undefined
-        ? project
-        : node(`ws:${role.project ?? "*"}:${role.workspace}`, `workspace ${role.workspace}`);
-    const account = report.accounts.find((a) => a.name === role.account);
-    const target = node(
-      `account:${role.account}`,
-      `AWS account ${role.account}${account?.accountId === undefined ? "" : ` (${account.accountId})`}`,
-      "round",
-    );
-    const roleNode = node(`role:${role.stack}:${role.name}`, role.name);
-    edge(org, project);
-    if (owner !== project) edge(project, owner);
-    edge(owner, roleNode, [role.phase, role.tag].filter(Boolean).join(", "));
-    edge(roleNode, target);
-  }
-  return lines;
 }

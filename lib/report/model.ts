@@ -36,19 +36,44 @@ export interface ReportRole {
   readonly variables: readonly string[];
 }
 
+/** A variable written on a workspace or in a project's variable set. */
+export interface ReportVariable {
+  readonly key: string;
+  /** The value, or for a role ARN the role's name. */
+  readonly value: string;
+  /** For a role ARN: the role, as `STACK ADDRESS` (unique, unlike role names across accounts). */
+  readonly role?: string;
+}
+
 /** A workspace or project and the variables written for it. */
 export interface ReportTarget {
   readonly kind: "workspace" | "project";
   readonly name: string;
   readonly created: boolean;
-  readonly variables: ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  /** For a project: the variable set that carries its variables, as written. */
+  readonly variableSet?: { readonly name: string; readonly priority: boolean };
+  readonly variables: readonly ReportVariable[];
+}
+
+/** What the synth was made from (see `synth-record.ts`). */
+export interface ReportProvenance {
+  /** `made from trust.yaml at 2026-11-23 09:05 UTC` */
+  readonly source: string;
+  /** Set when the config changed since: what to do. */
+  readonly stale?: string;
 }
 
 export interface TrustReport {
+  readonly provenance?: ReportProvenance;
   readonly accounts: readonly ReportAccount[];
   readonly roles: readonly ReportRole[];
   readonly targets: readonly ReportTarget[];
   readonly warnings: readonly string[];
+}
+
+/** A role's key among the roles of every stack: `STACK ADDRESS`. */
+export function roleKey(role: { readonly stack: string; readonly address: string }): string {
+  return `${role.stack} ${role.address}`;
 }
 
 const SUB = /^organization:([^:]*):project:([^:]*):workspace:([^:]*):run_phase:([^:]*)$/;
@@ -58,6 +83,7 @@ const REF = /^\$\{([^}]+)\}$/;
 export function buildReport(
   stacks: readonly SynthesizedStack[],
   warnings: readonly string[] = [],
+  provenance?: ReportProvenance,
 ): TrustReport {
   const accounts = new Map<string, ReportAccount & { stacks: string[]; oidcProvider: string }>();
   const synthesized: SynthesizedRole[] = [];
@@ -79,13 +105,10 @@ export function buildReport(
     entry.stacks.push(name);
     if (created !== undefined)
       entry.oidcProvider = `created for ${String(created.url)} in stack ${name}`;
-    // Without a base stack, the roles' principal is the reused provider's ARN.
+    // Without a base stack, the roles' principal is the reused provider's ARN (a stack that
+    // derives the ARN from its deploying account reads data.aws_caller_identity instead).
     const principal = roles[0] === undefined ? undefined : principalOf(roles[0]);
-    if (
-      entry.oidcProvider === "" &&
-      principal !== undefined &&
-      !json.data?.aws_iam_openid_connect_provider
-    ) {
+    if (entry.oidcProvider === "" && principal !== undefined && !json.data?.aws_caller_identity) {
       entry.oidcProvider = `reused ${principal}`;
     }
     accounts.set(account, entry);
@@ -93,16 +116,13 @@ export function buildReport(
 
   const index: RoleIndex = {
     byArn: new Map(synthesized.map((r) => [r.arn, r])),
-    byAddress: new Map(synthesized.map((r) => [`${r.stack} ${r.address}`, r])),
+    byAddress: new Map(synthesized.map((r) => [roleKey(r), r])),
   };
   // Variables, by the role they point at.
   const byRole = new Map<SynthesizedRole, string[]>();
   const targets: ReportTarget[] = [];
   for (const { name: stackName, json } of stacks) {
-    const targetOf = new Map<
-      string,
-      ReportTarget & { variables: Array<{ key: string; value: string }> }
-    >();
+    const targetOf = new Map<string, ReportTarget & { variables: ReportVariable[] }>();
     for (const variable of Object.values(json.resource?.tfe_variable ?? {})) {
       const ref = String(variable.workspace_id ?? variable.variable_set_id ?? "");
       let target = targetOf.get(ref);
@@ -113,7 +133,11 @@ export function buildReport(
       }
       const value = String(variable.value);
       const role = roleOfValue(value, stackName, index, stacks);
-      target.variables.push({ key: String(variable.key), value: role?.name ?? value });
+      target.variables.push({
+        key: String(variable.key),
+        value: role?.name ?? value,
+        ...(role === undefined ? {} : { role: roleKey(role) }),
+      });
       if (role !== undefined) {
         const list = byRole.get(role) ?? [];
         list.push(`${target.kind} ${target.name}: ${String(variable.key)}`);
@@ -152,7 +176,13 @@ export function buildReport(
       variables: byRole.get(role) ?? [],
     };
   });
-  return { accounts: [...accounts.values()], roles, targets, warnings };
+  return {
+    ...(provenance === undefined ? {} : { provenance }),
+    accounts: [...accounts.values()],
+    roles,
+    targets,
+    warnings,
+  };
 }
 
 function principalOf(role: SynthesizedRole): string {
@@ -181,9 +211,8 @@ function describeTarget(
   ref: string,
   json: SynthesizedStack["json"],
 ): Omit<ReportTarget, "variables"> {
-  const lookedUp = /^data\.tfe_workspace_ids\.[^.]+\.ids\["([^"]+)"\]$/.exec(
-    REF.exec(ref)?.[1] ?? "",
-  );
+  // `${data.tfe_workspace.workspaces["NAME"].id}`: an existing workspace, looked up by name.
+  const lookedUp = /^data\.tfe_workspace\.[^.[]+\["([^"]+)"\]\.id$/.exec(REF.exec(ref)?.[1] ?? "");
   if (lookedUp?.[1] !== undefined) return { kind: "workspace", name: lookedUp[1], created: false };
   const [type, address] = (REF.exec(ref)?.[1] ?? "")
     .replace(/\.id$/, "")
@@ -200,10 +229,14 @@ function describeTarget(
     (a) => a.variable_set_id === ref,
   )?.project_id;
   const projectAddress = (REF.exec(String(projectRef ?? ""))?.[1] ?? "").split(".")[2] ?? "";
+  const set = json.resource?.tfe_variable_set?.[address ?? ""];
   return {
     kind: "project",
     name: String(json.data?.tfe_project?.[projectAddress]?.name ?? address),
     created: false,
+    ...(set === undefined
+      ? {}
+      : { variableSet: { name: String(set.name), priority: set.priority === true } }),
   };
 }
 

@@ -18,11 +18,8 @@ export const noWildcardsFromNames: Rule = {
       const { owner, phase, path, roleName } = role.planned;
       const expected = [
         ["organization", organization],
-        [
-          "project",
-          owner.kind === "workspace" ? (owner.workspace.project ?? "*") : owner.project.name,
-        ],
-        ["workspace", owner.kind === "workspace" ? owner.workspace.name : "*"],
+        ["project", owner.kind === "workspace" ? (owner.project ?? "*") : owner.name],
+        ["workspace", owner.kind === "workspace" ? owner.name : "*"],
         ["run_phase", phase === "run" ? "*" : phase],
       ] as const;
       for (const statement of allowStatements(role.trustPolicy)) {

@@ -1,6 +1,6 @@
 import type { TrustConfig } from "../config/schema";
 import { asList } from "../iam/policy-document";
-import type { PlannedRole } from "../role-plan";
+import type { PlannedRole, TrustPlan } from "../plan/model";
 import type { PolicyDocument } from "../trust-policy";
 
 /** A role under review: as planned from the config, and its trust policy exactly as it will reach AWS. */
@@ -13,6 +13,7 @@ export interface ReviewedRole {
 
 export interface Review {
   readonly config: TrustConfig;
+  readonly plan: TrustPlan;
   readonly roles: readonly ReviewedRole[];
 }
 
@@ -68,6 +69,6 @@ export function hasWildcard(text: string): boolean {
 /** How messages name the entry a role belongs to: `workspace app`, `project "Apps"`. */
 export function ownerName(role: PlannedRole): string {
   return role.owner.kind === "workspace"
-    ? `workspace ${role.owner.workspace.name}`
-    : `project ${JSON.stringify(role.owner.project.name)}`;
+    ? `workspace ${role.owner.name}`
+    : `project ${JSON.stringify(role.owner.name)}`;
 }

@@ -14,7 +14,7 @@ export const uniqueRoleNames: Rule = {
     const addresses = new Map<string, string>();
     for (const { planned } of roles) {
       const name = `${planned.account}\u0000${planned.roleName.toLowerCase()}`;
-      const address = `${planned.account}\u0000${planned.address}`;
+      const address = `${planned.account}\u0000${planned.key}`;
       const sameName = names.get(name);
       if (sameName !== undefined) {
         violations.push({
@@ -28,7 +28,7 @@ export const uniqueRoleNames: Rule = {
       if (sameAddress !== undefined) {
         violations.push({
           path: planned.path,
-          message: `the role's address aws_iam_role.${planned.address} is also the address of the role of ${sameAddress}; rename the workspace or the credentials tag`,
+          message: `the role's address aws_iam_role.roles["${planned.key}"] is also the address of the role of ${sameAddress}; rename the workspace or the credentials tag`,
         });
       } else {
         addresses.set(address, planned.path);

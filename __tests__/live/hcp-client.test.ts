@@ -1,0 +1,123 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { CannotCheckError } from "../../lib/live/errors";
+import { HcpClient, waitOf } from "../../lib/live/hcp-client";
+
+const target = { object: "workspace app", permission: "read access to workspace app" };
+let server: Server | undefined;
+
+afterEach(async () => {
+  await new Promise<void>((resolve) =>
+    server === undefined ? resolve() : server.close(() => resolve()),
+  );
+  server = undefined;
+});
+
+/** A server answering each request with the next of the given statuses (the last one repeats). */
+async function serve(statuses: number[], headers: Record<string, string> = {}) {
+  const seen: string[] = [];
+  server = createServer((req, res) => {
+    seen.push(req.url ?? "");
+    const status = statuses[Math.min(seen.length - 1, statuses.length - 1)] ?? 200;
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    const item = { id: "ws-1", type: "workspaces", attributes: { name: "app" } };
+    res.end(JSON.stringify({ data: req.url?.includes("page%5Bsize%5D") ? [item] : item }));
+  });
+  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { seen, client: new HcpClient({ address, token: "t", minRetryDelayMs: 1, retries: 3 }) };
+}
+
+describe("the HCP Terraform client", () => {
+  it("retries 429 and 5xx answers, and reads the answer that follows", async () => {
+    const { seen, client } = await serve([429, 503, 200], { "retry-after": "0" });
+    expect(await client.get("/workspaces/ws-1", target)).toMatchObject({ id: "ws-1" });
+    expect(seen).toHaveLength(3);
+  });
+
+  it("gives up after its retries, with the object in the message", async () => {
+    const { seen, client } = await serve([500]);
+    await expect(client.get("/workspaces/ws-1", target)).rejects.toThrow(
+      /kept answering HTTP 500 reading workspace app, 3 retries later/,
+    );
+    expect(seen).toHaveLength(4);
+  });
+
+  it("abandons a request that hangs, retries it, and then says it timed out", async () => {
+    let calls = 0;
+    server = createServer(() => {
+      calls++; // never answers
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new HcpClient({
+      address,
+      token: "t",
+      minRetryDelayMs: 1,
+      retries: 1,
+      timeoutMs: 50,
+    });
+    await expect(client.get("/workspaces/ws-1", target)).rejects.toThrow(
+      /\(timed out\) reading workspace app/,
+    );
+    expect(calls).toBe(2);
+    server.closeAllConnections();
+  });
+
+  it("reads 404 as absent, without retrying", async () => {
+    const { seen, client } = await serve([404]);
+    expect(await client.get("/workspaces/ws-1", target)).toBeUndefined();
+    expect(seen).toHaveLength(1);
+  });
+
+  it("names the object and the missing permission on 403", async () => {
+    const { client } = await serve([403]);
+    const error = await client.get("/workspaces/ws-1", target).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotCheckError);
+    expect((error as Error).message).toContain(
+      "does not let this token read workspace app (HTTP 403): it needs read access to workspace app",
+    );
+  });
+
+  it("asks for pages of 100, the API's maximum", async () => {
+    const { seen, client } = await serve([200]);
+    expect(
+      await client.list("/organizations/acme/workspaces?filter[project][id]=prj-1", target),
+    ).toHaveLength(1);
+    const url = new URL(seen[0] ?? "", "http://x");
+    expect(url.searchParams.get("page[size]")).toBe("100");
+    expect(url.searchParams.get("filter[project][id]")).toBe("prj-1");
+  });
+
+  it("starts no more requests per second than asked", async () => {
+    let started = 0;
+    const fetchCount = (async () => {
+      started++;
+      return new Response(JSON.stringify({ data: {} }), { status: 200 });
+    }) as typeof fetch;
+    const client = new HcpClient({
+      address: "http://unused",
+      token: "t",
+      requestsPerSecond: 5,
+      fetch: fetchCount,
+    });
+    const all = Promise.all(Array.from({ length: 8 }, () => client.get("/x", target)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(started).toBe(5);
+    await all;
+    expect(started).toBe(8);
+  });
+});
+
+describe("the wait a rate-limited answer asks for", () => {
+  it.each([
+    [{ "retry-after": "2" }, 2000],
+    [{ "retry-after": "Thu, 01 Jan 2099 00:00:10 GMT" }, 10_000],
+    [{ "x-ratelimit-reset": "0.25" }, 250],
+    [{}, undefined],
+  ])("%j gives %s ms", (headers, ms) => {
+    const now = Date.parse("Thu, 01 Jan 2099 00:00:00 GMT");
+    expect(waitOf(new Headers(headers as Record<string, string>), now)).toBe(ms);
+  });
+});

@@ -1,0 +1,166 @@
+import { DataTfeVariableSet } from "@cdktf/provider-tfe/lib/data-tfe-variable-set";
+import { DataTfeVariables } from "@cdktf/provider-tfe/lib/data-tfe-variables";
+import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
+import { TerraformIterator, TerraformLocal, type TerraformStack } from "cdktf";
+import { RESOURCES, type ResourceName, variableSetName } from "../plan/members";
+import type { Relocation } from "../plan/model";
+import { projectKey, terraformName, workspaceKey } from "../plan/naming";
+import { literal } from "../terraform-text";
+import { pinAddress } from "./address";
+
+/**
+ * Moves members between stacks without destroying them (returns the joining stack's imports,
+ * to be written with {@link addImports}): the stack they leave forgets them
+ * (`removed` with `destroy = false`), the stack they join imports them.
+ *
+ * `removed` blocks may not name a resource instance (`aws_iam_role.roles["k"]`), so the leaving
+ * stack first moves the instance to an address of its own that the configuration does not
+ * declare, and forgets that one: the workaround Terraform's maintainers describe, which plans
+ * as "will no longer be managed" with nothing destroyed.
+ * https://github.com/hashicorp/terraform/issues/34439
+ * https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources
+ * An `import` block whose object is already in the state is a no-op, so the joining stack may be
+ * deployed before or after the leaving one, and again.
+ * https://developer.hashicorp.com/terraform/language/import
+ */
+export function addCarryover(
+  stack: TerraformStack,
+  organization: string,
+  leaving: readonly Relocation[],
+  joining: readonly Relocation[],
+): ImportBlock[] {
+  if (leaving.length > 0) {
+    const departed = (r: Relocation) =>
+      `${r.resource.split(".")[0]}.${terraformName(`departed_${r.resource.split(".")[1]}_${r.key}`)}`;
+    stack.addOverride(
+      "moved",
+      leaving.map((r) => ({ from: `${r.resource}["${r.key}"]`, to: departed(r) })),
+    );
+    stack.addOverride(
+      "removed",
+      leaving.map((r) => ({ from: departed(r), lifecycle: [{ destroy: false }] })),
+    );
+  }
+  if (joining.length === 0) return [];
+  const org = literal(organization);
+  const imports: ImportBlock[] = [];
+  const variables: Record<string, { owner: string; key: string; prefix: string }> = {};
+  const workspaces = new Set<string>();
+  const sets = new Map<string, string>();
+  for (const r of joining) {
+    const to = `${r.resource}["${r.key}"]`;
+    switch (r.resource as ResourceName) {
+      case RESOURCES.role:
+      case RESOURCES.attachment:
+      case RESOURCES.inline:
+        imports.push({ to, id: literal(r.ref) });
+        break;
+      case RESOURCES.workspace:
+        imports.push({ to, id: `${org}/${literal(r.ref)}` });
+        break;
+      case RESOURCES.variableSet:
+        sets.set(r.key, r.ref);
+        imports.push({ to, id: `\${data.tfe_variable_set.carried["${r.key}"].id}` });
+        break;
+      case RESOURCES.projectVariableSet:
+        imports.push({
+          to,
+          id: `${org}/\${data.tfe_project.projects["${r.key}"].id}/${literal(variableSetName(r.ref))}`,
+        });
+        break;
+      case RESOURCES.variable: {
+        // `workspace:NAME:KEY` or `set:PROJECT:KEY`; the variable's ID is found by its key at plan time.
+        const [kind, ...rest] = r.ref.split(":");
+        const key = rest.pop() ?? "";
+        const name = rest.join(":");
+        if (kind === "workspace") {
+          workspaces.add(name);
+          variables[r.key] = { owner: workspaceKey(name), key, prefix: `${org}/${name}` };
+        } else {
+          const setKey = projectKey(name);
+          sets.set(setKey, variableSetName(name));
+          variables[r.key] = {
+            owner: setKey,
+            key,
+            prefix: `${org}/\${data.tfe_variable_set.carried["${setKey}"].id}`,
+          };
+        }
+        break;
+      }
+    }
+  }
+  const lookups: Record<string, { workspace_id: string | null; variable_set_id: string | null }> =
+    {};
+  if (workspaces.size > 0) {
+    const each = TerraformIterator.fromMap(Object.fromEntries([...workspaces].map((w) => [w, {}])));
+    pinAddress(
+      new DataTfeWorkspace(stack, "carried-workspaces", {
+        forEach: each,
+        name: "${each.key}",
+        organization: org,
+      }),
+      "carried",
+    );
+    for (const w of workspaces)
+      lookups[workspaceKey(w)] = {
+        workspace_id: `\${data.tfe_workspace.carried["${w}"].id}`,
+        variable_set_id: null,
+      };
+  }
+  if (sets.size > 0) {
+    const each = TerraformIterator.fromMap(
+      Object.fromEntries([...sets].map(([key, name]) => [key, { name: literal(name) }])),
+    );
+    pinAddress(
+      new DataTfeVariableSet(stack, "carried-sets", {
+        forEach: each,
+        name: each.getString("name"),
+        organization: org,
+      }),
+      "carried",
+    );
+    for (const key of sets.keys())
+      lookups[key] = {
+        workspace_id: null,
+        variable_set_id: `\${data.tfe_variable_set.carried["${key}"].id}`,
+      };
+  }
+  if (Object.keys(variables).length > 0) {
+    const each = TerraformIterator.fromMap(lookups);
+    pinAddress(
+      new DataTfeVariables(stack, "carried-variables", {
+        forEach: each,
+        workspaceId: each.getString("workspace_id"),
+        variableSetId: each.getString("variable_set_id"),
+      }),
+      "carried",
+    );
+    pinAddress(
+      new TerraformLocal(stack, "carried-variables-local", variables),
+      "carried_variables",
+    );
+    // Only the variables that still exist are imported; a missing one is simply created.
+    imports.push({
+      for_each:
+        "${{ for k, v in local.carried_variables : k => v if length([for x in data.tfe_variables.carried[v.owner].env : x if x.name == v.key]) > 0 }}",
+      to: `${RESOURCES.variable}[each.key]`,
+      id: "${each.value.prefix}/${one([for x in data.tfe_variables.carried[each.value.owner].env : x.id if x.name == each.value.key])}",
+    });
+  }
+  return imports;
+}
+
+/** A Terraform `import` block, as written to the stack's JSON. */
+export interface ImportBlock {
+  readonly to: string;
+  readonly id: string;
+  readonly for_each?: string;
+}
+
+/**
+ * Writes a stack's `import` blocks at once: cdktf replaces an override set twice, so every
+ * source of imports (carry-over, adoption) hands its blocks here.
+ */
+export function addImports(stack: TerraformStack, imports: readonly ImportBlock[]): void {
+  if (imports.length > 0) stack.addOverride("import", imports);
+}

@@ -1,0 +1,204 @@
+import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
+import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
+import { ProjectVariableSet } from "@cdktf/provider-tfe/lib/project-variable-set";
+import { Variable } from "@cdktf/provider-tfe/lib/variable";
+import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
+import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
+import { TerraformIterator } from "cdktf";
+import type { Construct } from "constructs";
+import { variableSetName } from "../plan/members";
+import type { PlannedHcp, VariableTarget } from "../plan/model";
+import { projectKey } from "../plan/naming";
+import { PRODUCT } from "../product";
+import { literal } from "../terraform-text";
+import { pinAddress } from "./address";
+
+export interface HcpVariablesProps {
+  readonly hcp: PlannedHcp;
+  /** The workspaces and projects whose variables live in this stack. */
+  readonly targets: readonly VariableTarget[];
+  /** Each role's ARN by key: a literal, or a reference into this stack. */
+  readonly roleArns: ReadonlyMap<string, string>;
+}
+
+const DESCRIPTION = `AWS dynamic credentials. Managed by ${PRODUCT}: change its config and deploy, not this variable.`;
+
+/** `${ADDRESS["KEY"].id}`: keys are Terraform names or workspace names, which need no quoting. */
+function idOf(address: string, key: string): string {
+  return `\${${address}["${key}"].id}`;
+}
+
+/**
+ * Adds the HCP Terraform side to a stack (whose `tfe` provider reads its token from TFE_TOKEN or the
+ * CLI's credentials file when Terraform runs): for each workspace its variables
+ * (on the workspace, looked up by name, or created with `create: true`); for each project a
+ * variable set attached to the project. One `for_each` resource per type, keyed by stable names.
+ *
+ * Each workspace is looked up on its own (`data.tfe_workspace`, one API call), never by listing
+ * the organization, so a plan's API calls grow with what this app manages. A workspace in a
+ * project fails the plan when it is not in that project any more (a postcondition), instead of
+ * its runs failing with AccessDenied later.
+ */
+export function addHcpVariables(scope: Construct, props: HcpVariablesProps): void {
+  const { hcp, targets, roleArns } = props;
+  if (targets.length === 0) return;
+  const organization = literal(hcp.organization);
+
+  const projectNames = new Map<string, string>();
+  for (const { owner } of targets) {
+    if (owner.kind === "project") projectNames.set(projectKey(owner.name), owner.name);
+    else if (owner.project !== undefined)
+      projectNames.set(projectKey(owner.project), owner.project);
+  }
+  if (projectNames.size > 0) {
+    const each = TerraformIterator.fromMap(
+      Object.fromEntries([...projectNames].map(([key, name]) => [key, { name: literal(name) }])),
+    );
+    pinAddress(
+      new DataTfeProject(scope, "projects", {
+        forEach: each,
+        name: each.getString("name"),
+        organization,
+      }),
+      "projects",
+    );
+  }
+  const projectId = (name: string) => idOf("data.tfe_project.projects", projectKey(name));
+
+  const workspaces = targets.flatMap(({ owner }) => (owner.kind === "workspace" ? [owner] : []));
+  const existing = workspaces.filter((ws) => !ws.create);
+  const created = workspaces.filter((ws) => ws.create);
+  if (existing.length > 0) {
+    const each = TerraformIterator.fromMap(
+      Object.fromEntries(
+        existing.map((ws) => [
+          ws.name,
+          {
+            project_id: ws.project === undefined ? null : projectId(ws.project),
+            project: ws.project === undefined ? null : literal(ws.project),
+          },
+        ]),
+      ),
+    );
+    pinAddress(
+      new DataTfeWorkspace(scope, "workspaces", {
+        forEach: each,
+        name: "${each.key}",
+        organization,
+        lifecycle: {
+          postcondition: [
+            {
+              condition:
+                "${each.value.project_id == null || self.project_id == each.value.project_id}",
+              errorMessage:
+                'Workspace "${each.key}" is not in project "${each.value.project}" any more. Its roles trust only runs of that project: move it back in HCP Terraform, or set its project in the config.',
+            },
+          ],
+        },
+      }),
+      "workspaces",
+    );
+  }
+  if (created.length > 0) {
+    const each = TerraformIterator.fromMap(
+      Object.fromEntries(
+        created.map((ws) => [ws.name, { project_id: projectId(ws.project ?? "") }]),
+      ),
+    );
+    pinAddress(
+      new Workspace(scope, "created", {
+        forEach: each,
+        name: "${each.key}",
+        organization,
+        projectId: each.getString("project_id"),
+        description: `Created by ${PRODUCT}, with AWS dynamic credentials.`,
+        // Destroying it would first strip its credentials, and then leave it unable to destroy
+        // its own resources: removing a created workspace is a documented two-step change.
+        lifecycle: { preventDestroy: true },
+      }),
+      "created",
+    );
+  }
+
+  const projects = targets.flatMap(({ owner }) => (owner.kind === "project" ? [owner] : []));
+  if (projects.length > 0) {
+    const each = TerraformIterator.fromMap(
+      Object.fromEntries(
+        projects.map((project) => [
+          projectKey(project.name),
+          {
+            name: literal(variableSetName(project.name)),
+            description: literal(
+              `AWS dynamic credentials for every workspace of project ${project.name}. Managed by ${PRODUCT}.`,
+            ),
+          },
+        ]),
+      ),
+    );
+    pinAddress(
+      new VariableSet(scope, "sets", {
+        forEach: each,
+        name: each.getString("name"),
+        description: each.getString("description"),
+        organization,
+        // Not a priority set: a workspace's own variables (its own role) keep winning.
+        priority: false,
+      }),
+      "projects",
+    );
+    const attach = TerraformIterator.fromMap(
+      Object.fromEntries(projects.map((project) => [projectKey(project.name), {}])),
+    );
+    pinAddress(
+      new ProjectVariableSet(scope, "project-sets", {
+        forEach: attach,
+        projectId: "${data.tfe_project.projects[each.key].id}",
+        variableSetId: "${tfe_variable_set.projects[each.key].id}",
+      }),
+      "projects",
+    );
+  }
+
+  const variables: Record<
+    string,
+    { key: string; value: string; workspace_id: string | null; variable_set_id: string | null }
+  > = {};
+  for (const { key: targetKey, owner, variables: planned } of targets) {
+    const workspaceId =
+      owner.kind === "project"
+        ? null
+        : owner.create
+          ? idOf("tfe_workspace.created", owner.name)
+          : idOf("data.tfe_workspace.workspaces", owner.name);
+    const setId = owner.kind === "project" ? idOf("tfe_variable_set.projects", targetKey) : null;
+    for (const { key, value } of planned) {
+      const arn =
+        value.kind !== "role-arn"
+          ? undefined
+          : value.arn !== undefined
+            ? literal(value.arn)
+            : roleArns.get(value.role);
+      if (value.kind === "role-arn" && arn === undefined)
+        throw new Error(`${key}: no ARN for role ${value.role}`);
+      variables[`${targetKey}_${key}`] = {
+        key,
+        value: value.kind === "text" ? literal(value.text) : (arn as string),
+        workspace_id: workspaceId,
+        variable_set_id: setId,
+      };
+    }
+  }
+  const each = TerraformIterator.fromMap(variables);
+  pinAddress(
+    new Variable(scope, "variables", {
+      forEach: each,
+      key: each.getString("key"),
+      value: each.getString("value"),
+      category: "env",
+      description: DESCRIPTION,
+      workspaceId: each.getString("workspace_id"),
+      variableSetId: each.getString("variable_set_id"),
+    }),
+    "variables",
+  );
+}

@@ -1,0 +1,129 @@
+import { distance } from "fastest-levenshtein";
+import type { RoleVerdict } from "./explain";
+import {
+  describeSource,
+  effectiveAwsCredentials,
+  type HcpVariable,
+  type VariableSetInput,
+} from "./hcp/precedence";
+import type { TokenClaims } from "./iam/web-identity";
+import { PRODUCT } from "./product";
+import { type ReportTarget, roleKey, type TrustReport } from "./report/model";
+import {
+  type FieldDifference,
+  formatDifference,
+  parseRunSubject,
+  subjectDifferences,
+} from "./run-subject";
+
+/** A refused role and, one line each, what differs between its trust and the token. */
+export interface NearMiss {
+  readonly verdict: RoleVerdict;
+  readonly differences: readonly string[];
+}
+
+/**
+ * The refused roles closest to admitting the token: fewest differing checks (issuer, audience,
+ * and the `sub`'s organization, project, workspace and run phase), at most 2; among those, the
+ * ones whose differing names are most alike (edit distance) first; up to `limit` of them.
+ */
+export function closestRoles(
+  verdicts: readonly RoleVerdict[],
+  claims: TokenClaims,
+  limit = 5,
+): { readonly closest: readonly NearMiss[]; readonly more: number } {
+  const misses = verdicts
+    .filter((v) => v.decision !== "Allowed")
+    .map((verdict) => ({ verdict, ...differencesOf(verdict, claims) }))
+    .filter((m) => m.differences.length > 0 && m.differences.length <= 2);
+  const fewest = Math.min(...misses.map((m) => m.differences.length));
+  const tied = misses
+    .filter((m) => m.differences.length === fewest)
+    .sort((a, b) => a.distance - b.distance);
+  return {
+    closest: tied.slice(0, limit).map(({ verdict, differences }) => ({ verdict, differences })),
+    more: Math.max(0, tied.length - limit),
+  };
+}
+
+/** A refused role's differences, and how far apart the differing values are. */
+function differencesOf(verdict: RoleVerdict, claims: TokenClaims) {
+  const differences: string[] = [];
+  let total = 0;
+  for (const failure of verdict.failures) {
+    const line = `expected ${failure.expected.join(" or ")}, got ${failure.actual}`;
+    if (failure.check !== "subject") {
+      differences.push(`${failure.check}: ${line}`);
+      total += failure.actual.length;
+      continue;
+    }
+    // The pattern with the fewest differing fields, when the role has several.
+    const options = failure.expected
+      // `KEY OPERATOR VALUE`; the value (a sub pattern) may hold spaces.
+      .map((e) => subjectDifferences(/^\S+ \S+ (.*)$/s.exec(e)?.[1] ?? "", claims.sub))
+      .filter((d): d is FieldDifference[] => d !== undefined)
+      .sort((a, b) => a.length - b.length);
+    const best = options[0];
+    if (best === undefined) {
+      differences.push(`subject: ${line}`);
+      total += claims.sub.length;
+      continue;
+    }
+    differences.push(...best.map(formatDifference));
+    total += best.reduce((sum, d) => sum + distance(d.expected, d.actual), 0);
+  }
+  return { differences, distance: total };
+}
+
+/** The role one configuration of a run uses, by HCP Terraform's precedence over the variables. */
+export interface EffectiveRole {
+  /** Undefined: the default configuration (the `aws` provider without alias). */
+  readonly tag?: string;
+  /** The role's `STACK ADDRESS`, when the winning variable names a role of this synth. */
+  readonly role?: string;
+  /** The winning ARN variable's value as written (a role name for a role of this synth). */
+  readonly value?: string;
+  /** `TFC_AWS_RUN_ROLE_ARN on workspace app`, or why there is no role. */
+  readonly from: string;
+}
+
+/**
+ * Which role a run of the token's workspace and phase uses, from the variables this synth writes
+ * on the workspace and in its project's variable set (project-scoped, as written). Undefined
+ * for a token that is not a run's, or when this synth writes no variables for either.
+ */
+export function effectiveRoles(
+  report: TrustReport,
+  claims: TokenClaims,
+): readonly EffectiveRole[] | undefined {
+  const run = parseRunSubject(claims.sub);
+  if (run === undefined || (run.phase !== "plan" && run.phase !== "apply")) return undefined;
+  const targets = (kind: "workspace" | "project", name: string) =>
+    report.targets.filter((t) => t.kind === kind && t.name === name);
+  const variables = (target: ReportTarget): HcpVariable[] =>
+    target.variables.map((v) => ({ key: v.key, value: v.role ?? v.value }));
+  const workspace = targets("workspace", run.workspace).flatMap(variables);
+  // Each project's variables are in an ordinary (or priority) project-scoped set, as written.
+  const sets: VariableSetInput[] = targets("project", run.project).map((target) => ({
+    name: target.variableSet?.name ?? `${PRODUCT}: ${run.project}`,
+    scope: "project",
+    priority: target.variableSet?.priority ?? false,
+    variables: variables(target),
+  }));
+  if (workspace.length === 0 && sets.length === 0) return undefined;
+  const names = new Map(report.roles.map((r) => [roleKey(r), r.name]));
+  return effectiveAwsCredentials({ workspace, variableSets: sets }).map((configuration) => {
+    const phase = run.phase === "plan" ? configuration.plan : configuration.apply;
+    const tag = configuration.tag === undefined ? {} : { tag: configuration.tag };
+    if (!phase.authenticates || phase.roleArnFrom === undefined)
+      return { ...tag, from: phase.problem ?? "no role" };
+    const source = phase.roleArnFrom.source;
+    const where =
+      source.kind === "workspace"
+        ? `on workspace ${run.workspace}`
+        : `in ${describeSource(source)} of project ${run.project}`;
+    const key = phase.roleArnFrom.value;
+    const role = names.has(key) ? { role: key, value: names.get(key) } : { value: key };
+    return { ...tag, ...role, from: `${phase.roleArnFrom.key} ${where}` };
+  });
+}

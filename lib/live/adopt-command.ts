@@ -1,0 +1,6 @@
+import { consoleIo } from "../cli/io";
+import { runAdopt } from "./adopt";
+
+runAdopt(process.argv.slice(2), consoleIo).then((status) => {
+  process.exitCode = status;
+});

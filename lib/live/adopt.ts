@@ -1,0 +1,174 @@
+/**
+ * `npm run adopt`: finds what the config would create that exists already, and writes its import
+ * IDs to the adoption file beside the config, so the first deploy imports it in place instead of
+ * failing with `EntityAlreadyExists` or "Key has already been taken". Reads only.
+ */
+import { parseArgs } from "node:util";
+import type { Io } from "../cli/io";
+import { adoptAccount, checkedAccountId } from "./adopt-aws";
+import { adoptHcp } from "./adopt-hcp";
+import { adoptionPathFor, writeAdoption } from "./adoption-file";
+import { ADOPTION_VERSION, type AdoptedAccount, type Adoption } from "./adoption-format";
+import { type AdoptionFindings, emptyFindings } from "./findings";
+import { type LiveOptions, openSession, type Session, stopReason } from "./session";
+
+export const ADOPT_USAGE = `Usage: npm run adopt -- [--config PATH] [--overwrite]
+
+Finds the OIDC provider, roles, policy attachments, workspace variables, variable sets and
+created workspaces of the config that exist already, and writes their import IDs to
+trust.imports.json beside the config (inside a config directory). The next synth imports them
+in place. Reads AWS and HCP Terraform; changes nothing there.
+
+  --config PATH   the config file or directory (default: TRUST_CONFIG, else trust.yaml)
+  --overwrite     also adopt roles and variables that differ from the config; the deploy then
+                  changes them in place to the config's values
+
+Needs TFE_TOKEN (and TFE_ADDRESS for Terraform Enterprise), and AWS credentials for each account.
+Exit status: 0 all found can be adopted, 1 conflicts (the file is written for the rest),
+2 cannot check (bad arguments, config, credentials or network).`;
+
+/** Runs `adopt`; returns the exit status. */
+export async function runAdopt(
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LiveOptions = {},
+): Promise<number> {
+  let args: { config?: string; overwrite: boolean; help: boolean };
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        config: { type: "string" },
+        overwrite: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    args = values as typeof args;
+  } catch (error) {
+    io.err(`adopt: ${(error as Error).message}\n\n${ADOPT_USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(ADOPT_USAGE);
+    return 0;
+  }
+  let session: Session;
+  let findings: AdoptionFindings;
+  let adoption: Adoption;
+  let path: string;
+  try {
+    session = openSession(args.config, env, options);
+    ({ findings, adoption } = await findAdoption(session, args.overwrite));
+    path = adoptionPathFor(session.configPath);
+    writeAdoption(path, adoption);
+  } catch (error) {
+    io.err(`adopt: ${stopReason(error)}`);
+    return 2;
+  }
+  report(io, path, adoption, findings, args.overwrite);
+  const blocking = findings.conflicts.filter((c) => !(args.overwrite && c.overwritable));
+  return blocking.length > 0 ? 1 : 0;
+}
+
+/** Reads both sides and gathers what can be adopted. */
+export async function findAdoption(
+  session: Session,
+  overwrite: boolean,
+): Promise<{ findings: AdoptionFindings; adoption: Adoption }> {
+  const { state } = session;
+  const findings = emptyFindings();
+  const accountIds = new Map<string, string>();
+  const accounts: Record<string, AdoptedAccount> = {};
+  // Account IDs first: variables name roles by ARN, in whichever account they live.
+  for (const account of state.accounts) {
+    const reader = session.aws.get(account.name);
+    if (reader === undefined) continue;
+    accountIds.set(account.name, await checkedAccountId(account, reader));
+  }
+  for (const account of state.accounts) {
+    const reader = session.aws.get(account.name);
+    const accountId = accountIds.get(account.name);
+    if (reader === undefined || accountId === undefined) continue;
+    const adopted = await adoptAccount(state, account, accountId, reader, findings, overwrite);
+    if (adopted.oidcProviders !== undefined || adopted.roles !== undefined)
+      accounts[account.name] = adopted;
+  }
+  const { workspaces, variableSets } = await adoptHcp(
+    state,
+    accountIds,
+    session.hcp,
+    findings,
+    overwrite,
+  );
+  const adoption: Adoption = {
+    version: ADOPTION_VERSION,
+    organization: state.organization,
+    hostname: state.hostname,
+    ...(Object.keys(accounts).length === 0 ? {} : { accounts }),
+    ...(Object.keys(workspaces).length === 0 ? {} : { workspaces }),
+    ...(Object.keys(variableSets).length === 0 ? {} : { variableSets }),
+  };
+  return { findings, adoption };
+}
+
+function report(
+  io: Io,
+  path: string,
+  adoption: Adoption,
+  findings: AdoptionFindings,
+  overwrite: boolean,
+): void {
+  const imports = countImports(adoption);
+  io.out(`Wrote ${path}: ${imports} import${imports === 1 ? "" : "s"}.`);
+  const adopted = [...findings.adopted].sort((a, b) => a.subject.localeCompare(b.subject));
+  if (adopted.length > 0) {
+    io.out("\nAdopted (imported in place by the next deploy):");
+    for (const a of adopted)
+      io.out(`  - ${a.subject}${a.change === undefined ? "" : `: ${a.change}`}`);
+  }
+  const created = [...findings.created].filter(([, n]) => n > 0);
+  if (created.length > 0) {
+    io.out(
+      `\nNot found, so the deploy creates them: ${created.map(([kind, n]) => `${n} ${kind}${n === 1 ? "" : "s"}`).join(", ")}.`,
+    );
+  }
+  const conflicts = [...findings.conflicts].sort((a, b) => a.subject.localeCompare(b.subject));
+  const blocking = conflicts.filter((c) => !(overwrite && c.overwritable));
+  const overwritten = conflicts.filter((c) => overwrite && c.overwritable);
+  if (overwritten.length > 0) {
+    io.out("\nAdopted with --overwrite (the deploy changes them to the config's values):");
+    for (const c of overwritten) io.out(`  - ${c.subject}: ${c.message}`);
+  }
+  if (blocking.length > 0) {
+    io.out(`\nConflicts (not adopted; ${blocking.length}):`);
+    for (const c of blocking) io.out(`  - ${c.subject}: ${c.message}.\n    To do: ${c.todo}.`);
+  }
+  if (findings.notes.length > 0) {
+    io.out("\nNotes:");
+    for (const note of [...findings.notes].sort()) io.out(`  - ${note}`);
+  }
+  io.out(
+    blocking.length === 0
+      ? "\nNext: npx cdktf synth, then cdktf diff (imports and in-place updates only), then deploy."
+      : "\nResolve the conflicts and run adopt again; the file holds everything else.",
+  );
+}
+
+/** How many import entries an adoption holds. */
+export function countImports(adoption: Adoption): number {
+  const count = (record: object | undefined) => Object.keys(record ?? {}).length;
+  let n = 0;
+  for (const account of Object.values(adoption.accounts ?? {})) {
+    n += count(account.oidcProviders);
+    for (const role of Object.values(account.roles ?? {}))
+      n += 1 + count(role.policyAttachments) + count(role.inlinePolicies);
+  }
+  for (const ws of Object.values(adoption.workspaces ?? {}))
+    n += (ws.id === undefined ? 0 : 1) + count(ws.variables);
+  for (const set of Object.values(adoption.variableSets ?? {}))
+    n += 1 + count(set.projects) + count(set.variables);
+  return n;
+}

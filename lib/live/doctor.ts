@@ -1,0 +1,151 @@
+/**
+ * `npm run doctor`: is what is live what the config says? Reads AWS and HCP Terraform, changes
+ * nothing, and prints findings grouped by severity, each with what to do.
+ */
+import { parseArgs } from "node:util";
+import type { Io } from "../cli/io";
+import { checkedAccountId } from "./adopt-aws";
+import { checkAccount, type Finding } from "./doctor-aws";
+import { checkOrganization } from "./doctor-hcp";
+import { type LiveOptions, openSession, type Session, stopReason } from "./session";
+
+export const DOCTOR_USAGE = `Usage: npm run doctor -- [--config PATH] [--json]
+
+Compares what is live in AWS and HCP Terraform with the config: each workspace exists in its
+project; the AWS credentials its runs really get (all variables and variable sets, with HCP
+Terraform's precedence, per phase and tag) are the config's; each role exists with the
+synthesized trust and policies; roles the config no longer names, and roles trusting a workspace
+or project that no longer exists; each OIDC provider accepts the audience. Changes nothing.
+
+  --config PATH   the config file or directory (default: TRUST_CONFIG, else trust.yaml)
+  --json          print the result as JSON
+
+Needs TFE_TOKEN (and TFE_ADDRESS for Terraform Enterprise), and AWS credentials for each account.
+Exit status: 0 healthy, 1 findings, 2 cannot check (bad arguments, config, credentials or network).`;
+
+/** What one doctor run checked and found. */
+export interface DoctorReport {
+  readonly healthy: boolean;
+  readonly organization: string;
+  readonly hostname: string;
+  readonly checked: {
+    readonly accounts: ReadonlyArray<{ name: string; accountId: string; roles: number }>;
+    readonly workspaces: number;
+    readonly projectWorkspaces: number;
+    readonly variableSets: number;
+  };
+  readonly findings: readonly Finding[];
+}
+
+/** Runs `doctor`; returns the exit status. */
+export async function runDoctor(
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LiveOptions = {},
+): Promise<number> {
+  let args: { config?: string; json: boolean; help: boolean };
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        config: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    args = values as typeof args;
+  } catch (error) {
+    io.err(`doctor: ${(error as Error).message}\n\n${DOCTOR_USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(DOCTOR_USAGE);
+    return 0;
+  }
+  let report: DoctorReport;
+  try {
+    report = await diagnose(openSession(args.config, env, options));
+  } catch (error) {
+    const message = stopReason(error);
+    if (args.json) io.out(JSON.stringify({ healthy: false, error: message }, null, 2));
+    io.err(`doctor: ${message}`);
+    return 2;
+  }
+  if (args.json) io.out(JSON.stringify(report, null, 2));
+  else print(io, report);
+  return report.healthy ? 0 : 1;
+}
+
+/** Checks every account and the organization. */
+export async function diagnose(session: Session): Promise<DoctorReport> {
+  const { state } = session;
+  const accountIds = new Map<string, string>();
+  for (const account of state.accounts) {
+    const reader = session.aws.get(account.name);
+    if (reader !== undefined) accountIds.set(account.name, await checkedAccountId(account, reader));
+  }
+  const findings: Finding[] = [];
+  const accounts: Array<{ name: string; accountId: string; roles: number }> = [];
+  const missingRoles = new Set<string>();
+  for (const account of state.accounts) {
+    const reader = session.aws.get(account.name);
+    const accountId = accountIds.get(account.name);
+    if (reader === undefined || accountId === undefined) continue;
+    const checked = await checkAccount(state, account, accountId, reader, session.hcp);
+    findings.push(...checked.findings);
+    accounts.push({ name: account.name, accountId, roles: checked.roles });
+    for (const name of checked.missing) missingRoles.add(`${account.name}/${name}`);
+  }
+  const org = await checkOrganization(state, accountIds, session.hcp, missingRoles);
+  findings.push(...org.findings);
+  findings.sort(
+    (a, b) =>
+      a.severity.localeCompare(b.severity) ||
+      a.subject.localeCompare(b.subject) ||
+      a.code.localeCompare(b.code),
+  );
+  return {
+    healthy: findings.length === 0,
+    organization: state.organization,
+    hostname: state.hostname,
+    checked: {
+      accounts,
+      workspaces: org.workspaces,
+      projectWorkspaces: org.projectWorkspaces,
+      variableSets: org.variableSets,
+    },
+    findings,
+  };
+}
+
+function print(io: Io, report: DoctorReport): void {
+  const { checked } = report;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const accounts = checked.accounts
+    .map((a) => `account ${a.name} (${a.accountId}): ${plural(a.roles, "role")}`)
+    .join("; ");
+  const projectPart =
+    checked.variableSets === 0
+      ? ""
+      : `, ${plural(checked.variableSets, "variable set")} and the ${plural(checked.projectWorkspaces, "other workspace")} of their projects`;
+  io.out(
+    `Checked organization ${report.organization} (${report.hostname}): ${plural(checked.workspaces, "workspace")}${projectPart}; ${accounts}.`,
+  );
+  for (const severity of ["error", "warning"] as const) {
+    const group = report.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    io.out(`\n${severity === "error" ? "Errors" : "Warnings"} (${group.length}):`);
+    for (const f of group)
+      io.out(`  - ${f.subject} [${f.code}]: ${f.message}.\n    To do: ${f.todo}.`);
+  }
+  const errors = report.findings.filter((f) => f.severity === "error").length;
+  const warnings = report.findings.length - errors;
+  io.out(
+    report.healthy
+      ? "\nHealthy: what is live is what the config says."
+      : `\n${plural(errors, "error")}, ${plural(warnings, "warning")}.`,
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * What the config expects to find live, as plain data: the one place where `adopt` and `doctor`
+ * read the planner. Everything else under `lib/live/` works on these types only.
+ */
+import type { TrustConfig } from "../config/schema";
+import { oidcProviderArnFor } from "../iam/web-identity";
+import { planTrust } from "../plan";
+import { roleArnFor } from "../plan/accounts";
+import { variableSetName } from "../plan/members";
+import type { PlannedRole } from "../plan/model";
+import { type PolicyDocument, trustPolicyDocument } from "../trust-policy";
+
+/** An AWS account of the config, and the OIDC provider its roles trust. */
+export interface ExpectedAccount {
+  /** The account's name in the config (`default` for the `aws` block). */
+  readonly name: string;
+  readonly region: string;
+  readonly partition: string;
+  /** The 12-digit ID when the config reveals it. */
+  readonly accountId?: string;
+  readonly assumeRoleArn?: string;
+  /** The provider's host (`hcp.hostname`) and the audience it must accept. */
+  readonly host: string;
+  readonly audience: string;
+  /** Set when the config reuses a provider (`oidcProviderArn`): the app neither creates nor adopts it. */
+  readonly reusedProviderArn?: string;
+}
+
+/** A role the config asks for, with everything doctor and adopt compare. */
+export interface ExpectedRole {
+  readonly account: string;
+  readonly name: string;
+  /** The IAM path, `/` unless set. */
+  readonly path: string;
+  /** Whose runs it admits: one workspace (with its project, if any) or every workspace of a project. */
+  readonly owner:
+    | { readonly kind: "workspace"; readonly workspace: string; readonly project?: string }
+    | { readonly kind: "project"; readonly project: string };
+  readonly phase: "run" | "plan" | "apply";
+  readonly tag?: string;
+  /** The `sub` pattern its trust matches. */
+  readonly subject: string;
+  readonly policyArns: readonly string[];
+  /** The inline policy, under the name the synth gives it. */
+  readonly inlinePolicy?: { readonly name: string; readonly document: Record<string, unknown> };
+}
+
+/** A variable's planned value: a literal, or the ARN of a role (known once its account ID is). */
+export type ExpectedValue = string | { readonly roleOf: ExpectedRole };
+
+export interface ExpectedVariable {
+  readonly key: string;
+  readonly value: ExpectedValue;
+}
+
+/** A workspace named in the config, with the variables the app writes on it. */
+export interface ExpectedWorkspace {
+  readonly name: string;
+  readonly project?: string;
+  /** Created by the app (`create: true`) rather than looked up. */
+  readonly create: boolean;
+  readonly variables: readonly ExpectedVariable[];
+}
+
+/** The variable set of a project-wide role, attached to its project. */
+export interface ExpectedVariableSet {
+  readonly name: string;
+  readonly project: string;
+  readonly variables: readonly ExpectedVariable[];
+}
+
+export interface ExpectedState {
+  readonly organization: string;
+  readonly hostname: string;
+  readonly audience: string;
+  readonly accounts: readonly ExpectedAccount[];
+  readonly roles: readonly ExpectedRole[];
+  readonly workspaces: readonly ExpectedWorkspace[];
+  readonly variableSets: readonly ExpectedVariableSet[];
+}
+
+/** The name the synth gives a role's inline policy. */
+const INLINE_POLICY_NAME = "inline";
+
+/** What a validated config expects to be live: the plan, as `adopt` and `doctor` compare it. */
+export function expectedState(config: TrustConfig): ExpectedState {
+  const plan = planTrust(config);
+  const { organization, hostname, audience } = plan.hcp;
+  const accounts = plan.accounts.map(
+    (account): ExpectedAccount => ({
+      name: account.name,
+      region: account.region,
+      partition: account.partition,
+      ...optional("accountId", account.accountId),
+      ...optional("assumeRoleArn", account.assumeRoleArn),
+      host: hostname,
+      audience,
+      ...optional(
+        "reusedProviderArn",
+        account.oidcProvider.kind === "reused" ? account.oidcProvider.arn : undefined,
+      ),
+    }),
+  );
+  const byKey = new Map<string, ExpectedRole>();
+  const roles = plan.roles.map((role) => {
+    const expected = toExpectedRole(role);
+    byKey.set(role.key, expected);
+    return expected;
+  });
+  const workspaces: ExpectedWorkspace[] = [];
+  const variableSets: ExpectedVariableSet[] = [];
+  for (const { owner, variables } of plan.targets) {
+    const values = variables.map(({ key, value }): ExpectedVariable => {
+      if (value.kind === "text") return { key, value: value.text };
+      const role = byKey.get(value.role);
+      if (role === undefined) throw new Error(`${key} names no planned role ${value.role}`);
+      return { key, value: { roleOf: role } };
+    });
+    if (owner.kind === "workspace") {
+      workspaces.push({
+        name: owner.name,
+        ...optional("project", owner.project),
+        create: owner.create,
+        variables: values,
+      });
+    } else {
+      variableSets.push({
+        name: variableSetName(owner.name),
+        project: owner.name,
+        variables: values,
+      });
+    }
+  }
+  return { organization, hostname, audience, accounts, roles, workspaces, variableSets };
+}
+
+function toExpectedRole(role: PlannedRole): ExpectedRole {
+  const owner: ExpectedRole["owner"] =
+    role.owner.kind === "workspace"
+      ? {
+          kind: "workspace",
+          workspace: role.owner.name,
+          ...optional("project", role.owner.project),
+        }
+      : { kind: "project", project: role.owner.name };
+  return {
+    account: role.account,
+    name: role.roleName,
+    path: role.iamPath,
+    owner,
+    phase: role.phase,
+    ...optional("tag", role.tag),
+    subject: role.subject,
+    policyArns: role.policyArns,
+    ...(role.inlinePolicy === undefined
+      ? {}
+      : { inlinePolicy: { name: INLINE_POLICY_NAME, document: { ...role.inlinePolicy } } }),
+  };
+}
+
+/** The ARN of the provider the account's roles trust, given the account's ID. */
+export function providerArn(account: ExpectedAccount, accountId: string): string {
+  return (
+    account.reusedProviderArn ?? oidcProviderArnFor(account.host, account.partition, accountId)
+  );
+}
+
+/** The trust policy the synth writes for a role, as AWS stores it (no Terraform escapes). */
+export function trustPolicy(
+  state: ExpectedState,
+  role: ExpectedRole,
+  providerArnOfRole: string,
+): PolicyDocument {
+  return trustPolicyDocument({
+    hostname: state.hostname,
+    audience: state.audience,
+    providerArn: providerArnOfRole,
+    subject: role.subject,
+  });
+}
+
+/** The ARN a role has in an account: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. */
+export function roleArnIn(account: ExpectedAccount, role: ExpectedRole, accountId: string): string {
+  return roleArnFor(account.partition, accountId, role.path, role.name);
+}
+
+/**
+ * A planned value as it will be written: literals as they are, role ARNs with the account IDs
+ * found live (`accountIds` by account name). Undefined when that account's ID is unknown.
+ */
+export function resolveValue(
+  state: ExpectedState,
+  value: ExpectedValue,
+  accountIds: ReadonlyMap<string, string>,
+): string | undefined {
+  if (typeof value === "string") return value;
+  const role = value.roleOf;
+  const account = state.accounts.find((a) => a.name === role.account);
+  const accountId = accountIds.get(role.account) ?? account?.accountId;
+  if (account === undefined || accountId === undefined) return undefined;
+  return roleArnIn(account, role, accountId);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,217 @@
+/**
+ * A read-only client for the HCP Terraform / Terraform Enterprise JSON:API.
+ * https://developer.hashicorp.com/terraform/cloud-docs/api-docs
+ *
+ * Requests go through one queue: a bounded number at a time, and at most `requestsPerSecond`
+ * started per second, below the API's 30 requests per second per user, as go-tfe throttles
+ * itself. A 429 is retried after the wait the server names (`Retry-After`, or go-tfe's
+ * `X-RateLimit-Reset`), other transient failures (5xx, network) with exponential backoff
+ * (p-retry). Lists are read 100 items a page, the API's maximum.
+ */
+import PQueue from "p-queue";
+import pRetry, { AbortError } from "p-retry";
+import { CannotCheckError, networkCode } from "./errors";
+
+export interface HcpClientOptions {
+  /** `https://HOST`, where `/api/v2` is served. */
+  readonly address: string;
+  readonly token: string;
+  /** @default 8 */
+  readonly concurrency?: number;
+  /** @default 20 */
+  readonly requestsPerSecond?: number;
+  /** Retries of one request after a 429, a 5xx or a network error. @default 6 */
+  readonly retries?: number;
+  /** The first backoff; it doubles at each retry. @default 1000 */
+  readonly minRetryDelayMs?: number;
+  /** The longest wait for a rate limit to reset. @default 60000 */
+  readonly maxRateLimitWaitMs?: number;
+  /** How long one request may take before it is abandoned (and retried). @default 30000 */
+  readonly timeoutMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+/** A JSON:API resource object. */
+export interface Resource {
+  readonly id: string;
+  readonly type: string;
+  readonly attributes: Record<string, unknown>;
+  readonly relationships?: Record<string, { readonly data?: unknown }>;
+}
+
+/** What a request reads, for messages: the object, and the permission a token needs to read it. */
+export interface Target {
+  readonly object: string;
+  readonly permission: string;
+}
+
+const PAGE_SIZE = 100;
+
+class RetryableResponse extends Error {
+  constructor(
+    readonly status: number,
+    readonly waitMs: number | undefined,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+export class HcpClient {
+  /** Requests sent, retries included. */
+  requests = 0;
+  private readonly queue: PQueue;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(private readonly options: HcpClientOptions) {
+    this.queue = new PQueue({
+      concurrency: options.concurrency ?? 8,
+      intervalCap: options.requestsPerSecond ?? 20,
+      interval: 1000,
+    });
+    this.fetchFn = options.fetch ?? fetch;
+  }
+
+  /** One resource; `undefined` on 404 (absent, or hidden from this token: the API does not say which). */
+  async get(path: string, target: Target): Promise<Resource | undefined> {
+    const body = await this.request(path, target);
+    return body === undefined ? undefined : (body.data as Resource);
+  }
+
+  /** Every item of a list, page by page; `undefined` on 404. */
+  async list(path: string, target: Target): Promise<Resource[] | undefined> {
+    const items: Resource[] = [];
+    for (let page = 1; ; page++) {
+      const url = new URL(path, "http://path.invalid");
+      url.searchParams.set("page[size]", String(PAGE_SIZE));
+      url.searchParams.set("page[number]", String(page));
+      const body = await this.request(`${url.pathname}${url.search}`, target);
+      if (body === undefined) return page === 1 ? undefined : items;
+      if (!Array.isArray(body.data)) {
+        throw new CannotCheckError(
+          `HCP Terraform at ${this.options.address} answered something other than a list reading ${target.object}`,
+        );
+      }
+      items.push(...(body.data as Resource[]));
+      const pagination = (body.meta as { pagination?: Record<string, unknown> } | undefined)
+        ?.pagination;
+      const next = pagination?.["next-page"];
+      if (typeof next !== "number" || next <= page) return items;
+    }
+  }
+
+  private async request(
+    path: string,
+    target: Target,
+  ): Promise<Record<string, unknown> | undefined> {
+    const url = `${this.options.address.replace(/\/+$/, "")}/api/v2${path}`;
+    const attempt = async () => {
+      this.requests++;
+      // A network error throws here; it is retried, then reported by failure().
+      const response = await this.fetchFn(url, {
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        headers: {
+          Authorization: `Bearer ${this.options.token}`,
+          Accept: "application/vnd.api+json",
+        },
+      });
+      if (response.status === 429 || response.status >= 500) {
+        await response.body?.cancel();
+        throw new RetryableResponse(response.status, waitOf(response.headers));
+      }
+      return response;
+    };
+    let response: Response;
+    try {
+      response = await pRetry(() => this.queue.add(attempt), {
+        retries: this.options.retries ?? 6,
+        minTimeout: this.options.minRetryDelayMs ?? 1000,
+        factor: 2,
+        randomize: true,
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          const wait = error instanceof RetryableResponse ? error.waitMs : undefined;
+          if (retriesLeft > 0 && wait !== undefined) {
+            await sleep(Math.min(wait, this.options.maxRateLimitWaitMs ?? 60_000));
+          }
+        },
+        shouldRetry: ({ error }) =>
+          !(error instanceof AbortError) &&
+          (error instanceof RetryableResponse ||
+            error.name === "TimeoutError" ||
+            networkCode(error) !== undefined),
+      });
+    } catch (error) {
+      throw this.failure(error, target);
+    }
+    return this.read(response, target);
+  }
+
+  private async read(
+    response: Response,
+    target: Target,
+  ): Promise<Record<string, unknown> | undefined> {
+    const where = `HCP Terraform at ${this.options.address}`;
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (response.status === 401) {
+      await response.body?.cancel();
+      throw new CannotCheckError(
+        `${where} refused the token (HTTP 401) reading ${target.object}: TFE_TOKEN is missing, expired or revoked. Set TFE_TOKEN to a valid team or user token`,
+      );
+    }
+    if (response.status === 403) {
+      await response.body?.cancel();
+      throw new CannotCheckError(
+        `${where} does not let this token read ${target.object} (HTTP 403): it needs ${target.permission}`,
+      );
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new CannotCheckError(
+        `${where} answered HTTP ${response.status} reading ${target.object}`,
+      );
+    }
+    try {
+      return (await response.json()) as Record<string, unknown>;
+    } catch {
+      throw new CannotCheckError(
+        `${where} answered something other than JSON reading ${target.object}`,
+      );
+    }
+  }
+
+  private failure(error: unknown, target: Target): Error {
+    if (error instanceof CannotCheckError) return error;
+    const where = `HCP Terraform at ${this.options.address}`;
+    const retries = this.options.retries ?? 6;
+    if (error instanceof RetryableResponse) {
+      return new CannotCheckError(
+        error.status === 429
+          ? `${where} kept answering HTTP 429 (rate limited) reading ${target.object}, ${retries} retries later; run again later, or when fewer other clients use the same token's user`
+          : `${where} kept answering HTTP ${error.status} reading ${target.object}, ${retries} retries later`,
+      );
+    }
+    const code = (error as Error).name === "TimeoutError" ? "timed out" : networkCode(error);
+    return new CannotCheckError(
+      `cannot reach ${where}${code === undefined ? "" : ` (${code})`} reading ${target.object}: check TFE_ADDRESS (or hcp.hostname) and the network`,
+    );
+  }
+}
+
+/** How long the server asks to wait, in ms: `Retry-After` (seconds or a date), else `X-RateLimit-Reset` (seconds). */
+export function waitOf(headers: Headers, now = Date.now()): number | undefined {
+  const retryAfter = headers.get("retry-after");
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const reset = Number(headers.get("x-ratelimit-reset") ?? Number.NaN);
+  return Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

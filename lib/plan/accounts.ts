@@ -1,0 +1,53 @@
+import { parseOidcProviderArn, parseRoleArn, partitionOfRegion } from "../config/arns";
+import type { AccountConfig, TrustConfig } from "../config/schema";
+import { accountsOf } from "../config/schema";
+import { oidcProviderArnFor } from "../iam/web-identity";
+import type { PlannedAccount } from "./model";
+
+/** The accounts of a validated config, in config order. */
+export function planAccounts(config: TrustConfig): PlannedAccount[] {
+  return Object.entries(accountsOf(config)).map(([name, account]) =>
+    planAccount(name, account, config.hcp.hostname),
+  );
+}
+
+function planAccount(name: string, account: AccountConfig, hostname: string): PlannedAccount {
+  const partition = partitionOfRegion(account.region);
+  const accountId = knownAccountId(account);
+  const reused = account.oidcProviderArn;
+  const providerArn =
+    reused ??
+    (accountId === undefined ? undefined : oidcProviderArnFor(hostname, partition, accountId));
+  return {
+    name,
+    region: account.region,
+    partition,
+    ...(accountId === undefined ? {} : { accountId }),
+    ...(account.assumeRoleArn === undefined ? {} : { assumeRoleArn: account.assumeRoleArn }),
+    oidcProvider: reused === undefined ? { kind: "created" } : { kind: "reused", arn: reused },
+    ...(providerArn === undefined ? {} : { oidcProviderArn: providerArn }),
+  };
+}
+
+/** The ID of an account if the config reveals it (given, or in a reused provider or deploy role ARN). */
+function knownAccountId(account: AccountConfig): string | undefined {
+  if (account.accountId !== undefined) return account.accountId;
+  const provider =
+    account.oidcProviderArn === undefined
+      ? undefined
+      : parseOidcProviderArn(account.oidcProviderArn);
+  if (provider !== undefined) return provider.accountId;
+  const deployer =
+    account.assumeRoleArn === undefined ? undefined : parseRoleArn(account.assumeRoleArn);
+  return deployer?.accountId;
+}
+
+/** The ARN a role will have: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. */
+export function roleArnFor(
+  partition: string,
+  accountId: string,
+  iamPath: string,
+  name: string,
+): string {
+  return `arn:${partition}:iam::${accountId}:role${iamPath}${name}`;
+}

@@ -1,0 +1,78 @@
+import { ConfigError } from "../config/errors";
+import type { TrustConfig } from "../config/schema";
+import { planAccounts } from "./accounts";
+import { bucketCounts, planLayout } from "./layout";
+import { carryOver, type LayoutLock } from "./lock";
+import type { PlannedBackend, TrustPlan } from "./model";
+import { baseStackName, stateWorkspaceName } from "./naming";
+import { planRoles } from "./roles";
+import { planVariables } from "./variables";
+
+export type * from "./model";
+
+/**
+ * The plan of a validated config: accounts, roles, variables and stacks, as plain data.
+ * Throws `ConfigError` when the config asks for something no deploy order could satisfy.
+ */
+export function planTrust(config: TrustConfig, previous?: LayoutLock): TrustPlan {
+  const { organization, hostname, audience } = config.hcp;
+  const accounts = planAccounts(config);
+  const roles = planRoles(config, accounts);
+  const targets = planVariables(roles, audience);
+  const stacks = planLayout(accounts, roles, targets, bucketCounts(config.shards), (name) =>
+    planBackend(config, name),
+  );
+  const plan = {
+    hcp: { organization, hostname, audience },
+    accounts,
+    roles,
+    targets,
+    stacks,
+    relocations: [],
+  };
+  const known = new Set(accounts.map((account) => account.name));
+  const { emptied, relocations } = carryOver(previous, plan, (name, locked) => {
+    if (!known.has(locked.account)) {
+      throw new ConfigError(
+        `account "${locked.account}" is gone from the config, but stack ${name} still holds what an earlier deploy made there (the layout lock): keep the account in the config, with no workspaces, until that stack's deploy has destroyed them`,
+      );
+    }
+    const base = baseStackName(locked.account);
+    return {
+      name,
+      account: locked.account,
+      kind: locked.kind,
+      roles: [],
+      targets: [],
+      dependsOn: locked.kind === "project" && stacks.some((s) => s.name === base) ? [base] : [],
+      backend: planBackend(config, name),
+    };
+  });
+  return { ...plan, stacks: [...stacks, ...emptied], relocations };
+}
+
+/** Where a stack keeps its state. Without `backend`: cdktf's default, `terraform.STACK.tfstate`. */
+function planBackend(config: TrustConfig, stackName: string): PlannedBackend {
+  const { backend } = config;
+  if (backend?.cloud !== undefined) {
+    const { organization, hostname, workspacePrefix, project } = backend.cloud;
+    return {
+      kind: "cloud",
+      organization: organization ?? config.hcp.organization,
+      hostname: hostname ?? config.hcp.hostname,
+      workspace: stateWorkspaceName(workspacePrefix, stackName),
+      ...(project === undefined ? {} : { project }),
+    };
+  }
+  if (backend?.s3 !== undefined) {
+    const { bucket, keyPrefix, region, dynamodbTable } = backend.s3;
+    return {
+      kind: "s3",
+      bucket,
+      key: `${keyPrefix}${stackName}.tfstate`,
+      region,
+      ...(dynamodbTable === undefined ? {} : { dynamodbTable }),
+    };
+  }
+  return { kind: "local" };
+}

@@ -1,0 +1,149 @@
+import { z } from "zod";
+import {
+  ACCOUNT_RESOURCES,
+  type Members,
+  membersOf,
+  RESOURCES,
+  type ResourceName,
+} from "./members";
+import type { PlannedStack, Relocation, TrustPlan } from "./model";
+
+/**
+ * The layout lock, `trust.lock.json`: which stack holds each role, variable and workspace,
+ * committed beside the config. With it, a synth knows what the previous deploy put where, so
+ * - a stack that lost its last member is still synthesized, empty, and its deploy destroys
+ *   what it held (a role must never keep trusting a workspace name anyone could re-create);
+ * - a member that moved to another stack is forgotten by the old stack and imported by the new
+ *   one, never destroyed and re-created (no outage, no "already exists").
+ * No lock: a first synth.
+ */
+export const LOCK_VERSION = 1;
+
+const membersSchema = z.partialRecord(
+  z.enum(Object.values(RESOURCES) as [ResourceName, ...ResourceName[]]),
+  z.record(z.string().max(1024), z.string().max(2048)),
+);
+
+export const lockSchema = z.strictObject({
+  version: z.literal(LOCK_VERSION),
+  stacks: z.record(
+    z.string().max(512),
+    z.strictObject({
+      account: z.string().max(64),
+      kind: z.enum(["base", "project"]),
+      /** Set when the stack holds nothing any more: deploy it once (it destroys what it held), then retire it. */
+      empty: z.boolean().optional(),
+      members: membersSchema,
+    }),
+  ),
+  /**
+   * Members that left a stack for another: kept while they stay away, so the leaving stack
+   * forgets them and the joining one imports them whichever is deployed first, and whenever.
+   */
+  relocations: z
+    .array(
+      z.strictObject({
+        resource: z.enum(Object.values(RESOURCES) as [ResourceName, ...ResourceName[]]),
+        key: z.string().max(1024),
+        ref: z.string().max(2048),
+        from: z.string().max(512),
+        to: z.string().max(512),
+      }),
+    )
+    .optional(),
+});
+
+export type LayoutLock = z.output<typeof lockSchema>;
+export type LockedStack = LayoutLock["stacks"][string];
+
+/** The lock of a plan (after relocation: emptied stacks are in the plan, marked empty). */
+export function lockOf(plan: TrustPlan): LayoutLock {
+  const stacks: Record<string, LockedStack> = {};
+  for (const stack of [...plan.stacks].sort((a, b) => a.name.localeCompare(b.name))) {
+    const members = sortMembers(membersOf(stack));
+    const empty = stack.kind === "project" && Object.keys(members).length === 0;
+    stacks[stack.name] = {
+      account: stack.account,
+      kind: stack.kind,
+      ...(empty ? { empty } : {}),
+      members,
+    };
+  }
+  const relocations = [...plan.relocations].sort((a, b) =>
+    `${a.from} ${a.resource} ${a.key}`.localeCompare(`${b.from} ${b.resource} ${b.key}`),
+  );
+  return { version: LOCK_VERSION, stacks, ...(relocations.length > 0 ? { relocations } : {}) };
+}
+
+function sortMembers(members: Members): Members {
+  return Object.fromEntries(
+    Object.entries(members)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([resource, keys]) => [
+        resource,
+        Object.fromEntries(Object.entries(keys).sort(([a], [b]) => a.localeCompare(b))),
+      ]),
+  ) as Members;
+}
+
+/** What a synth must add to its plan so that the deploy carries the previous one over. */
+export interface Carryover {
+  /** Stacks of the lock that the plan no longer has: synthesized empty, so their deploy destroys what they held. */
+  readonly emptied: readonly PlannedStack[];
+  readonly relocations: readonly Relocation[];
+}
+
+/**
+ * Compares the previous lock with a plan. `emptyStack` builds the empty stack of a name the plan
+ * lost (with its backend), so that its deploy destroys what it held.
+ */
+export function carryOver(
+  previous: LayoutLock | undefined,
+  plan: TrustPlan,
+  emptyStack: (name: string, locked: LockedStack) => PlannedStack,
+): Carryover {
+  if (previous === undefined) return { emptied: [], relocations: [] };
+  const now = new Map<string, { stack: string; account: string }>();
+  for (const stack of plan.stacks) {
+    for (const [resource, keys] of Object.entries(membersOf(stack))) {
+      for (const key of Object.keys(keys))
+        now.set(`${resource} ${key}`, { stack: stack.name, account: stack.account });
+    }
+  }
+  // Earlier relocations first, then members that left their stack since the last synth; one per
+  // member and stack left, pointing at where the member is now.
+  const relocations = new Map<string, Relocation>();
+  const consider = (
+    resource: ResourceName,
+    key: string,
+    ref: string,
+    from: string,
+    account: string,
+  ) => {
+    const where = now.get(`${resource} ${key}`);
+    // Gone from the config: the stack that holds it destroys it. Back home: nothing to carry.
+    if (where === undefined || where.stack === from) return;
+    // An AWS object in another account is another object: the old one is destroyed, a new one made.
+    if (ACCOUNT_RESOURCES.has(resource) && where.account !== account) return;
+    relocations.set(`${from} ${resource} ${key}`, { resource, key, ref, from, to: where.stack });
+  };
+  for (const r of previous.relocations ?? []) {
+    consider(r.resource, r.key, r.ref, r.from, previous.stacks[r.from]?.account ?? "");
+  }
+  for (const [name, locked] of Object.entries(previous.stacks)) {
+    for (const [resource, keys] of Object.entries(locked.members) as Array<
+      [ResourceName, Record<string, string>]
+    >) {
+      for (const [key, ref] of Object.entries(keys))
+        consider(resource, key, ref, name, locked.account);
+    }
+  }
+  const planned = new Set(plan.stacks.map((stack) => stack.name));
+  // A stack that members left is still synthesized (it forgets them), even once empty.
+  const stillNeeded = new Set([...relocations.values()].map((r) => r.from));
+  const emptied = Object.entries(previous.stacks)
+    .filter(([name]) => !planned.has(name) || stillNeeded.has(name))
+    .filter(([name]) => !planned.has(name))
+    .map(([name, locked]) => emptyStack(name, locked));
+  return { emptied, relocations: [...relocations.values()] };
+}

@@ -1,0 +1,86 @@
+import type { PlannedStack, ResourceName } from "./model";
+
+export type { ResourceName };
+
+import { parsePolicyArn } from "../config/arns";
+import { PRODUCT } from "../product";
+import { projectKey, terraformName } from "./naming";
+
+/**
+ * What a stack holds, by resource: the `for_each` resources of a project stack and, for each
+ * key, the ID Terraform imports it by. The constructs write exactly these resources and keys;
+ * the layout lock records them, so a later synth knows where each thing lived.
+ */
+export const RESOURCES = {
+  role: "aws_iam_role.roles",
+  attachment: "aws_iam_role_policy_attachment.attachments",
+  inline: "aws_iam_role_policy.inline",
+  variable: "tfe_variable.variables",
+  workspace: "tfe_workspace.created",
+  variableSet: "tfe_variable_set.projects",
+  projectVariableSet: "tfe_project_variable_set.projects",
+} as const satisfies Record<string, ResourceName>;
+
+/** Resources bound to an AWS account: moving to another account's stack means a new object there. */
+export const ACCOUNT_RESOURCES: ReadonlySet<string> = new Set([
+  RESOURCES.role,
+  RESOURCES.attachment,
+  RESOURCES.inline,
+]);
+
+/**
+ * How to find an existing object again, by resource. AWS objects have IDs known from names
+ * (a role: its name; an attachment: `ROLE/POLICY_ARN`; an inline policy: `ROLE:inline`); HCP
+ * Terraform objects are found by names at plan time (`workspace:NAME:KEY`, `set:NAME:KEY` for
+ * variables; the workspace or set name).
+ */
+export type Members = Partial<Record<ResourceName, Record<string, string>>>;
+
+/** The members of a planned stack, with the reference each is found by. */
+export function membersOf(stack: PlannedStack): Members {
+  const members: Record<string, Record<string, string>> = {};
+  const add = (resource: ResourceName, key: string, ref: string) => {
+    members[resource] = { ...members[resource], [key]: ref };
+  };
+  for (const role of stack.roles) {
+    add(RESOURCES.role, role.key, role.roleName);
+    for (const arn of role.policyArns)
+      add(RESOURCES.attachment, attachmentKey(role.key, arn), `${role.roleName}/${arn}`);
+    if (role.inlinePolicy !== undefined) add(RESOURCES.inline, role.key, `${role.roleName}:inline`);
+  }
+  for (const target of stack.targets) {
+    const { owner } = target;
+    if (owner.kind === "workspace" && owner.create)
+      add(RESOURCES.workspace, owner.name, owner.name);
+    if (owner.kind === "project") {
+      add(RESOURCES.variableSet, projectKey(owner.name), variableSetName(owner.name));
+      add(RESOURCES.projectVariableSet, projectKey(owner.name), owner.name);
+    }
+    for (const variable of target.variables) {
+      const ref =
+        owner.kind === "workspace"
+          ? `workspace:${owner.name}:${variable.key}`
+          : `set:${owner.name}:${variable.key}`;
+      add(RESOURCES.variable, `${target.key}_${variable.key}`, ref);
+    }
+  }
+  return members as Members;
+}
+
+/** The name of a project's variable set: `hcp-aws-trust: PROJECT`. */
+export function variableSetName(project: string): string {
+  return `${PRODUCT}: ${project}`;
+}
+
+/** The key of a policy attachment: the role's key and the policy's owner and name. */
+export function attachmentKey(roleKey: string, policyArn: string): string {
+  const policy = parsePolicyArn(policyArn);
+  // Policy names are unique per account, so owner and name identify a policy whatever its path.
+  const label =
+    policy === undefined
+      ? policyArn
+      : policy.owner === "aws"
+        ? policy.name
+        : `${policy.owner}_${policy.name}`;
+  return terraformName(`${roleKey}_${label}`);
+}

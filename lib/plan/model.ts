@@ -1,0 +1,177 @@
+/**
+ * The plan: everything one synth will write, as plain data, computed from a validated config
+ * before any construct exists. Stacks and constructs receive finished values from it; the rules,
+ * the report and the lifecycle checks read it. Nothing here refers back to the config objects.
+ */
+
+/** `run`: one role for both phases; `plan` / `apply`: the role of that phase only. */
+export type Phase = "run" | "plan" | "apply";
+
+/** Whose runs a role admits: one workspace, or every workspace of a project. */
+export type Owner = WorkspaceOwner | ProjectOwner;
+
+export interface WorkspaceOwner {
+  readonly kind: "workspace";
+  readonly name: string;
+  /** @default - any project (`project:*` in the trust policy) */
+  readonly project?: string;
+  /** Whether this app creates the workspace (`create: true`). */
+  readonly create: boolean;
+  /** Where the entry is in the config: `workspaces[2]`. */
+  readonly path: string;
+}
+
+export interface ProjectOwner {
+  readonly kind: "project";
+  readonly name: string;
+  /** Where the entry is in the config: `projects[0]`. */
+  readonly path: string;
+}
+
+/** An AWS account the config deploys to. */
+export interface PlannedAccount {
+  /** Its key under `accounts`, or `default` for the `aws` block. */
+  readonly name: string;
+  readonly region: string;
+  readonly partition: string;
+  /** The 12-digit ID, when the config reveals it (given, or inside a reused ARN). */
+  readonly accountId?: string;
+  /** The role the deploy assumes in this account. */
+  readonly assumeRoleArn?: string;
+  /** `created`: by this account's base stack; `reused`: an existing provider, by its ARN. */
+  readonly oidcProvider:
+    | { readonly kind: "created" }
+    | { readonly kind: "reused"; readonly arn: string };
+  /** The provider's ARN when it can be written as a literal (reused, or created in a known account). */
+  readonly oidcProviderArn?: string;
+}
+
+/** An IAM role the config asks for. */
+export interface PlannedRole {
+  /** The role's key in its stack, stable across synths: `ws_networking-prod`, `project_Apps_plan`. */
+  readonly key: string;
+  readonly account: string;
+  readonly owner: Owner;
+  /** The multi-configuration tag (`credentials[].tag`), if any. */
+  readonly tag?: string;
+  readonly phase: Phase;
+  /** Where the role's entry is in the config, e.g. `workspaces[2].credentials[0].plan`. */
+  readonly path: string;
+  readonly roleName: string;
+  /** The role's ARN when the account ID is known. */
+  readonly arn?: string;
+  /** The `sub` pattern of its trust policy. */
+  readonly subject: string;
+  readonly policyArns: readonly string[];
+  readonly inlinePolicy?: Readonly<Record<string, unknown>>;
+  /** The IAM path (`/` unless set). */
+  readonly iamPath: string;
+  readonly permissionsBoundary?: string;
+  readonly maxSessionDuration?: number;
+  readonly description: string;
+  /** Tags written on the role: the config's, then the ones this app manages. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Whether the entry accepts administrator access (`allowAdmin: true`). */
+  readonly allowAdmin: boolean;
+}
+
+/** A variable value: fixed text, or the ARN of a planned role. */
+export type VariableValue =
+  | { readonly kind: "text"; readonly text: string }
+  | {
+      readonly kind: "role-arn";
+      /** The role's key. */
+      readonly role: string;
+      /** The role's ARN when its account ID is known. */
+      readonly arn?: string;
+    };
+
+/** An environment variable HCP Terraform reads. */
+export interface PlannedVariable {
+  readonly key: string;
+  readonly value: VariableValue;
+}
+
+/** Where variables go: a workspace's own variables, or a project's variable set. */
+export interface VariableTarget {
+  /** Stable key in its stack: `ws_NAME`, `project_NAME`. */
+  readonly key: string;
+  readonly owner: Owner;
+  readonly variables: readonly PlannedVariable[];
+}
+
+/** A Terraform stack of the app. */
+export interface PlannedStack {
+  readonly name: string;
+  readonly account: string;
+  /** `base`: the account's OIDC provider; `project`: roles and variables of one project (or bucket). */
+  readonly kind: "base" | "project";
+  /** For project stacks: the project (undefined: workspaces without a project). */
+  readonly project?: string;
+  /** For a project split under `shards`: the bucket. */
+  readonly bucket?: number;
+  readonly roles: readonly PlannedRole[];
+  readonly targets: readonly VariableTarget[];
+  /** Stacks to deploy first (by name). No stack reads another's state: this is deploy order only. */
+  readonly dependsOn: readonly string[];
+  /** Where the stack keeps its state. */
+  readonly backend: PlannedBackend;
+}
+
+/** Where a stack keeps its state: a local file (cdktf's default), HCP Terraform, or S3. */
+export type PlannedBackend =
+  | { readonly kind: "local" }
+  | {
+      readonly kind: "cloud";
+      readonly organization: string;
+      readonly hostname: string;
+      /** A valid, unique, stable HCP Terraform workspace name. */
+      readonly workspace: string;
+      readonly project?: string;
+    }
+  | {
+      readonly kind: "s3";
+      readonly bucket: string;
+      readonly key: string;
+      readonly region: string;
+      readonly dynamodbTable?: string;
+    };
+
+/** The HCP Terraform side every stack shares. */
+export interface PlannedHcp {
+  readonly organization: string;
+  readonly hostname: string;
+  readonly audience: string;
+}
+
+/** The whole plan of one synth. */
+export interface TrustPlan {
+  readonly hcp: PlannedHcp;
+  readonly accounts: readonly PlannedAccount[];
+  /** Every role, workspaces (with their credentials) first, then projects, in config order. */
+  readonly roles: readonly PlannedRole[];
+  readonly targets: readonly VariableTarget[];
+  readonly stacks: readonly PlannedStack[];
+  /** Members that change stack since the previous synth (from `trust.lock.json`). */
+  readonly relocations: readonly Relocation[];
+}
+
+/** The `for_each` resources of a project stack, each keyed by stable names (see `members.ts`). */
+export type ResourceName =
+  | "aws_iam_role.roles"
+  | "aws_iam_role_policy_attachment.attachments"
+  | "aws_iam_role_policy.inline"
+  | "tfe_variable.variables"
+  | "tfe_workspace.created"
+  | "tfe_variable_set.projects"
+  | "tfe_project_variable_set.projects";
+
+/** A member that changes stack: forgotten where it was, imported where it is now. */
+export interface Relocation {
+  readonly resource: ResourceName;
+  readonly key: string;
+  /** The reference it is found by (see `members.ts`): what the new stack imports. */
+  readonly ref: string;
+  readonly from: string;
+  readonly to: string;
+}

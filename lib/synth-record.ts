@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { PRODUCT } from "./product";
+
+/**
+ * What a synth was made from, written beside its stacks: the config (path and a hash of its
+ * content), when, whether it succeeded, and the safety rules' warnings. `report` and `explain`
+ * read it to name their source, to say when the config changed since, and to refuse the output
+ * of a failed synth.
+ */
+export interface SynthRecord {
+  readonly product: typeof PRODUCT;
+  readonly status: "ok" | "failed";
+  /** The config as named (`TRUST_CONFIG`, or `trust.yaml`). */
+  readonly config: string;
+  /** The same, absolute, so a later run from another folder finds it. */
+  readonly configPath: string;
+  /** SHA-256 of the config's content; undefined when it could not be read. */
+  readonly configSha256?: string;
+  /** ISO 8601, UTC. */
+  readonly synthesizedAt: string;
+  /** The safety rules' warnings, as printed. */
+  readonly warnings: readonly string[];
+  /** Why a failed synth failed, as printed. */
+  readonly error?: string;
+}
+
+/** The record's file name inside the output folder. */
+export const RECORD_FILE = `${PRODUCT}.synth.json`;
+
+/**
+ * A hash of a config's content: the file's bytes, or for a directory every `*.yaml` / `*.yml`
+ * file under it (subfolders too), by relative path. Undefined when nothing can be read.
+ */
+export function configFingerprint(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const hash = createHash("sha256");
+  if (!statSync(path).isDirectory()) return hash.update(readFileSync(path)).digest("hex");
+  const files = (readdirSync(path, { recursive: true }) as string[])
+    .filter((name) => /\.ya?ml$/.test(name) && statSync(join(path, name)).isFile())
+    .map((name) => name.split("\\").join("/"))
+    .sort();
+  for (const name of files)
+    hash
+      .update(`${name}\0`)
+      .update(readFileSync(join(path, name)))
+      .update("\0");
+  return hash.digest("hex");
+}
+
+/** A record for a synth of `config` now. */
+export function newRecord(
+  config: string,
+  fields: Pick<SynthRecord, "status" | "warnings"> & { error?: string },
+  now: Date = new Date(),
+): SynthRecord {
+  const fingerprint = configFingerprint(config);
+  return {
+    product: PRODUCT,
+    status: fields.status,
+    config,
+    configPath: resolve(config),
+    ...(fingerprint === undefined ? {} : { configSha256: fingerprint }),
+    synthesizedAt: now.toISOString(),
+    warnings: fields.warnings,
+    ...(fields.error === undefined ? {} : { error: fields.error }),
+  };
+}
+
+export function writeSynthRecord(outdir: string, record: SynthRecord): void {
+  writeFileSync(join(outdir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** The record of the synth in `outdir`; undefined when there is none (or it is unreadable). */
+export function readSynthRecord(outdir: string): SynthRecord | undefined {
+  const path = join(outdir, RECORD_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    const record = JSON.parse(readFileSync(path, "utf8")) as SynthRecord;
+    return record.product === PRODUCT ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How far the output in a folder can be trusted. */
+export interface Provenance {
+  readonly record?: SynthRecord;
+  /** One line naming the config and the time: `made from trust.yaml at 2026-...`. */
+  readonly source: string;
+  /** Set when the config changed (or vanished) since the synth: what to do. */
+  readonly stale?: string;
+  /** Set when the last synth failed: its output must not be used. */
+  readonly failed?: string;
+}
+
+/** Reads the record of `outdir` and compares it with the config as it is now. */
+export function provenanceOf(outdir: string): Provenance {
+  const record = readSynthRecord(outdir);
+  if (record === undefined) {
+    return {
+      source: `${outdir} has no ${RECORD_FILE}: which config it was made from, and when, is unknown (run "npx cdktf synth" to know)`,
+    };
+  }
+  const shown = shownPath(record);
+  const source = `made from ${shown} at ${readableTime(record.synthesizedAt)}`;
+  if (record.status === "failed") {
+    return {
+      record,
+      source,
+      failed: `the last synth, of ${shown} at ${readableTime(record.synthesizedAt)}, failed, so ${outdir} holds no usable stacks: fix the config and run "npx cdktf synth" again`,
+    };
+  }
+  const now = configFingerprint(record.configPath);
+  if (now === record.configSha256) return { record, source };
+  const what = now === undefined ? "no longer exists" : "changed since";
+  return {
+    record,
+    source,
+    stale: `the config ${shown} ${what} this synth (${readableTime(record.synthesizedAt)}): what follows describes the config as it was then; run "npx cdktf synth" again`,
+  };
+}
+
+/** The config's path from here when it is below here, else absolute: right wherever this runs. */
+function shownPath(record: SynthRecord): string {
+  const here = relative(process.cwd(), record.configPath);
+  return here === "" || here.startsWith("..") ? record.configPath : here;
+}
+
+/** `2026-11-23 09:05 UTC` */
+export function readableTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}

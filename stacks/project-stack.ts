@@ -1,0 +1,59 @@
+import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { addAwsProvider } from "../lib/constructs/aws-provider";
+import { applyBackend } from "../lib/constructs/backend";
+import { addCarryover, addImports } from "../lib/constructs/carryover";
+import { addHcpVariables } from "../lib/constructs/hcp-variables";
+import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
+import { addWorkspaceRoles } from "../lib/constructs/roles";
+import type { ImportTarget } from "../lib/live/adoption-addresses";
+import type { PlannedAccount, PlannedHcp, PlannedStack, Relocation } from "../lib/plan/model";
+import { literal } from "../lib/terraform-text";
+
+export interface ProjectStackProps {
+  readonly hcp: PlannedHcp;
+  readonly account: PlannedAccount;
+  /** The stack's roles, variables and backend, from the plan. */
+  readonly stack: PlannedStack;
+  /** Members that leave this stack or join it since the previous synth. */
+  readonly relocations: readonly Relocation[];
+  /** Objects that exist already, imported in place (from the adoption file). */
+  readonly imports: readonly ImportTarget[];
+}
+
+/**
+ * The roles of one account and one project (or one bucket of a project), and the HCP Terraform
+ * variables of the workspaces and projects whose first role is here.
+ */
+export class ProjectStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: ProjectStackProps) {
+    super(scope, id);
+    const { hcp, account, stack } = props;
+    addAwsProvider(this, account);
+    // An emptied stack still configures its providers: its deploy destroys what its state holds.
+    new TfeProvider(this, "tfe", { hostname: literal(hcp.hostname) });
+    if (stack.roles.length > 0) {
+      const provider =
+        account.oidcProviderArn !== undefined
+          ? HcpOidcProvider.fromArn(account.oidcProviderArn)
+          : HcpOidcProvider.inAccountOf(this, hcp.hostname);
+      const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
+      addHcpVariables(this, { hcp, targets: stack.targets, roleArns });
+    }
+    const carried = addCarryover(
+      this,
+      hcp.organization,
+      props.relocations.filter((r) => r.from === id),
+      props.relocations.filter((r) => r.to === id),
+    );
+    const carriedTo = new Set(carried.map((block) => block.to));
+    addImports(this, [
+      ...carried,
+      ...props.imports
+        .filter((target) => !carriedTo.has(target.to))
+        .map((target) => ({ to: target.to, id: literal(target.id) })),
+    ]);
+    applyBackend(this, stack.backend);
+  }
+}
