@@ -6,6 +6,7 @@ import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
 import { AdoptionFileError } from "./lib/live/adoption-file";
 import { adoptionImports } from "./lib/live/adoption-imports";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
+import { OutputFolderError } from "./lib/output-folder";
 import { lockOf } from "./lib/plan/lock";
 import { PRODUCT } from "./lib/product";
 import { REPORT_FILE, REPORT_FILES, writeReport } from "./lib/report/write";
@@ -32,7 +33,7 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
   const step = <T>(label: string, run: () => T): T =>
     withProgress(label, run, say, undefined, { announce });
   try {
-    const config = step("reading the config", () => loadConfig(configPath));
+    const config = step("reading the config", () => loadConfig(configPath, say));
     const size = (config.workspaces?.length ?? 0) + (config.projects?.length ?? 0);
     announce = size >= LARGE_CONFIG;
     const lockPath = lockPathFor(configPath, env);
@@ -62,6 +63,12 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     if (writeLock(lockPath, lockOf(plan)))
       say(`The layout changed: commit ${lockPath} with the config.`);
   } catch (error) {
+    if (error instanceof OutputFolderError) {
+      // Nothing can be written there, not even the CLI's annotation: one line on stderr.
+      console.error(error.message);
+      process.exitCode = 1;
+      return;
+    }
     if (!(error instanceof ConfigError || error instanceof AdoptionFileError)) throw error;
     fail(error.message, configPath, outdir, env);
   }

@@ -142,13 +142,61 @@ describe("npm run add-workspace", () => {
   });
 
   it("exits 2 without a config directory", () => {
+    // In the repository's folder, with neither --dir nor TRUST_CONFIG: the config is trust.yaml.
     expect(run(["--name", "a", "--project", "Pay", "--policy", READ_ONLY]).stderr).toContain(
-      "give --dir, or set TRUST_CONFIG",
+      '"trust.yaml" is not a directory; add-workspace writes one file per workspace into a config directory (npm run add-workspace -- --init turns trust.yaml into the directory trust.d)',
     );
     expect(
       run(["--name", "a", "--project", "Pay", "--policy", READ_ONLY], {
         TRUST_CONFIG: join(__dirname, "..", "trust.yaml"),
       }).stderr,
     ).toContain("is not a directory");
+  });
+});
+
+describe("npm run add-workspace -- --init", () => {
+  /** A fresh clone's trust.yaml and schema, in a folder of their own. */
+  function clone(): string {
+    const dir = tempDir("clone-");
+    cpSync(join(__dirname, "..", "trust.yaml"), join(dir, "trust.yaml"));
+    cpSync(join(__dirname, "..", "trust.schema.json"), join(dir, "trust.schema.json"));
+    return dir;
+  }
+
+  it("turns trust.yaml into trust.d, keeping the $schema reference right, so the README's command works", () => {
+    const root = clone();
+    const dir = join(root, "trust.d");
+    const init = run(["--init", "--from", join(root, "trust.yaml"), "--dir", dir]);
+    expect(init.status).toBe(0);
+    expect(init.stdout).toContain(
+      `moved ${join(root, "trust.yaml")} to ${join(dir, "00-shared.yaml")}`,
+    );
+    expect(existsSync(join(root, "trust.yaml"))).toBe(false);
+    const shared = readFileSync(join(dir, "00-shared.yaml"), "utf8");
+    const schema = /\$schema=(\S+)/.exec(shared)?.[1] ?? "";
+    expect(schema).toBe("../trust.schema.json");
+    expect(existsSync(join(dir, schema))).toBe(true);
+    const added = run([
+      "--name",
+      "payments-api",
+      "--project",
+      "Payments",
+      "--policy",
+      "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
+      "--create",
+      "--dir",
+      dir,
+    ]);
+    expect(added.status).toBe(0);
+    expect(loadConfig(dir).workspaces?.map((ws) => ws.name)).toContain("payments-api");
+  });
+
+  it("refuses a folder that holds files already, and moves nothing", () => {
+    const root = clone();
+    const dir = configDir();
+    const { status, stderr } = run(["--init", "--from", join(root, "trust.yaml"), "--dir", dir]);
+    expect(status).toBe(1);
+    expect(stderr).toContain("exists and is not empty");
+    expect(existsSync(join(root, "trust.yaml"))).toBe(true);
   });
 });

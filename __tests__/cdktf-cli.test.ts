@@ -47,13 +47,12 @@ describe("npx cdktf synth", () => {
       policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
       allowAdmin: true,
     };
-    const { status, stdout, stderr } = cdktfSynth(baseConfig({ workspaces: [admin] }));
+    const { status, stdout, stderr, path } = cdktfSynth(baseConfig({ workspaces: [admin] }));
     expect(status).toBe(0);
-    const warning =
-      "Warning: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess\n";
+    const warning = `Warning: ${path} line 8: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess\n`;
     expect(count(stdout + stderr, warning)).toBe(1);
     expect(stdout).toMatch(/^1 warning: listed first in .*trust-report\.md$/m);
-    expect(stdout + stderr).not.toMatch(/\[ERROR\].*Warning: workspaces/);
+    expect(stdout + stderr).not.toMatch(/\[ERROR\].*Warning: /);
   }, 120_000);
 
   it("prints a config error once, whole, and exits 1", () => {

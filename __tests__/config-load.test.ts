@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import {
   ConfigError,
   carefulParse,
@@ -13,6 +14,7 @@ import {
   parseConfigFiles,
 } from "../lib/config/load";
 import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/schema";
+import { loadYaml } from "../lib/config/yaml";
 import { buildApp } from "../stacks/app";
 import { baseConfig, type ConfigInput, tempDir, workspace } from "./helpers/synth";
 
@@ -194,7 +196,7 @@ describe("YAML syntax errors", () => {
   it("reject duplicate keys", () => {
     const text = ["hcp:", "  organization: acme", "  organization: other", ""].join("\n");
     expect(problemsOf(text)).toEqual([
-      expect.stringMatching(/^line 3: YAML syntax error: Map keys must be unique/),
+      'line 3: YAML syntax error: the key "organization" is given twice in one mapping; keep one',
     ]);
   });
 
@@ -452,6 +454,20 @@ describe("several problems", () => {
 });
 
 describe("the config file", () => {
+  it("is trust.d when there is no trust.yaml but that directory (after add-workspace --init)", () => {
+    const dir = tempDir("cwd-");
+    mkdirSync(join(dir, "trust.d"));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      expect(configPathFromEnv({})).toBe("trust.d");
+      writeFileSync(join(dir, "trust.yaml"), "");
+      expect(configPathFromEnv({})).toBe(DEFAULT_CONFIG_PATH);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("defaults to trust.yaml and follows TRUST_CONFIG", () => {
     expect(configPathFromEnv({})).toBe(DEFAULT_CONFIG_PATH);
     expect(configPathFromEnv({ TRUST_CONFIG: "" })).toBe(DEFAULT_CONFIG_PATH);
@@ -461,7 +477,7 @@ describe("the config file", () => {
   it("fails with a clear message if it is missing", () => {
     expect(() => loadConfig("/nonexistent/trust.yaml")).toThrow(
       new ConfigError(
-        'config file "/nonexistent/trust.yaml" not found: create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file or a directory of them',
+        'config file "/nonexistent/trust.yaml" not found (looked for "/nonexistent/trust.yaml"): create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file or a directory of them',
       ),
     );
   });
@@ -552,11 +568,13 @@ describe("a config directory", () => {
     });
     const config = loadConfig(dir);
     expect(locatePath(config, "workspaces[2].policyArns[0]")).toBe(
-      `${join(dir, "b.yaml")}: workspaces[1].policyArns[0]`,
+      `${join(dir, "b.yaml")} line 7: workspaces[1].policyArns[0]`,
     );
-    expect(locatePath(config, "hcp.organization")).toBe("hcp.organization");
+    expect(locatePath(config, "hcp.organization")).toBe(
+      `${join(dir, "a.yaml")} line 2: hcp.organization`,
+    );
     expect(() => buildApp(config, { outdir: tempDir("unused-") })).toThrow(
-      `${join(dir, "b.yaml")}: workspaces[1].policyArns[0]: [admin-access-needs-opt-in] workspace root gets AdministratorAccess`,
+      `${join(dir, "b.yaml")} line 7: workspaces[1].policyArns[0]: [admin-access-needs-opt-in] workspace root gets AdministratorAccess`,
     );
   });
 
@@ -573,6 +591,49 @@ describe("a config directory", () => {
 });
 
 describe("the quick and the careful parse", () => {
+  it("read every plain scalar alike, as YAML 1.2's core schema does", () => {
+    const scalar = fc.string({
+      unit: fc.constantFrom(
+        "0",
+        "1",
+        "7",
+        "9",
+        ".",
+        "e",
+        "E",
+        "+",
+        "-",
+        "_",
+        "x",
+        "o",
+        "b",
+        "a",
+        "f",
+        "n",
+        "i",
+        "N",
+        "I",
+        "~",
+        ":",
+      ),
+      minLength: 1,
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(scalar, (value) => {
+        const text = `a: ${value}\n`;
+        let expected: unknown;
+        try {
+          expected = parse(text).a;
+        } catch {
+          return;
+        }
+        expect(Object.is((loadYaml(text) as { a: unknown }).a, expected), value).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   const root = join(__dirname, "..");
   const texts = [
     readFileSync(join(root, "trust.yaml"), "utf8"),

@@ -69,6 +69,7 @@ describe("the app", () => {
         `Invalid config ${path} (2 problems):`,
         `  - line 2: hcp.organization: "acme*" is not a valid organization name: '*' would act as a wildcard in the trust policy's StringLike match. Allowed: 1 to 255 characters: letters, digits, '-' and '_'`,
         "  - line 5: workspaces: the workspaces list is empty; list at least one workspace (name and policyArns)",
+        "Fix these first; the safety rules run after.",
         "",
       ].join("\n"),
     );
@@ -83,7 +84,7 @@ describe("the app", () => {
     const { status, stderr, outdir } = runApp({ TRUST_CONFIG: path });
     expect(status).toBe(1);
     expect(stderr).toBe(
-      "Unsafe config:\n  - workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess (set allowAdmin: true on the workspace to accept it)\n",
+      `Unsafe config:\n  - ${path} line 8: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess (set allowAdmin: true on the workspace to accept it)\n`,
     );
     expect(existsSync(outdir)).toBe(false);
   });
@@ -104,7 +105,7 @@ describe("the app", () => {
       expect(stderr).toBe("");
       expect(stdout).toBe(
         [
-          "Warning: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess",
+          `Warning: ${path} line 8: workspaces[0].policyArns[0]: [admin-access-needs-opt-in] workspace app gets AdministratorAccess`,
           `1 warning: listed first in ${join(outdir, "trust-report.md")}`,
           // The first synth writes the layout lock beside the config; the second finds it unchanged.
           ...(run === 0

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import * as limits from "../lib/config/limits";
 import { REQUIRED_TERRAFORM_VERSION } from "../lib/constructs/backend";
 import { byAddress, synth } from "./helpers/synth";
 
@@ -58,5 +59,27 @@ describe("the README's description of one synth", () => {
 
   it("gives the Terraform version every stack requires", () => {
     expect(section).toContain(`requires Terraform \`${REQUIRED_TERRAFORM_VERSION}\``);
+  });
+});
+
+describe("the README's limits", () => {
+  const section = README.slice(README.indexOf("**Limits.**"), README.indexOf("## Safety rules"));
+  const rows = [...section.matchAll(/^\| (.+?) \| (.+?) \|$/gm)].map(([, what = "", most = ""]) => [
+    what,
+    most,
+  ]);
+
+  it.each([
+    ["config size", `${limits.MAX_CONFIG_BYTES.toLocaleString("en-US")} bytes`],
+    ["entries of a config directory", limits.MAX_DIRECTORY_ENTRIES.toLocaleString("en-US")],
+    ["values after YAML aliases", limits.MAX_VALUES.toLocaleString("en-US")],
+    ["nesting", `${limits.MAX_DEPTH} levels`],
+    ["workspaces", limits.MAX_WORKSPACES.toLocaleString("en-US")],
+    ["projects", limits.MAX_PROJECTS.toLocaleString("en-US")],
+    ["accounts", String(limits.MAX_ACCOUNTS)],
+    ["IAM roles", limits.MAX_ROLES.toLocaleString("en-US")],
+  ])("list %s as the code has it: %s", (what, most) => {
+    const row = rows.find(([name]) => name?.startsWith(what));
+    expect(row?.[1]).toContain(most);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_ROLE_NAME_LENGTH } from "../lib/role-name";
-import { unescapeTemplate } from "../lib/trust-policy";
+import { readLiteral } from "../lib/terraform-text";
 import {
   baseConfig,
   byStackAddress,
@@ -211,7 +211,7 @@ describe("a workspace role", () => {
     const policy = inline.policy as string;
     expect(interpolations(policy)).toEqual([]);
     // Terraform reads `$${` as a literal `${`: what AWS receives is the document as written.
-    expect(JSON.parse(unescapeTemplate(policy))).toEqual(inlinePolicy);
+    expect(JSON.parse(readLiteral(policy))).toEqual(inlinePolicy);
     expect(stack.resource?.aws_iam_role_policy_attachment).toBeUndefined();
   });
 });

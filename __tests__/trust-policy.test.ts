@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeTemplate, subjectPattern, trustPolicyJson } from "../lib/trust-policy";
+import { subjectPattern, trustPolicyJson } from "../lib/trust-policy";
 
 describe("subjectPattern", () => {
   it("names organization, project and workspace, with both run phases", () => {
@@ -12,17 +12,6 @@ describe("subjectPattern", () => {
     expect(subjectPattern({ organization: "acme", workspace: "app" })).toBe(
       "organization:acme:project:*:workspace:app:run_phase:*",
     );
-  });
-});
-
-describe("escapeTemplate", () => {
-  it.each([
-    ["${aws:username}", "$${aws:username}"],
-    ["%{if x}", "%%{if x}"],
-    ["a $ b % c {d}", "a $ b % c {d}"],
-    ["${a}${b}", "$${a}$${b}"],
-  ])("escapes %j as %j", (text, escaped) => {
-    expect(escapeTemplate(text)).toBe(escaped);
   });
 });
 

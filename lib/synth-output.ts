@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { parseOidcProviderArn, partitionOfRegion } from "./config/arns";
 import { expandBlock } from "./for-each";
 import { UNKNOWN_ACCOUNT_ID } from "./iam/web-identity";
-import { type PolicyDocument, unescapeTemplate } from "./trust-policy";
+import { readLiteral } from "./terraform-text";
+import type { PolicyDocument } from "./trust-policy";
 
 /** A role as written to a synthesized stack, its trust policy as AWS will evaluate it. */
 export interface SynthesizedRole {
@@ -89,8 +90,8 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
         `${stack}: the trust policy of ${address} holds a reference that cannot be evaluated: ${leftover[0]}`,
       );
     }
-    const roleName = unescapeTemplate(String(body.name));
-    const path = typeof body.path === "string" ? unescapeTemplate(body.path) : "/";
+    const roleName = readLiteral(String(body.name));
+    const path = typeof body.path === "string" ? readLiteral(body.path) : "/";
     return {
       stack,
       address,
@@ -98,7 +99,7 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
       arn: `arn:${partition}:iam::${accountId}:role${path}${roleName}`,
       partition,
       accountId,
-      trustPolicy: JSON.parse(unescapeTemplate(resolved)) as PolicyDocument,
+      trustPolicy: JSON.parse(readLiteral(resolved)) as PolicyDocument,
     };
   });
 }

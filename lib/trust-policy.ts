@@ -3,6 +3,8 @@
  * Claims and condition keys: https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/aws-configuration
  */
 
+import { literal } from "./terraform-text";
+
 /** The run phases a role admits: both (`*`), or one. */
 export type RunPhaseMatch = "*" | "plan" | "apply";
 
@@ -60,19 +62,6 @@ export function trustPolicyDocument(props: TrustPolicyProps): PolicyDocument {
   };
 }
 
-/**
- * Escapes Terraform template sequences, so that a string reaches AWS exactly as written:
- * IAM policy variables such as `${aws:username}` must not be read as Terraform interpolation.
- */
-export function escapeTemplate(text: string): string {
-  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-}
-
-/** Undoes {@link escapeTemplate}: the text Terraform hands to AWS. */
-export function unescapeTemplate(text: string): string {
-  return text.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{");
-}
-
 const ARN_PLACEHOLDER = "\u0000provider-arn\u0000";
 
 /**
@@ -81,7 +70,7 @@ const ARN_PLACEHOLDER = "\u0000provider-arn\u0000";
  */
 export function trustPolicyJson(props: TrustPolicyProps, escaped = true): string {
   const json = JSON.stringify(trustPolicyDocument({ ...props, providerArn: ARN_PLACEHOLDER }));
-  return (escaped ? escapeTemplate(json) : json)
+  return (escaped ? literal(json) : json)
     .split(JSON.stringify(ARN_PLACEHOLDER))
     .join(JSON.stringify(props.providerArn));
 }

@@ -4,6 +4,7 @@ import type { TrustConfig } from "../lib/config/schema";
 import { deployEnvironmentProblems } from "../lib/deploy-environment";
 import { importTargets } from "../lib/live/adoption-addresses";
 import type { ImportEntry } from "../lib/live/adoption-imports";
+import { outputFolder, prepareOutputFolder } from "../lib/output-folder";
 import { planTrust } from "../lib/plan";
 import type { LayoutLock } from "../lib/plan/lock";
 import type { TrustPlan } from "../lib/plan/model";
@@ -35,6 +36,7 @@ export interface BuiltApp {
 /**
  * The cdktf app for a validated config, after the safety rules passed: the plan, then one stack
  * per planned stack. Throws {@link ConfigError} listing every rule violation; nothing is built then.
+ * Throws `OutputFolderError` if the output folder cannot be made (cdktf makes only its last level).
  */
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
   const plan = planTrust(config, options.lock);
@@ -49,7 +51,9 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
   const environment =
     options.environment === undefined ? [] : deployEnvironmentProblems(plan, options.environment);
   if (environment.length > 0) throw new ConfigError(environment.join("\n"), environment);
-  const app = new App({ outdir: options.outdir });
+  const outdir = options.outdir ?? outputFolder();
+  prepareOutputFolder(outdir);
+  const app = new App({ outdir });
   const accounts = new Map(plan.accounts.map((account) => [account.name, account]));
   const imports = importTargets(plan, options.adopt ?? []);
   const importsOf = (name: string) => imports.filter((target) => target.stack === name);

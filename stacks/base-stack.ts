@@ -9,7 +9,7 @@ import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import type { ImportTarget } from "../lib/live/adoption-addresses";
 import type { PlannedAccount, PlannedBackend, PlannedHcp } from "../lib/plan/model";
 import { PRODUCT } from "../lib/product";
-import { escapeTemplate } from "../lib/trust-policy";
+import { literal } from "../lib/terraform-text";
 
 export interface BaseStackProps {
   readonly hcp: PlannedHcp;
@@ -46,7 +46,7 @@ export class BaseStack extends TerraformStack {
     });
     addImports(
       this,
-      (props.imports ?? []).map((target) => ({ to: target.to, id: escapeTemplate(target.id) })),
+      (props.imports ?? []).map((target) => ({ to: target.to, id: literal(target.id) })),
     );
     pinAddress(
       new TerraformOutput(this, "oidc_provider_arn", {

@@ -9,7 +9,7 @@ import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
 import type { ImportTarget } from "../lib/live/adoption-addresses";
 import type { PlannedAccount, PlannedHcp, PlannedStack, Relocation } from "../lib/plan/model";
-import { escapeTemplate } from "../lib/trust-policy";
+import { literal } from "../lib/terraform-text";
 
 export interface ProjectStackProps {
   readonly hcp: PlannedHcp;
@@ -32,7 +32,7 @@ export class ProjectStack extends TerraformStack {
     const { hcp, account, stack } = props;
     addAwsProvider(this, account);
     // An emptied stack still configures its providers: its deploy destroys what its state holds.
-    new TfeProvider(this, "tfe", { hostname: escapeTemplate(hcp.hostname) });
+    new TfeProvider(this, "tfe", { hostname: literal(hcp.hostname) });
     if (stack.roles.length > 0) {
       const provider =
         account.oidcProviderArn !== undefined
@@ -52,7 +52,7 @@ export class ProjectStack extends TerraformStack {
       ...carried,
       ...props.imports
         .filter((target) => !carriedTo.has(target.to))
-        .map((target) => ({ to: target.to, id: escapeTemplate(target.id) })),
+        .map((target) => ({ to: target.to, id: literal(target.id) })),
     ]);
     applyBackend(this, stack.backend);
   }

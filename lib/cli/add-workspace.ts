@@ -1,12 +1,16 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { ConfigError, locatePath, parseConfigFiles } from "../config/load";
+import { DEFAULT_CONFIG_DIR, DEFAULT_CONFIG_PATH } from "../config/constants";
+import { ConfigError, configPathFromEnv, locatePath, parseConfigFiles } from "../config/load";
+import { readConfigDirectory } from "../config/read";
 import { checkRules, formatFinding } from "../rules/engine";
+import { initConfigDirectory } from "./init-config-dir";
 import { type Io, runCli } from "./io";
 
 const USAGE = `Usage: npm run add-workspace -- --name NAME --project PROJECT [--account ACCOUNT] [--policy ARN ...] [--create] [--dir DIR]
+       npm run add-workspace -- --init [--from FILE] [--dir DIR]
 
 Adds one workspace to a config directory as a file of its own, DIR/NAME.yaml, after checking that
 the whole config (with the new file) is valid and safe. Nothing is written if it is not.
@@ -16,7 +20,10 @@ the whole config (with the new file) is valid and safe. Nothing is written if it
   --account ACCOUNT its AWS account (required when the config has several)
   --policy ARN      a managed policy to attach; repeat for more
   --create          create the workspace, instead of looking up an existing one
-  --dir DIR         the config directory (default: TRUST_CONFIG, which must then name a directory)
+  --dir DIR         the config directory (default: TRUST_CONFIG, else trust.d when there is no trust.yaml)
+  --init            turn the config file (--from, default: TRUST_CONFIG or trust.yaml) into the
+                    config directory DIR (default: trust.d): DIR/00-shared.yaml, its $schema
+                    reference kept right; the file is removed
 
 Exit status: 0 when the file is written, 1 when the resulting config is refused, 2 on bad arguments.`;
 
@@ -37,6 +44,8 @@ export function runAddWorkspace(
     policy?: string[];
     create: boolean;
     dir?: string;
+    init: boolean;
+    from?: string;
     help: boolean;
   };
   try {
@@ -49,6 +58,8 @@ export function runAddWorkspace(
         policy: { type: "string", multiple: true },
         create: { type: "boolean", default: false },
         dir: { type: "string" },
+        init: { type: "boolean", default: false },
+        from: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -60,16 +71,28 @@ export function runAddWorkspace(
     io.out(USAGE);
     return 0;
   }
-  const dir = values.dir ?? env.TRUST_CONFIG;
+  if (values.init) {
+    const from = values.from ?? configPathFromEnv({ TRUST_CONFIG: env.TRUST_CONFIG });
+    try {
+      const written = initConfigDirectory(from, values.dir ?? DEFAULT_CONFIG_DIR);
+      io.out(
+        `moved ${from} to ${written}; the synth reads ${values.dir ?? DEFAULT_CONFIG_DIR} when there is no ${DEFAULT_CONFIG_PATH}${values.dir === undefined ? "" : ` (or set TRUST_CONFIG=${values.dir})`}`,
+      );
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.err(`add-workspace --init: ${error.message}`);
+      return 1;
+    }
+    if (values.name === undefined) return 0;
+  }
+  const dir = values.dir ?? configPathFromEnv({ TRUST_CONFIG: env.TRUST_CONFIG });
   if (values.name === undefined) return usage("--name is required");
   if (values.project === undefined) return usage("--project is required");
   if (values.policy === undefined || values.policy.length === 0)
     return usage("give at least one --policy ARN");
-  if (dir === undefined || dir === "")
-    return usage("give --dir, or set TRUST_CONFIG to the config directory");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     return usage(
-      `${JSON.stringify(dir)} is not a directory; add-workspace writes one file per workspace into a config directory`,
+      `${JSON.stringify(dir)} is not a directory; add-workspace writes one file per workspace into a config directory (npm run add-workspace -- --init turns ${DEFAULT_CONFIG_PATH} into the directory ${DEFAULT_CONFIG_DIR})`,
     );
   }
   if (!/^[A-Za-z0-9_-]+$/.test(values.name)) {
@@ -92,11 +115,8 @@ export function runAddWorkspace(
     policyArns: values.policy,
   };
   const text = `# Added by npm run add-workspace.\n${stringify({ workspaces: [entry] })}`;
-  const files = readdirSync(dir)
-    .filter((name) => /\.ya?ml$/.test(name))
-    .sort()
-    .map((name) => ({ source: join(dir, name), text: readFileSync(join(dir, name), "utf8") }));
   try {
+    const { files } = readConfigDirectory(dir);
     const config = parseConfigFiles(
       [...files, { source: file, text }].sort((a, b) => a.source.localeCompare(b.source)),
     );

@@ -7,6 +7,7 @@ import { diagram } from "../report/diagram";
 import { REPORT_JSON_FILE } from "../report/markdown";
 import type { TrustReport } from "../report/model";
 import { REPORT_FILE } from "../report/write";
+import { benchHostile } from "./bench-hostile";
 
 /**
  * `npm run bench`: synthesizes generated configs of growing size, each in fresh processes of
@@ -209,6 +210,7 @@ function main(): void {
   if (large !== undefined && mid !== undefined) {
     console.log(`\ngrowth: N=5000 takes ${(large / mid).toFixed(1)}x N=1000 (5x is linear)`);
   }
+  benchHostile(probe, join(DIST, "main.js"), WORK);
 }
 
 if (require.main === module) main();

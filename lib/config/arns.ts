@@ -1,3 +1,6 @@
+import { managedPolicyProblem } from "./managed-policies";
+import { quote } from "./quote";
+
 /**
  * AWS identifiers the config accepts: regions, managed policy ARNs and IAM OIDC provider ARNs.
  * Formats: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
@@ -28,7 +31,7 @@ const PARTITION_OF_REGION: ReadonlyArray<readonly [string, string]> = [
 
 export function regionProblem(value: string): string | undefined {
   if (!REGION.test(value)) {
-    return `${JSON.stringify(value)} is not an AWS region; expected a region code such as "us-east-1" or "eu-central-2"`;
+    return `${quote(value)} is not an AWS region; expected a region code such as "us-east-1" or "eu-central-2"`;
   }
   return undefined;
 }
@@ -53,8 +56,13 @@ export function parsePolicyArn(value: string): PolicyArn | undefined {
 }
 
 export function policyArnProblem(value: string): string | undefined {
-  if (parsePolicyArn(value) === undefined) {
-    return `${JSON.stringify(value)} is not a managed policy ARN; expected "arn:aws:iam::aws:policy/NAME" (AWS managed) or "arn:aws:iam::123456789012:policy/PATH/NAME" (customer managed), without wildcards`;
+  const match = POLICY_ARN.exec(value);
+  // AWS managed policies of the commercial partition: a typo is caught against their list.
+  if (match?.[1] === "aws" && match[2] === "aws") {
+    return managedPolicyProblem(value, `${match[3] ?? ""}${match[4] ?? ""}`);
+  }
+  if (match === null) {
+    return `${quote(value)} is not a managed policy ARN; expected "arn:aws:iam::aws:policy/NAME" (AWS managed) or "arn:aws:iam::123456789012:policy/PATH/NAME" (customer managed), without wildcards`;
   }
   return undefined;
 }
@@ -75,7 +83,7 @@ export function parseOidcProviderArn(value: string): OidcProviderArn | undefined
 
 export function oidcProviderArnProblem(value: string): string | undefined {
   if (parseOidcProviderArn(value) === undefined) {
-    return `${JSON.stringify(value)} is not an IAM OIDC provider ARN; expected "arn:aws:iam::123456789012:oidc-provider/HOSTNAME"`;
+    return `${quote(value)} is not an IAM OIDC provider ARN; expected "arn:aws:iam::123456789012:oidc-provider/HOSTNAME"`;
   }
   return undefined;
 }
@@ -98,14 +106,14 @@ export function parseRoleArn(value: string): RoleArn | undefined {
 
 export function roleArnProblem(value: string): string | undefined {
   if (parseRoleArn(value) === undefined) {
-    return `${JSON.stringify(value)} is not an IAM role ARN; expected "arn:aws:iam::123456789012:role/NAME"`;
+    return `${quote(value)} is not an IAM role ARN; expected "arn:aws:iam::123456789012:role/NAME"`;
   }
   return undefined;
 }
 
 export function accountIdProblem(value: string): string | undefined {
   if (!/^\d{12}$/.test(value)) {
-    return `${JSON.stringify(value)} is not an AWS account ID; expected 12 digits, quoted in YAML ("012345678901") so leading zeros stay`;
+    return `${quote(value)} is not an AWS account ID; expected 12 digits, quoted in YAML ("012345678901") so leading zeros stay`;
   }
   return undefined;
 }

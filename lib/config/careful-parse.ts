@@ -3,21 +3,26 @@
  * node, so each problem is reported with its file and line. Used when the quick parse
  * (`load.ts`) finds something wrong, as `yaml` is several times slower on large configs.
  */
-import { closest, distance } from "fastest-levenshtein";
-import {
-  type Document,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-} from "yaml";
-import { z } from "zod";
+import { type Document, LineCounter, parseDocument } from "yaml";
 import { DEFAULT_CONFIG_PATH, MERGED_LISTS } from "./constants";
 import { ConfigError } from "./errors";
+import {
+  describeIssue,
+  describeValue,
+  formatPath,
+  nearestNode,
+  type Path,
+  unquotedScalarHint,
+} from "./issues";
+import { countProblems, dataProblems, MAX_DEPTH } from "./limits";
+import { quote } from "./quote";
 import { configSchema, type TrustConfig } from "./schema";
+import { loadYaml, loadYamlProblem, yamlOptions } from "./yaml";
+
+export { formatPath } from "./issues";
+
+/** Said when schema problems are listed: the safety rules need a config that is otherwise valid. */
+export const RULES_RUN_AFTER = "Fix these first; the safety rules run after.";
 
 interface ParsedFile {
   readonly source: string;
@@ -31,35 +36,49 @@ export function carefulParse(files: ReadonlyArray<{ source: string; text: string
   const single = files.length === 1;
   const heading = single ? (files[0]?.source ?? DEFAULT_CONFIG_PATH) : `in ${files.length} files`;
   const parsed: ParsedFile[] = [];
-  const syntaxProblems: string[] = [];
+  const problems: string[] = [];
   for (const { source, text } of files) {
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, yamlOptions(lineCounter));
     const lineOf = (offset: number) => lineCounter.linePos(offset).line;
     const where = single ? "" : `${source} `;
     for (const error of doc.errors) {
-      syntaxProblems.push(
-        `${where}line ${lineOf(error.pos[0])}: YAML syntax error: ${firstLine(error.message)}`,
-      );
+      problems.push(`${where}line ${lineOf(error.pos[0])}: ${syntaxMessage(error, text)}`);
     }
     if (doc.errors.length > 0) continue;
-    const data: unknown = doc.toJS();
+    let data: unknown;
+    try {
+      // The data as the quick parse reads it (the `yaml` package resolves each alias by
+      // searching the document, quadratic in their number). Aliases come back as shared
+      // objects: the limits below count their expansion.
+      data = loadYaml(text);
+    } catch (error) {
+      const { line, message } = loadYamlProblem(error);
+      problems.push(`${where}${line > 0 ? `line ${line}: ` : ""}${message}`);
+      continue;
+    }
+    const file = { source, doc, lineOf, data: data as Record<string, unknown> };
+    const over = dataProblems(data);
+    for (const { path, message } of over) problems.push(`${where}${at(file, path)}${message}`);
+    if (over.length > 0) continue;
     if (data === null || data === undefined) {
       if (single)
-        syntaxProblems.push(
+        problems.push(
           "the file is empty; expected a mapping with the keys hcp, aws and workspaces",
         );
       continue;
     }
     if (typeof data !== "object" || Array.isArray(data)) {
-      syntaxProblems.push(`${where}(top level): expected a mapping, got ${describeValue(data)}`);
+      problems.push(`${where}(top level): expected a mapping, got ${describeValue(data)}`);
       continue;
     }
-    parsed.push({ source, doc, lineOf, data: data as Record<string, unknown> });
+    parsed.push(file);
   }
-  if (syntaxProblems.length > 0) fail(heading, syntaxProblems);
+  if (problems.length > 0) fail(heading, problems);
 
   // Merge: each key other than the lists comes from one file; list entries remember their file.
+  // A key given twice is reported, and the first file's value kept, so each file's own
+  // problems are still found below.
   const merged: Record<string, unknown> = {};
   const keyOwner = new Map<string, ParsedFile>();
   const origins = new Map<string, Array<{ file: ParsedFile; index: number }>>();
@@ -97,15 +116,15 @@ export function carefulParse(files: ReadonlyArray<{ source: string; text: string
       if (first === undefined) seen.set(name.toLowerCase(), origin);
       else if (first.file !== origin.file) {
         mergeProblems.push(
-          `${origin.file.source}: ${list}[${origin.index}]: ${JSON.stringify(name)} is also listed in ${first.file.source} (${list}[${first.index}]); list it in one file only`,
+          `${origin.file.source}: ${list}[${origin.index}]: ${quote(name)} is also listed in ${first.file.source} (${list}[${first.index}]); list it in one file only`,
         );
       }
     });
   }
-  if (mergeProblems.length > 0) fail(heading, mergeProblems);
-
-  const result = configSchema.safeParse(merged, { reportInput: true });
-  if (result.success) return result.data;
+  const counts = countProblems(merged);
+  if (counts.length > 0) {
+    fail(heading, [...mergeProblems, ...counts.map((p) => `${formatPath(p.path)}: ${p.message}`)]);
+  }
 
   /** The file, local path and line of a path into the merged config. */
   const locate = (path: Path) => {
@@ -123,9 +142,16 @@ export function carefulParse(files: ReadonlyArray<{ source: string; text: string
     const range = file === undefined ? undefined : nearestNode(file.doc.contents, local)?.range;
     return { file, line: file !== undefined && range ? file.lineOf(range[0]) : 0, local };
   };
-  const problems = result.error.issues
-    .flatMap((issue) => describeIssue(issue))
-    .map(({ path, message }) => {
+  const result = configSchema.safeParse(merged, { reportInput: true });
+  if (result.success && mergeProblems.length === 0) return result.data;
+  const schemaProblems = (result.success ? [] : result.error.issues)
+    .flatMap((issue) =>
+      describeIssue(issue).map((described) => ({
+        ...described,
+        stringExpected: isStringExpected(issue),
+      })),
+    )
+    .map(({ path, message, stringExpected }) => {
       const { file, line, local } = locate(path);
       const where = [
         single || file === undefined ? "" : file.source,
@@ -133,150 +159,63 @@ export function carefulParse(files: ReadonlyArray<{ source: string; text: string
       ]
         .filter(Boolean)
         .join(" ");
+      const hint =
+        stringExpected && file !== undefined
+          ? unquotedScalarHint(nearestNode(file.doc.contents, local, true), local[local.length - 1])
+          : "";
       return {
         source: file?.source ?? "",
         line,
-        text: `${where ? `${where}: ` : ""}${formatPath(local) || "(top level)"}: ${message}`,
+        text: `${where ? `${where}: ` : ""}${formatPath(local) || "(top level)"}: ${message}${hint}`,
       };
     })
     .sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line)
     .map(({ text }) => text);
-  return fail(heading, problems);
+  return fail(heading, [...mergeProblems, ...schemaProblems], RULES_RUN_AFTER);
 }
 
-function fail(source: string, problems: string[]): never {
+function isStringExpected(issue: { code: string; expected?: unknown }): boolean {
+  return issue.code === "invalid_type" && issue.expected === "string";
+}
+
+/** `line 4: ` for a path into a parsed file, or nothing when the path is the whole file. */
+function at(file: Pick<ParsedFile, "doc" | "lineOf">, path: Path): string {
+  const range = nearestNode(file.doc.contents, path)?.range;
+  const line = range ? `line ${file.lineOf(range[0])}: ` : "";
+  return `${line}${formatPath(path) ? `${formatPath(path)}: ` : ""}`;
+}
+
+/** A YAML error as a message: the key of a duplicate named, a parser's stack overflow as depth. */
+function syntaxMessage(
+  error: { code: string; message: string; pos: [number, number] },
+  text: string,
+): string {
+  if (error.code === "DUPLICATE_KEY") {
+    // The error points at the key's first character; the key runs to its colon.
+    const key =
+      /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n:]*)/.exec(text.slice(error.pos[0]))?.[0].trim() ??
+      "";
+    return `YAML syntax error: the key ${quote(key)} is given twice in one mapping; keep one`;
+  }
+  if (error.message.includes("Maximum call stack size exceeded")) {
+    return `mappings and lists nest too deep to parse; at most ${MAX_DEPTH} levels are allowed`;
+  }
+  return `YAML syntax error: ${firstLine(error.message)}`;
+}
+
+function fail(source: string, problems: string[], after?: string): never {
   const heading =
     problems.length === 1
       ? `Invalid config ${source}:`
       : `Invalid config ${source} (${problems.length} problems):`;
-  throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
+  throw new ConfigError(
+    [heading, ...problems.map((p) => `  - ${p}`), ...(after === undefined ? [] : [after])].join(
+      "\n",
+    ),
+    problems,
+  );
 }
 
 function firstLine(message: string): string {
   return message.split("\n")[0] ?? message;
-}
-
-type Path = ReadonlyArray<PropertyKey>;
-
-function describeIssue(issue: z.core.$ZodIssue): Array<{ path: Path; message: string }> {
-  switch (issue.code) {
-    case "unrecognized_keys": {
-      const allowed = allowedKeys(issue.path);
-      return issue.keys.map((key) => {
-        const guess = allowed.length > 0 ? closest(key, allowed) : undefined;
-        const hint =
-          guess !== undefined && distance(key, guess) <= 3 ? ` (did you mean "${guess}"?)` : "";
-        return {
-          path: [...issue.path, key],
-          message: `unknown key${hint}; allowed keys here: ${allowed.join(", ")}`,
-        };
-      });
-    }
-    case "invalid_type":
-      // A message written in the schema says more than the generic one.
-      if (!issue.message.startsWith("Invalid input"))
-        return [{ path: issue.path, message: issue.message }];
-      if (issue.input === undefined) {
-        return [{ path: issue.path, message: `is required (${describeType(issue.expected)})` }];
-      }
-      return [
-        {
-          path: issue.path,
-          message: `expected ${describeType(issue.expected)}, got ${describeValue(issue.input)}`,
-        },
-      ];
-    case "invalid_key":
-      return [
-        {
-          path: issue.path,
-          message: `key ${JSON.stringify(issue.input)}: ${issue.issues.map((inner) => inner.message).join("; ")}`,
-        },
-      ];
-    default:
-      return [{ path: issue.path, message: issue.message }];
-  }
-}
-
-function describeType(expected: string): string {
-  const names: Record<string, string> = {
-    string: "a string",
-    array: "a list",
-    object: "a mapping",
-    record: "a mapping",
-    number: "a number",
-    boolean: "true or false",
-  };
-  return names[expected] ?? expected;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return "null (an empty value)";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/** The keys the schema allows for the object at `path`. */
-function allowedKeys(path: Path): string[] {
-  let schema: z.core.$ZodType = configSchema;
-  for (const segment of path) {
-    schema = unwrap(schema);
-    if (schema instanceof z.ZodObject) {
-      const next: z.core.$ZodType | undefined = schema.shape[String(segment)];
-      if (next === undefined) return [];
-      schema = next;
-    } else if (schema instanceof z.ZodArray) {
-      schema = schema.element;
-    } else {
-      return [];
-    }
-  }
-  schema = unwrap(schema);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-}
-
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
-  let current = schema;
-  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) {
-    current = current.unwrap();
-  }
-  return current;
-}
-
-/** `workspaces[0].policyArns[1]` */
-export function formatPath(path: Path): string {
-  return path.reduce<string>(
-    (text, segment) =>
-      typeof segment === "number"
-        ? `${text}[${segment}]`
-        : text
-          ? `${text}.${String(segment)}`
-          : String(segment),
-    "",
-  );
-}
-
-/**
- * The YAML node to point at for `path`: the key of the deepest existing mapping entry on it (so a
- * missing or unknown key points at its parent's line), or the list item.
- */
-function nearestNode(root: unknown, path: Path): Node | undefined {
-  let node = root;
-  let found = isNode(root) ? root : undefined;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === segment);
-      if (pair === undefined || !isNode(pair.key)) break;
-      found = pair.key;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === "number") {
-      const item = node.items[segment];
-      if (!isNode(item)) break;
-      found = item;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return found;
 }

@@ -1,45 +1,48 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
-import { carefulParse } from "./careful-parse";
-import { DEFAULT_CONFIG_PATH, MERGED_LISTS } from "./constants";
+import { existsSync, statSync } from "node:fs";
+import { LineCounter, parseDocument } from "yaml";
+import { carefulParse, formatPath } from "./careful-parse";
+import { DEFAULT_CONFIG_DIR, DEFAULT_CONFIG_PATH, MERGED_LISTS } from "./constants";
 import { ConfigError } from "./errors";
+import { nearestNode, parsePath } from "./issues";
+import { countProblems, dataProblems, MAX_CONFIG_BYTES } from "./limits";
+import { type ConfigFile, readConfigPath } from "./read";
 import { configSchema, type TrustConfig } from "./schema";
+import { loadYaml, yamlOptions } from "./yaml";
 
 export { carefulParse } from "./careful-parse";
-export { DEFAULT_CONFIG_PATH } from "./constants";
+export { DEFAULT_CONFIG_DIR, DEFAULT_CONFIG_PATH } from "./constants";
 export { ConfigError } from "./errors";
 
-/** The config file named by `TRUST_CONFIG`, or `trust.yaml`. */
+/**
+ * The config named by `TRUST_CONFIG`; else `trust.yaml`, or the directory `trust.d` when there
+ * is no `trust.yaml` but that directory (what `add-workspace --init` makes of it).
+ */
 export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.TRUST_CONFIG?.trim();
-  return fromEnv ? fromEnv : DEFAULT_CONFIG_PATH;
+  if (fromEnv) return fromEnv;
+  if (!existsSync(DEFAULT_CONFIG_PATH) && isDirectory(DEFAULT_CONFIG_DIR))
+    return DEFAULT_CONFIG_DIR;
+  return DEFAULT_CONFIG_PATH;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Reads and validates a config: a YAML file, or a directory whose `*.yaml` files are merged
  * (one `hcp` block among them; `workspaces` and `projects` concatenated, in file name order).
+ * `note` hears of the directory entries that were skipped, in one line.
  * Throws {@link ConfigError} on any problem.
  */
-export function loadConfig(path: string): TrustConfig {
-  if (!existsSync(path)) {
-    throw new ConfigError(
-      `config file ${JSON.stringify(path)} not found: create it (see trust.yaml in the repository for an example) or point TRUST_CONFIG at a YAML file or a directory of them`,
-    );
-  }
-  if (!statSync(path).isDirectory()) return parseConfig(readFileSync(path, "utf8"), path);
-  const files = readdirSync(path)
-    .filter((name) => /\.ya?ml$/.test(name))
-    .sort();
-  if (files.length === 0) {
-    throw new ConfigError(`the config directory ${JSON.stringify(path)} holds no *.yaml files`);
-  }
-  return parseConfigFiles(
-    files.map((name) => ({
-      source: join(path, name),
-      text: readFileSync(join(path, name), "utf8"),
-    })),
-  );
+export function loadConfig(path: string, note?: (line: string) => void): TrustConfig {
+  const { files, skipped } = readConfigPath(path);
+  if (skipped.length > 0) note?.(`Note: ${path}: not read: ${skipped.join(", ")}`);
+  return parseConfigFiles(files);
 }
 
 /** Parses and validates config text. `source` names the file in messages. */
@@ -48,10 +51,16 @@ export function parseConfig(text: string, source = DEFAULT_CONFIG_PATH): TrustCo
 }
 
 /** Parses, merges and validates config files; messages name each problem's file and line. */
-export function parseConfigFiles(
-  files: ReadonlyArray<{ source: string; text: string }>,
-): TrustConfig {
-  return quickParse(files) ?? carefulParse(files);
+export function parseConfigFiles(files: ReadonlyArray<ConfigFile>): TrustConfig {
+  const bytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.text), 0);
+  if (bytes > MAX_CONFIG_BYTES) {
+    throw new ConfigError(
+      `the config is ${bytes.toLocaleString("en-US")} bytes; at most ${MAX_CONFIG_BYTES.toLocaleString("en-US")} (2 MiB) are allowed: split it across configs (each deploys on its own)`,
+    );
+  }
+  const config = quickParse(files) ?? carefulParse(files);
+  SOURCES.set(config, { files, origins: ORIGINS.get(config), lines: new Map() });
+  return config;
 }
 
 /**
@@ -60,20 +69,19 @@ export function parseConfigFiles(
  * position bookkeeping. Anything unusual returns `undefined`, and the careful way then parses
  * again and says what is wrong, with files and lines.
  */
-function quickParse(
-  files: ReadonlyArray<{ source: string; text: string }>,
-): TrustConfig | undefined {
+function quickParse(files: ReadonlyArray<ConfigFile>): TrustConfig | undefined {
   const merged: Record<string, unknown> = {};
   const origins: Record<string, Array<{ source: string; index: number }>> = {};
   for (const { source, text } of files) {
     let data: unknown;
     try {
-      data = loadYaml(text, { schema: CORE_SCHEMA });
+      data = loadYaml(text);
     } catch {
       return undefined;
     }
     if (data === null || data === undefined || typeof data !== "object" || Array.isArray(data))
       return undefined;
+    if (dataProblems(data).length > 0) return undefined;
     for (const [key, value] of Object.entries(data)) {
       if ((MERGED_LISTS as readonly string[]).includes(key) && Array.isArray(value)) {
         merged[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...value];
@@ -85,26 +93,62 @@ function quickParse(
       }
     }
   }
+  if (countProblems(merged).length > 0) return undefined;
   const result = configSchema.safeParse(merged);
   if (!result.success) return undefined;
-  if (files.length > 1) ORIGINS.set(result.data, origins);
+  ORIGINS.set(result.data, origins);
   return result.data;
 }
 
+type Origins = Record<string, Array<{ source: string; index: number }>>;
+
 /** For a config read from several files: where each merged list entry came from. */
-const ORIGINS = new WeakMap<
+const ORIGINS = new WeakMap<TrustConfig, Origins>();
+
+/** The files a config was read from, to find the line of a path when a message needs it. */
+const SOURCES = new WeakMap<
   TrustConfig,
-  Record<string, Array<{ source: string; index: number }>>
+  {
+    files: ReadonlyArray<ConfigFile>;
+    origins: Origins | undefined;
+    lines: Map<string, (path: ReadonlyArray<string | number>) => number>;
+  }
 >();
 
 /**
- * A path into a config as its author finds it: for a config directory, the file and the path
- * in that file (`trust.d/app.yaml: workspaces[0].policyArns[1]`); else the path as it is.
+ * A path into a config as its author finds it: the file, the line and the path in that file
+ * (`trust.d/app.yaml line 4: workspaces[0].policyArns[1]`); the path as it is for a config
+ * that was not read from text.
  */
 export function locatePath(config: TrustConfig, path: string): string {
-  const match = /^(\w+)\[(\d+)\](.*)$/.exec(path);
+  const sources = SOURCES.get(config);
+  if (sources === undefined) return path;
+  const segments = parsePath(path);
+  const [head, index, ...rest] = segments;
   const origin =
-    match === null ? undefined : ORIGINS.get(config)?.[match[1] ?? ""]?.[Number(match[2])];
-  if (match === null || origin === undefined) return path;
-  return `${origin.source}: ${match[1]}[${origin.index}]${match[3]}`;
+    typeof head === "string" && typeof index === "number"
+      ? sources.origins?.[head]?.[index]
+      : undefined;
+  const local = origin === undefined ? segments : [head ?? "", origin.index, ...rest];
+  const source =
+    origin?.source ??
+    (sources.files.length === 1
+      ? sources.files[0]?.source
+      : typeof head === "string" && /^\w+$/.test(head)
+        ? sources.files.find((file) => new RegExp(`^${head}\\s*:`, "m").test(file.text))?.source
+        : undefined);
+  const file = sources.files.find((f) => f.source === source);
+  if (file === undefined) return path;
+  let lineOf = sources.lines.get(file.source);
+  if (lineOf === undefined) {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(file.text, yamlOptions(lineCounter));
+    lineOf = (at) => {
+      const range = nearestNode(doc.contents, at)?.range;
+      return range ? lineCounter.linePos(range[0]).line : 0;
+    };
+    sources.lines.set(file.source, lineOf);
+  }
+  const line = lineOf(local);
+  return `${file.source}${line > 0 ? ` line ${line}` : ""}: ${formatPath(local)}`;
 }

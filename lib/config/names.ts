@@ -1,3 +1,4 @@
+import { quote } from "./quote";
 /**
  * Rules for the names that end up inside a trust policy's `sub` condition.
  *
@@ -56,7 +57,7 @@ function allowedForm(rule: NameRule): string {
  * @returns a message naming the bad value and the allowed form, or `undefined` if the name is valid
  */
 export function nameProblem(value: string, rule: NameRule): string | undefined {
-  const shown = JSON.stringify(value);
+  const shown = quote(value);
   for (const [char, why] of WIDENING) {
     if (value.includes(char)) {
       return `${shown} is not a valid ${rule.kind} name: ${why}. Allowed: ${allowedForm(rule)}`;
@@ -71,7 +72,7 @@ export function nameProblem(value: string, rule: NameRule): string | undefined {
   const allowed = rule.innerSpaces ? /^[A-Za-z0-9_ -]$/ : /^[A-Za-z0-9_-]$/;
   const bad = [...value].find((char) => !allowed.test(char));
   if (bad !== undefined) {
-    return `${shown} contains ${JSON.stringify(bad)}; a ${rule.kind} name is ${allowedForm(rule)}`;
+    return `${shown} contains ${quote(bad)}; a ${rule.kind} name is ${allowedForm(rule)}`;
   }
   return undefined;
 }
@@ -98,7 +99,7 @@ const HOSTNAME =
  * token's issuer (`https://HOSTNAME`) and the prefix of the trust policy's condition keys.
  */
 export function hostnameProblem(value: string): string | undefined {
-  const shown = JSON.stringify(value);
+  const shown = quote(value);
   if (/^[a-z]+:\/\//i.test(value) || value.includes("/")) {
     return `${shown} is not a bare hostname; give the DNS name only, without scheme or path (e.g. "app.terraform.io")`;
   }
@@ -113,7 +114,7 @@ export function hostnameProblem(value: string): string | undefined {
  * provider's client ID (at most 255 characters).
  */
 export function audienceProblem(value: string): string | undefined {
-  const shown = JSON.stringify(value);
+  const shown = quote(value);
   if (/[*?]/.test(value)) {
     return `${shown} contains a wildcard; the audience is matched exactly: give 1 to 255 printable characters without '*', '?' or spaces`;
   }

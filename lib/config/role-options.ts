@@ -1,3 +1,4 @@
+import { quote } from "./quote";
 /**
  * Checks for the IAM role options a config may set.
  * Limits: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
@@ -11,14 +12,14 @@ export const MAX_TAGS = 50;
 
 export function roleNameProblem(value: string): string | undefined {
   if (!/^[\w+=,.@-]{1,64}$/.test(value)) {
-    return `${JSON.stringify(value)} is not a valid IAM role name; use 1 to 64 letters, digits and + = , . @ _ - (no spaces)`;
+    return `${quote(value)} is not a valid IAM role name; use 1 to 64 letters, digits and + = , . @ _ - (no spaces)`;
   }
   return undefined;
 }
 
 export function iamPathProblem(value: string): string | undefined {
   if (value.length > 512 || !/^\/([\x21-\x7e]+\/)*$/.test(value) || value.includes("//")) {
-    return `${JSON.stringify(value)} is not a valid IAM path; it starts and ends with "/", e.g. "/" or "/hcp-terraform/", at most 512 printable characters without spaces`;
+    return `${quote(value)} is not a valid IAM path; it starts and ends with "/", e.g. "/" or "/hcp-terraform/", at most 512 printable characters without spaces`;
   }
   return undefined;
 }
@@ -35,16 +36,16 @@ const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export function tagKeyProblem(key: string): string | undefined {
   if (key.length < 1 || key.length > 128 || !TAG_CHARS.test(key)) {
-    return `tag key ${JSON.stringify(key)} is not valid; use 1 to 128 letters, digits, spaces and _ . : / = + - @`;
+    return `tag key ${quote(key)} is not valid; use 1 to 128 letters, digits, spaces and _ . : / = + - @`;
   }
   if (key.toLowerCase().startsWith("aws:"))
-    return `tag key ${JSON.stringify(key)} uses the prefix "aws:", which AWS reserves`;
+    return `tag key ${quote(key)} uses the prefix "aws:", which AWS reserves`;
   return undefined;
 }
 
 export function tagValueProblem(value: string): string | undefined {
   if (value.length > 256 || !TAG_CHARS.test(value)) {
-    return `tag value ${JSON.stringify(value)} is not valid; use up to 256 letters, digits, spaces and _ . : / = + - @`;
+    return `tag value ${quote(value)} is not valid; use up to 256 letters, digits, spaces and _ . : / = + - @`;
   }
   return undefined;
 }

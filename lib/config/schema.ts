@@ -21,6 +21,7 @@ import {
   TOP,
   WORKSPACE,
 } from "./descriptions";
+import { roleCountProblem, rolesOfGrant } from "./limits";
 import {
   audienceProblem,
   hostnameProblem,
@@ -30,6 +31,7 @@ import {
   WORKSPACE_NAME,
   workspaceNameProblem,
 } from "./names";
+import { quote } from "./quote";
 import {
   descriptionProblem,
   iamPathProblem,
@@ -157,7 +159,7 @@ function checkPermissions(entry: Permissions, ctx: Ctx, at: PropertyKey[], what:
       ctx.addIssue({
         code: "custom",
         path: [...at, "policyArns", index],
-        message: `${JSON.stringify(arn)} is listed twice (also at policyArns[${first}]); list each policy once`,
+        message: `${quote(arn)} is listed twice (also at policyArns[${first}]); list each policy once`,
         input: arn,
       });
     }
@@ -176,7 +178,7 @@ function checkPermissions(entry: Permissions, ctx: Ctx, at: PropertyKey[], what:
     ctx.addIssue({
       code: "custom",
       path: [...at, "inlinePolicy", "Version"],
-      message: `set Version: "2012-10-17" (got ${JSON.stringify(inline.Version) ?? "none"}); with an older or missing version IAM leaves policy variables such as \${aws:username} unreplaced`,
+      message: `set Version: "2012-10-17" (got ${typeof inline.Version === "string" ? quote(inline.Version) : (JSON.stringify(inline.Version) ?? "none")}); with an older or missing version IAM leaves policy variables such as \${aws:username} unreplaced`,
       input: inline.Version,
     });
   }
@@ -269,7 +271,7 @@ const credentialSchema = z
         if (!TAG.test(value)) {
           ctx.addIssue({
             code: "custom",
-            message: `tag ${JSON.stringify(value)} may contain only letters, digits and "_"`,
+            message: `tag ${quote(value)} may contain only letters, digits and "_"`,
             input: value,
           });
         } else if (value.toUpperCase() === "TYPE") {
@@ -284,9 +286,7 @@ const credentialSchema = z
     account: z.string().optional().meta({ description: CREDENTIAL.account }),
     ...grantShape,
   })
-  .superRefine((entry, ctx) =>
-    checkGrant(entry, ctx, `credential ${JSON.stringify(entry.tag)}`, true),
-  );
+  .superRefine((entry, ctx) => checkGrant(entry, ctx, `credential ${quote(entry.tag)}`, true));
 
 const workspaceSchema = z
   .strictObject({
@@ -307,7 +307,7 @@ const workspaceSchema = z
       .meta({ description: WORKSPACE.credentials }),
   })
   .superRefine((ws, ctx) => {
-    const what = `workspace ${JSON.stringify(ws.name)}`;
+    const what = `workspace ${quote(ws.name)}`;
     checkGrant(ws, ctx, what, ws.credentials === undefined);
     if (ws.create && ws.project === undefined) {
       ctx.addIssue({
@@ -326,7 +326,7 @@ const workspaceSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["credentials", index, "tag"],
-          message: `tag ${JSON.stringify(credential.tag)} is used twice in ${what} (also at credentials[${first}]); tags are unique per workspace`,
+          message: `tag ${quote(credential.tag)} is used twice in ${what} (also at credentials[${first}]); tags are unique per workspace`,
           input: credential.tag,
         });
       }
@@ -340,9 +340,7 @@ const projectSchema = z
     allowAdmin: z.boolean().default(false).meta({ description: WORKSPACE.allowAdmin }),
     ...grantShape,
   })
-  .superRefine((project, ctx) =>
-    checkGrant(project, ctx, `project ${JSON.stringify(project.name)}`, true),
-  );
+  .superRefine((project, ctx) => checkGrant(project, ctx, `project ${quote(project.name)}`, true));
 
 const accountSchema = z.strictObject({
   region: checkedString(regionProblem).meta({ description: ACCOUNT.region }),
@@ -467,6 +465,14 @@ export const configSchema = z
     }
     checkUnique(config.workspaces ?? [], "workspaces", "workspace", ctx);
     checkUnique(config.projects ?? [], "projects", "project", ctx);
+    let roles = 0;
+    for (const ws of config.workspaces ?? []) {
+      roles += rolesOfGrant(ws);
+      for (const credential of ws.credentials ?? []) roles += rolesOfGrant(credential);
+    }
+    for (const project of config.projects ?? []) roles += rolesOfGrant(project);
+    const tooMany = roleCountProblem(roles);
+    if (tooMany !== undefined) ctx.addIssue({ code: "custom", message: tooMany, input: roles });
   });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -488,7 +494,7 @@ function checkUnique(
     ctx.addIssue({
       code: "custom",
       path: [list, index, "name"],
-      message: `${kind} ${JSON.stringify(entry.name)} is listed twice (also at ${list}[${first}]); names are compared without case, as IAM compares role names`,
+      message: `${kind} ${quote(entry.name)} is listed twice (also at ${list}[${first}]); names are compared without case, as IAM compares role names`,
       input: entry.name,
     });
   });
@@ -545,7 +551,7 @@ function checkAccounts(config: RawConfig, ctx: Ctx): void {
         ctx.addIssue({
           code: "custom",
           path: [...accountsPath(name), key],
-          message: `${JSON.stringify(account[key])} is in partition "${arn.partition}", but region "${account.region}" is in "${partition}"`,
+          message: `${quote(account[key] ?? "")} is in partition "${arn.partition}", but region "${account.region}" is in "${partition}"`,
           input: account[key],
         });
       }
@@ -553,7 +559,7 @@ function checkAccounts(config: RawConfig, ctx: Ctx): void {
         ctx.addIssue({
           code: "custom",
           path: [...accountsPath(name), key],
-          message: `${JSON.stringify(account[key])} is in account ${arn.accountId}, but accountId is ${account.accountId}`,
+          message: `${quote(account[key] ?? "")} is in account ${arn.accountId}, but accountId is ${account.accountId}`,
           input: account[key],
         });
       }
@@ -582,7 +588,7 @@ function checkAccounts(config: RawConfig, ctx: Ctx): void {
       ctx.addIssue({
         code: "custom",
         path: [...path, "account"],
-        message: `${JSON.stringify(account)} is not an account of this config; one of ${names.join(", ")}${config.accounts === undefined ? ` (the aws block is the account "${SINGLE_ACCOUNT}")` : ""}`,
+        message: `${quote(account)} is not an account of this config; one of ${names.join(", ")}${config.accounts === undefined ? ` (the aws block is the account "${SINGLE_ACCOUNT}")` : ""}`,
         input: account,
       });
       return;
@@ -595,7 +601,7 @@ function checkAccounts(config: RawConfig, ctx: Ctx): void {
         ctx.addIssue({
           code: "custom",
           path: [...path, ...at],
-          message: `${JSON.stringify(arn)} is in partition "${parsed.partition}", but region "${region}" is in "${partition}": use "arn:${partition}:iam::..."`,
+          message: `${quote(arn)} is in partition "${parsed.partition}", but region "${region}" is in "${partition}": use "arn:${partition}:iam::..."`,
           input: arn,
         });
       }

@@ -2,16 +2,17 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 import type { PlannedAccount } from "../plan/model";
 import { PRODUCT } from "../product";
+import { literal } from "../terraform-text";
 
 /** The AWS provider of a stack that deploys into an account. */
 export function addAwsProvider(scope: Construct, account: PlannedAccount): void {
   new AwsProvider(scope, "aws", {
-    region: account.region,
+    region: literal(account.region),
     // Refuses credentials of any other account, so a stack is never deployed into the wrong one.
-    allowedAccountIds: account.accountId === undefined ? undefined : [account.accountId],
+    allowedAccountIds: account.accountId === undefined ? undefined : [literal(account.accountId)],
     assumeRole:
       account.assumeRoleArn === undefined
         ? undefined
-        : [{ roleArn: account.assumeRoleArn, sessionName: PRODUCT }],
+        : [{ roleArn: literal(account.assumeRoleArn), sessionName: PRODUCT }],
   });
 }

@@ -5,7 +5,7 @@ import { TerraformIterator, TerraformLocal, type TerraformStack } from "cdktf";
 import { RESOURCES, type ResourceName, variableSetName } from "../plan/members";
 import type { Relocation } from "../plan/model";
 import { projectKey, terraformName, workspaceKey } from "../plan/naming";
-import { escapeTemplate } from "../trust-policy";
+import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
 
 /**
@@ -42,7 +42,7 @@ export function addCarryover(
     );
   }
   if (joining.length === 0) return [];
-  const org = escapeTemplate(organization);
+  const org = literal(organization);
   const imports: ImportBlock[] = [];
   const variables: Record<string, { owner: string; key: string; prefix: string }> = {};
   const workspaces = new Set<string>();
@@ -53,10 +53,10 @@ export function addCarryover(
       case RESOURCES.role:
       case RESOURCES.attachment:
       case RESOURCES.inline:
-        imports.push({ to, id: escapeTemplate(r.ref) });
+        imports.push({ to, id: literal(r.ref) });
         break;
       case RESOURCES.workspace:
-        imports.push({ to, id: `${org}/${escapeTemplate(r.ref)}` });
+        imports.push({ to, id: `${org}/${literal(r.ref)}` });
         break;
       case RESOURCES.variableSet:
         sets.set(r.key, r.ref);
@@ -65,7 +65,7 @@ export function addCarryover(
       case RESOURCES.projectVariableSet:
         imports.push({
           to,
-          id: `${org}/\${data.tfe_project.projects["${r.key}"].id}/${escapeTemplate(variableSetName(r.ref))}`,
+          id: `${org}/\${data.tfe_project.projects["${r.key}"].id}/${literal(variableSetName(r.ref))}`,
         });
         break;
       case RESOURCES.variable: {
@@ -109,7 +109,7 @@ export function addCarryover(
   }
   if (sets.size > 0) {
     const each = TerraformIterator.fromMap(
-      Object.fromEntries([...sets].map(([key, name]) => [key, { name: escapeTemplate(name) }])),
+      Object.fromEntries([...sets].map(([key, name]) => [key, { name: literal(name) }])),
     );
     pinAddress(
       new DataTfeVariableSet(stack, "carried-sets", {

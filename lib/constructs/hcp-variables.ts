@@ -10,7 +10,7 @@ import { variableSetName } from "../plan/members";
 import type { PlannedHcp, VariableTarget } from "../plan/model";
 import { projectKey } from "../plan/naming";
 import { PRODUCT } from "../product";
-import { escapeTemplate } from "../trust-policy";
+import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
 
 export interface HcpVariablesProps {
@@ -42,7 +42,7 @@ function idOf(address: string, key: string): string {
 export function addHcpVariables(scope: Construct, props: HcpVariablesProps): void {
   const { hcp, targets, roleArns } = props;
   if (targets.length === 0) return;
-  const organization = escapeTemplate(hcp.organization);
+  const organization = literal(hcp.organization);
 
   const projectNames = new Map<string, string>();
   for (const { owner } of targets) {
@@ -52,9 +52,7 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
   }
   if (projectNames.size > 0) {
     const each = TerraformIterator.fromMap(
-      Object.fromEntries(
-        [...projectNames].map(([key, name]) => [key, { name: escapeTemplate(name) }]),
-      ),
+      Object.fromEntries([...projectNames].map(([key, name]) => [key, { name: literal(name) }])),
     );
     pinAddress(
       new DataTfeProject(scope, "projects", {
@@ -77,7 +75,7 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
           ws.name,
           {
             project_id: ws.project === undefined ? null : projectId(ws.project),
-            project: ws.project === undefined ? null : escapeTemplate(ws.project),
+            project: ws.project === undefined ? null : literal(ws.project),
           },
         ]),
       ),
@@ -129,8 +127,8 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         projects.map((project) => [
           projectKey(project.name),
           {
-            name: escapeTemplate(variableSetName(project.name)),
-            description: escapeTemplate(
+            name: literal(variableSetName(project.name)),
+            description: literal(
               `AWS dynamic credentials for every workspace of project ${project.name}. Managed by ${PRODUCT}.`,
             ),
           },
@@ -178,13 +176,13 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         value.kind !== "role-arn"
           ? undefined
           : value.arn !== undefined
-            ? escapeTemplate(value.arn)
+            ? literal(value.arn)
             : roleArns.get(value.role);
       if (value.kind === "role-arn" && arn === undefined)
         throw new Error(`${key}: no ARN for role ${value.role}`);
       variables[`${targetKey}_${key}`] = {
         key,
-        value: value.kind === "text" ? escapeTemplate(value.text) : (arn as string),
+        value: value.kind === "text" ? literal(value.text) : (arn as string),
         workspace_id: workspaceId,
         variable_set_id: setId,
       };

@@ -4,7 +4,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { DataTlsCertificate } from "@cdktf/provider-tls/lib/data-tls-certificate";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { Construct } from "constructs";
-import { escapeTemplate } from "../trust-policy";
+import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
 
 /** An IAM OIDC provider for an HCP Terraform host, created here or existing: callers treat both alike. */
@@ -31,7 +31,7 @@ export interface HcpOidcProviderProps {
 export class HcpOidcProvider extends Construct implements IHcpOidcProvider {
   /** An existing provider, by its ARN. */
   static fromArn(arn: string): IHcpOidcProvider {
-    return { arn: escapeTemplate(arn) };
+    return { arn: literal(arn) };
   }
 
   /**
@@ -46,7 +46,7 @@ export class HcpOidcProvider extends Construct implements IHcpOidcProvider {
     const partition = new DataAwsPartition(scope, "partition");
     pinAddress(partition, "current");
     return {
-      arn: `arn:${partition.partition}:iam::${caller.accountId}:oidc-provider/${escapeTemplate(hostname)}`,
+      arn: `arn:${partition.partition}:iam::${caller.accountId}:oidc-provider/${literal(hostname)}`,
     };
   }
 
@@ -54,13 +54,13 @@ export class HcpOidcProvider extends Construct implements IHcpOidcProvider {
 
   constructor(scope: Construct, id: string, props: HcpOidcProviderProps) {
     super(scope, id);
-    const url = escapeTemplate(`https://${props.hostname}`);
+    const url = literal(`https://${props.hostname}`);
     new TlsProvider(scope, "tls");
     const certificate = new DataTlsCertificate(this, "certificate", { url });
     pinAddress(certificate, "hcp");
     const provider = new IamOpenidConnectProvider(this, "provider", {
       url,
-      clientIdList: props.audiences.map(escapeTemplate),
+      clientIdList: props.audiences.map(literal),
       // The chain is listed root first; AWS pins the root CA's fingerprint (and, since provider
       // 5.81, falls back to it only where its own CA library does not cover the host).
       thumbprintList: [certificate.certificates.get(0).sha1Fingerprint],
@@ -73,7 +73,5 @@ export class HcpOidcProvider extends Construct implements IHcpOidcProvider {
 
 /** A map of config text, each key and value escaped. */
 export function escapeRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record).map(([k, v]) => [escapeTemplate(k), escapeTemplate(v)]),
-  );
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [literal(k), literal(v)]));
 }

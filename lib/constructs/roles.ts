@@ -5,7 +5,8 @@ import { TerraformIterator, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { attachmentKey } from "../plan/members";
 import type { PlannedHcp, PlannedRole } from "../plan/model";
-import { escapeTemplate, trustPolicyJson } from "../trust-policy";
+import { literal } from "../terraform-text";
+import { trustPolicyJson } from "../trust-policy";
 import { pinAddress } from "./address";
 import type { IHcpOidcProvider } from "./oidc-provider";
 import { escapeRecord } from "./oidc-provider";
@@ -44,9 +45,9 @@ export function addWorkspaceRoles(
     roles.map((role) => [
       role.key,
       {
-        name: escapeTemplate(role.roleName),
-        path: escapeTemplate(role.iamPath),
-        description: escapeTemplate(role.description),
+        name: literal(role.roleName),
+        path: literal(role.iamPath),
+        description: literal(role.description),
         assume_role_policy: trustPolicyJson({
           hostname: hcp.hostname,
           audience: hcp.audience,
@@ -55,7 +56,7 @@ export function addWorkspaceRoles(
         }),
         max_session_duration: role.maxSessionDuration ?? null,
         permissions_boundary:
-          role.permissionsBoundary === undefined ? null : escapeTemplate(role.permissionsBoundary),
+          role.permissionsBoundary === undefined ? null : literal(role.permissionsBoundary),
         tags: escapeRecord(role.tags),
       },
     ]),
@@ -80,7 +81,7 @@ export function addWorkspaceRoles(
     for (const policyArn of role.policyArns) {
       attachments[attachmentKey(role.key, policyArn)] = {
         role: role.key,
-        policy_arn: escapeTemplate(policyArn),
+        policy_arn: literal(policyArn),
       };
     }
   }
@@ -100,7 +101,7 @@ export function addWorkspaceRoles(
     roles.flatMap((role) =>
       role.inlinePolicy === undefined
         ? []
-        : [[role.key, { policy: escapeTemplate(JSON.stringify(role.inlinePolicy)) }]],
+        : [[role.key, { policy: literal(JSON.stringify(role.inlinePolicy)) }]],
     ),
   );
   if (Object.keys(inline).length > 0) {
@@ -120,7 +121,7 @@ export function addWorkspaceRoles(
     arns.set(
       role.key,
       role.arn !== undefined
-        ? escapeTemplate(role.arn)
+        ? literal(role.arn)
         : `\${aws_iam_role.${ROLE_RESOURCES.role}["${role.key}"].arn}`,
     );
   }

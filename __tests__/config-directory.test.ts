@@ -1,0 +1,216 @@
+/**
+ * The config directory reader (lib/config/read.ts): for each kind of entry a real directory
+ * gets, whether it is read, skipped with a note, or refused with a message naming it; never a
+ * stack trace. `add-workspace` reads directories the same way.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { runAddWorkspace } from "../lib/cli/add-workspace";
+import { ConfigError, loadConfig } from "../lib/config/load";
+import { readConfigDirectory } from "../lib/config/read";
+import { baseConfig, tempDir, workspace } from "./helpers/synth";
+
+/** A config directory holding a valid config in `00-shared.yaml`, and whatever `extra` adds. */
+function directory(extra: (dir: string) => void): string {
+  const dir = tempDir("entries-");
+  writeFileSync(join(dir, "00-shared.yaml"), stringify(baseConfig()));
+  extra(dir);
+  return dir;
+}
+
+function problemsOf(dir: string): readonly string[] {
+  try {
+    readConfigDirectory(dir);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      expect(error.message).not.toMatch(/^\s+at /m);
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error("expected the directory to be refused");
+}
+
+const WORKSPACE = stringify({ workspaces: [workspace("web")] });
+
+describe("a config directory entry", () => {
+  it("that is a YAML file, .yaml or .yml in any case, is read in name order", () => {
+    const dir = directory((d) => {
+      writeFileSync(join(d, "b.yml"), WORKSPACE.replace("web", "b"));
+      writeFileSync(join(d, "a.YAML"), WORKSPACE.replace("web", "a"));
+    });
+    const { files, skipped } = readConfigDirectory(dir);
+    expect(files.map((f) => f.source)).toEqual(
+      ["00-shared.yaml", "a.YAML", "b.yml"].map((name) => join(dir, name)),
+    );
+    expect(skipped).toEqual([]);
+  });
+
+  it("that is a link to a YAML file is read", () => {
+    const outside = tempDir("target-");
+    writeFileSync(join(outside, "web.yaml"), WORKSPACE);
+    const dir = directory((d) => symlinkSync(join(outside, "web.yaml"), join(d, "web.yaml")));
+    expect(loadConfig(dir).workspaces?.map((ws) => ws.name)).toEqual(["app-prod", "web"]);
+  });
+
+  it("that is a dangling link named *.yaml is refused, naming it and its target", () => {
+    const dir = directory((d) => symlinkSync(join(d, "gone.yaml"), join(d, "web.yaml")));
+    expect(problemsOf(dir)).toEqual([
+      `${join(dir, "web.yaml")}: a link to "${join(dir, "gone.yaml")}", which does not exist: remove it or fix the link`,
+    ]);
+  });
+
+  it("that is an editor's lock file (a hidden dangling link) is skipped with a note", () => {
+    const dir = directory((d) => symlinkSync("user@host.1234:1700000000", join(d, ".#web.yaml")));
+    expect(readConfigDirectory(dir).skipped).toEqual([
+      '".#web.yaml" (hidden; remove the leading dot to read it)',
+    ]);
+  });
+
+  it("that is a dangling link of another name is skipped with a note", () => {
+    const dir = directory((d) => symlinkSync(join(d, "gone"), join(d, "notes")));
+    expect(readConfigDirectory(dir).skipped).toEqual([
+      `"notes" (a link to "${join(dir, "gone")}", which does not exist)`,
+    ]);
+  });
+
+  it("that is a link loop named *.yaml is refused; of another name, skipped with a note", () => {
+    const dir = directory((d) => {
+      symlinkSync(join(d, "loop-b.yaml"), join(d, "loop-a.yaml"));
+      symlinkSync(join(d, "loop-a.yaml"), join(d, "loop-b.yaml"));
+      symlinkSync(join(d, "self"), join(d, "self"));
+    });
+    expect(problemsOf(dir)).toEqual([
+      `${join(dir, "loop-a.yaml")}: a link that leads back to itself (a loop): remove it or fix the link`,
+      `${join(dir, "loop-b.yaml")}: a link that leads back to itself (a loop): remove it or fix the link`,
+    ]);
+    const only = directory((d) => symlinkSync(join(d, "self"), join(d, "self")));
+    expect(readConfigDirectory(only).skipped).toEqual([
+      '"self" (a link that leads back to itself (a loop))',
+    ]);
+  });
+
+  it("that is a folder is skipped with a note: subfolders are not read", () => {
+    const dir = directory((d) => {
+      mkdirSync(join(d, "team-a"));
+      writeFileSync(join(d, "team-a", "web.yaml"), WORKSPACE);
+    });
+    expect(readConfigDirectory(dir).skipped).toEqual([
+      '"team-a" (a folder; only the files of the config directory itself are read)',
+    ]);
+  });
+
+  it("that is a folder named *.yaml is refused", () => {
+    const dir = directory((d) => mkdirSync(join(d, "web.yaml")));
+    expect(problemsOf(dir)).toEqual([
+      `${join(dir, "web.yaml")}: a folder, not a file: rename or remove it`,
+    ]);
+  });
+
+  it("that is a link to the parent folder is skipped with a note, never followed", () => {
+    const dir = directory((d) => symlinkSync("..", join(d, "up")));
+    const [note] = readConfigDirectory(dir).skipped;
+    expect(note).toMatch(
+      /^"up" \(a link to the folder ".*"; only the files of the config directory itself are read\)$/,
+    );
+  });
+
+  it("that is hidden, or of another extension, is skipped with a note", () => {
+    const dir = directory((d) => {
+      writeFileSync(join(d, ".gitkeep"), "");
+      writeFileSync(join(d, ".web.yaml"), WORKSPACE);
+      writeFileSync(join(d, "README.md"), "# configs");
+      writeFileSync(join(d, "web.yaml.bak"), WORKSPACE);
+    });
+    expect(readConfigDirectory(dir).skipped).toEqual([
+      '".gitkeep" (hidden)',
+      '".web.yaml" (hidden; remove the leading dot to read it)',
+      '"README.md" (not a .yaml or .yml file)',
+      '"web.yaml.bak" (not a .yaml or .yml file)',
+    ]);
+  });
+
+  it("that is a named pipe called *.yaml is refused instead of blocking the read", () => {
+    const dir = directory((d) => {
+      expect(spawnSync("mkfifo", [join(d, "pipe.yaml")]).status).toBe(0);
+    });
+    expect(problemsOf(dir)).toEqual([
+      `${join(dir, "pipe.yaml")}: not a regular file (a pipe, socket or device)`,
+    ]);
+  });
+
+  it("that is UTF-16 is refused with what to do", () => {
+    const dir = directory((d) => {
+      writeFileSync(
+        join(d, "web.yaml"),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(WORKSPACE, "utf16le")]),
+      );
+    });
+    expect(() => readConfigDirectory(dir)).toThrow(
+      `${join(dir, "web.yaml")}: the file is UTF-16; save it as UTF-8`,
+    );
+  });
+
+  it("that is not UTF-8 is refused with the byte and line", () => {
+    const dir = directory((d) => {
+      writeFileSync(
+        join(d, "web.yaml"),
+        Buffer.concat([Buffer.from("a: 1\nb: "), Buffer.from([0xe9]), Buffer.from("\n")]),
+      );
+    });
+    expect(() => readConfigDirectory(dir)).toThrow(
+      `${join(dir, "web.yaml")}: byte 8 is not UTF-8 (line 2)`,
+    );
+  });
+});
+
+describe("an entry whose name holds control characters", () => {
+  it("is refused when named *.yaml, its name escaped in the message", () => {
+    const dir = directory((d) => writeFileSync(join(d, "\u001b[31mred.yaml"), WORKSPACE));
+    expect(problemsOf(dir)).toEqual([
+      `${join(dir, '"\\u001b[31mred.yaml"')}: its name holds control or invisible characters: rename it`,
+    ]);
+  });
+});
+
+describe("skipped entries", () => {
+  it("are named in one note line of the synth", () => {
+    const dir = directory((d) => {
+      writeFileSync(join(d, "README.md"), "");
+      mkdirSync(join(d, "old"));
+    });
+    const notes: string[] = [];
+    loadConfig(dir, (line) => notes.push(line));
+    expect(notes).toEqual([
+      `Note: ${dir}: not read: "README.md" (not a .yaml or .yml file), "old" (a folder; only the files of the config directory itself are read)`,
+    ]);
+  });
+});
+
+describe("add-workspace", () => {
+  it("reads the directory the same way: an entry the synth refuses, it refuses too", () => {
+    const dir = directory((d) => symlinkSync(join(d, "gone.yaml"), join(d, "web.yaml")));
+    const err: string[] = [];
+    const status = runAddWorkspace(
+      [
+        "--name",
+        "api",
+        "--project",
+        "Apps",
+        "--policy",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "--dir",
+        dir,
+      ],
+      { out: () => {}, err: (line) => err.push(line) },
+      {},
+    );
+    expect(status).toBe(1);
+    expect(err.join("\n")).toContain(
+      `${join(dir, "web.yaml")}: a link to "${join(dir, "gone.yaml")}", which does not exist`,
+    );
+  });
+});
