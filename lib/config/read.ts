@@ -9,6 +9,7 @@
  * | file `*.yaml` / `*.yml` (any case), or a link to such a file | read |
  * | hidden entry (name starts with `.`: `.git`, `.gitkeep`, an editor's `.#x.yaml` lock link) | skipped, with a note |
  * | file of another extension (`README.md`, `x.yaml.bak`) | skipped, with a note |
+* | the layout lock and adoption file (`trust.lock.json`, `trust.imports.json`) | skipped silently |
  * | folder, or a link to a folder (the parent folder too): never followed | skipped, with a note |
  * | link that leads nowhere or into a loop, not named `*.yaml` | skipped, with a note |
  * | `*.yaml` that is a folder, a link that leads nowhere or into a loop, a pipe, a socket or a device | refused |
@@ -90,6 +91,8 @@ export function readConfigDirectory(dir: string): ConfigFiles {
   const refused: string[] = [];
   for (const name of names) {
     const source = join(dir, name);
+    // The layout lock and the adoption file belong to the config: expected here, never a note.
+    if (COMPANION_FILES.has(name)) continue;
     const decision = decide(source, name);
     if (decision.kind === "read") toRead.push({ source, size: decision.size });
     else if (decision.kind === "skip") skipped.push(`${quote(name)} (${decision.why})`);
@@ -115,6 +118,9 @@ export function readConfigDirectory(dir: string): ConfigFiles {
   checkSize(toRead);
   return { files: toRead.map(({ source }) => ({ source, text: readText(source) })), skipped };
 }
+
+/** Files the app keeps inside a config directory beside its YAML (see `companion-path.ts`). */
+const COMPANION_FILES: ReadonlySet<string> = new Set(["trust.lock.json", "trust.imports.json"]);
 
 type Decision =
   | { readonly kind: "read"; readonly size: number }
