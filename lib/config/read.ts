@@ -9,7 +9,7 @@
  * | file `*.yaml` / `*.yml` (any case), or a link to such a file | read |
  * | hidden entry (name starts with `.`: `.git`, `.gitkeep`, an editor's `.#x.yaml` lock link) | skipped, with a note |
  * | file of another extension (`README.md`, `x.yaml.bak`) | skipped, with a note |
-* | the layout lock and adoption file (`trust.lock.json`, `trust.imports.json`) | skipped silently |
+ * | the layout lock and adoption file (`trust.lock.json`, `trust.imports.json`) | skipped silently |
  * | folder, or a link to a folder (the parent folder too): never followed | skipped, with a note |
  * | link that leads nowhere or into a loop, not named `*.yaml` | skipped, with a note |
  * | `*.yaml` that is a folder, a link that leads nowhere or into a loop, a pipe, a socket or a device | refused |
