@@ -1,12 +1,22 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { apiCost } from "../api-cost";
 import { diagram } from "../report/diagram";
 import { REPORT_JSON_FILE } from "../report/markdown";
 import type { TrustReport } from "../report/model";
 import { REPORT_FILE } from "../report/write";
+import { readSynthesizedStacks } from "../synth-output";
 import { benchHostile } from "./bench-hostile";
 
 /**
@@ -127,7 +137,7 @@ function main(): void {
     `node -e 0: ${nodeFloor.ms.toFixed(0)} ms (median of ${RUNS}). app = node dist/main.js. Medians of ${RUNS} fresh processes; app and floors run in turns, and each ratio is the median of the turns' ratios.`,
   );
   console.log(
-    "JSON floor: one JSON.stringify of as many bytes. cdktf floor: a bare cdktf app with as many elements of literals.\n",
+    "JSON floor: one JSON.stringify of as many bytes. cdktf floor: a bare cdktf app with as many elements of literals. replay floor: a bare cdktf app writing the app's own elements again, same bodies and references.\n",
   );
   const header = [
     "N",
@@ -139,10 +149,13 @@ function main(): void {
     "x JSON floor",
     "cdktf floor ms",
     "x cdktf floor",
+    "replay floor ms",
+    "x replay floor",
   ];
   console.log(header.join("\t"));
   const bySize = new Map<number, number>();
   const reports: string[] = [];
+  const apiRows: string[] = [];
   for (const n of SIZES) {
     const config = join(WORK, `config-${n}.yaml`);
     writeFileSync(config, benchConfig(n));
@@ -160,6 +173,24 @@ function main(): void {
     app();
     const { bytes, elements } = measureOutput(outdir);
     const r = measureReport(outdir);
+    const stacks = readSynthesizedStacks(outdir).map((s) => s.json);
+    const perProject = n / Math.max(1, Math.min(50, Math.ceil(n / 100)));
+    const [small, large] = [100, 50_000].map((organizationWorkspaces) =>
+      apiCost(stacks, { workspacesPerProject: perProject, organizationWorkspaces }),
+    );
+    if (small !== undefined && large !== undefined) {
+      apiRows.push(
+        [
+          n,
+          small.elements,
+          small.calls,
+          (small.calls / Math.max(1, small.elements)).toFixed(2),
+          large.calls,
+        ]
+          .map(String)
+          .join("\t"),
+      );
+    }
     reports.push(
       [n, r.kb.toFixed(1), r.lines, r.diagram, r.jsonMb.toFixed(2)].map(String).join("\t"),
     );
@@ -174,9 +205,18 @@ function main(): void {
       rmSync(cdktfOut, { recursive: true, force: true });
       return node([join(DIST, "lib", "cli", "cdktf-floor.js"), String(elements), cdktfOut]);
     };
+    const replayOut = join(WORK, `replay-floor-${n}`);
+    const appCopy = join(WORK, `app-out-${n}`);
+    rmSync(appCopy, { recursive: true, force: true });
+    cpSync(outdir, appCopy, { recursive: true });
+    const replayFloor = () => {
+      rmSync(replayOut, { recursive: true, force: true });
+      return node([join(DIST, "lib", "cli", "replay-floor.js"), appCopy, replayOut]);
+    };
     const turns = Array.from({ length: RUNS }, () => ({
       json: jsonFloor(),
       cdktf: cdktfFloor(),
+      replay: replayFloor(),
       app: app(),
     }));
     const ms = (pick: (t: (typeof turns)[number]) => Sample) =>
@@ -197,6 +237,8 @@ function main(): void {
       ratio((t) => t.json).toFixed(1),
       ms((t) => t.cdktf).toFixed(0),
       ratio((t) => t.cdktf).toFixed(1),
+      ms((t) => t.replay).toFixed(0),
+      ratio((t) => t.replay).toFixed(2),
     ];
     console.log(row.join("\t"));
   }
@@ -205,6 +247,13 @@ function main(): void {
   );
   console.log(["N", "report KB", "report lines", "diagram by", "JSON MB"].join("\t"));
   for (const row of reports) console.log(row);
+  console.log(
+    "\nHCP Terraform API calls of one full plan of every stack (lib/api-cost.ts: the tfe provider's calls per element), for an organization of 100 and of 50,000 workspaces:",
+  );
+  console.log(
+    ["N", "tfe elements", "calls (org 100)", "calls per element", "calls (org 50,000)"].join("\t"),
+  );
+  for (const row of apiRows) console.log(row);
   const large = bySize.get(5000);
   const mid = bySize.get(1000);
   if (large !== undefined && mid !== undefined) {
