@@ -1,11 +1,17 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["__tests__/**/*.test.ts"],
-    // cdktf apps write to disk; keep every synth of the tests inside the ignored .tmp folder.
-    env: { TMPDIR: `${process.cwd()}/.tmp` },
+    // cdktf apps write to disk; keep every synth of the tests inside the ignored .tmp folder, in
+    // a folder of this run, so two runs side by side never remove each other's files.
+    env: { TMPDIR: `${process.cwd()}/.tmp/run-${process.pid}` },
     globalSetup: ["__tests__/helpers/global-setup.ts"],
-    testTimeout: 30_000,
+    // vitest leaves a core to its main process by default, which idles while the files run:
+    // on two cores that would run every file one after the other.
+    maxWorkers: availableParallelism(),
+    // A guard against a hung test, not a performance check: tests must pass on a loaded machine.
+    testTimeout: 120_000,
   },
 });

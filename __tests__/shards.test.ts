@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bucketOf, projectSlug, projectStackName } from "../lib/plan/naming";
+import { TIMEOUT_MS } from "./helpers/generated-configs";
 import { byStackAddress, synthStacks } from "./helpers/synth";
 
 describe("stack names", () => {
@@ -120,37 +121,41 @@ function ownedBy(all: Map<string, unknown>, name: string): Map<string, unknown> 
 }
 
 describe("sharding", () => {
-  it(`never moves or changes another workspace's elements when one is added, removed or renamed (${RUNS} configs)`, () => {
-    fc.assert(
-      fc.property(
-        fc.array(entry, { minLength: 1, maxLength: 8 }),
-        fc.option(fc.integer({ min: 2, max: 4 }), { nil: undefined }),
-        fc.constantFrom("add", "remove", "rename"),
-        fc.nat(),
-        entry,
-        (entries, shards, edit, pick, added) => {
-          const before = entries.map((e, i) => ({ ...e, name: `w${i}` }));
-          const victim = pick % before.length;
-          const after =
-            edit === "add"
-              ? [...before, { ...added, name: `w${before.length}` }]
-              : edit === "remove"
-                ? before.filter((_, i) => i !== victim)
-                : before.map((ws, i) =>
-                    i === victim ? { ...ws, name: `w${before.length + 1}` } : ws,
-                  );
-          fc.pre(after.length > 0);
-          const b = byStackAddress(synthStacks(config(before, shards)));
-          const a = byStackAddress(synthStacks(config(after, shards)));
-          for (const ws of before) {
-            if (edit !== "add" && ws.name === `w${victim}`) continue;
-            const mine = ownedBy(b, ws.name);
-            expect(mine.size).toBeGreaterThan(0);
-            for (const [key, body] of mine) expect(a.get(key), key).toEqual(body);
-          }
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    `never moves or changes another workspace's elements when one is added, removed or renamed (${RUNS} configs)`,
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(entry, { minLength: 1, maxLength: 8 }),
+          fc.option(fc.integer({ min: 2, max: 4 }), { nil: undefined }),
+          fc.constantFrom("add", "remove", "rename"),
+          fc.nat(),
+          entry,
+          (entries, shards, edit, pick, added) => {
+            const before = entries.map((e, i) => ({ ...e, name: `w${i}` }));
+            const victim = pick % before.length;
+            const after =
+              edit === "add"
+                ? [...before, { ...added, name: `w${before.length}` }]
+                : edit === "remove"
+                  ? before.filter((_, i) => i !== victim)
+                  : before.map((ws, i) =>
+                      i === victim ? { ...ws, name: `w${before.length + 1}` } : ws,
+                    );
+            fc.pre(after.length > 0);
+            const b = byStackAddress(synthStacks(config(before, shards)));
+            const a = byStackAddress(synthStacks(config(after, shards)));
+            for (const ws of before) {
+              if (edit !== "add" && ws.name === `w${victim}`) continue;
+              const mine = ownedBy(b, ws.name);
+              expect(mine.size).toBeGreaterThan(0);
+              for (const [key, body] of mine) expect(a.get(key), key).toEqual(body);
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -1,12 +1,10 @@
 import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import type { TestProject } from "vitest/node";
 
-const dir = join(process.cwd(), ".tmp");
-
-export function setup(): void {
+/** The run's temporary folder (`TMPDIR` of the test config): created before, removed after. */
+export default function setup(project: TestProject): () => void {
+  const dir = project.config.env.TMPDIR;
+  if (dir === undefined) throw new Error("the test config sets no TMPDIR");
   mkdirSync(dir, { recursive: true });
-}
-
-export function teardown(): void {
-  rmSync(dir, { recursive: true, force: true });
+  return () => rmSync(dir, { recursive: true, force: true });
 }

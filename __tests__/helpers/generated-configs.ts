@@ -1,0 +1,119 @@
+/**
+ * Generated configs for the trust properties, with the runs each role should admit: random
+ * organizations, hosts, audiences, workspace and project names, split phases, project-wide roles
+ * and reused providers.
+ */
+import fc from "fast-check";
+import { expect } from "vitest";
+import { stringify } from "yaml";
+import { parseConfig } from "../../lib/config/load";
+import { workspaceNameProblem } from "../../lib/config/names";
+import type { TokenClaims } from "../../lib/iam/web-identity";
+import { synthRoles } from "./synth";
+import { runClaims } from "./tokens";
+import { scopesOf, type TrustScope } from "./trust-cases";
+
+/** Generated configs per property; raise it for a longer search: PROPERTY_RUNS=5000 npm test */
+export const RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
+const READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+/**
+ * Bounded by the number of configs, not by the clock: on a loaded machine a run takes longer,
+ * never fails for it. The limit only stops a run that hangs.
+ */
+export const TIMEOUT_MS = 10 * 60_000;
+
+const name = (max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`));
+/** Workspace names the config accepts (the ones it refuses are tested in config-names.test.ts). */
+const workspaceName = name(90).filter((n) => workspaceNameProblem(n) === undefined);
+const projectName = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_ -]{1,38}[A-Za-z0-9_-]$/);
+const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
+const hostname = fc.oneof(
+  fc.constant("app.terraform.io"),
+  label.map((l) => `tfe.${l}.example.com`),
+);
+const audience = fc.oneof(
+  fc.constant("aws.workload.identity"),
+  fc.stringMatching(/^[a-z0-9][a-z0-9.:/_-]{0,40}$/),
+);
+
+/** A config as YAML, and the runs each of its roles should admit, by `STACK ADDRESS`. */
+export const generatedConfig = fc
+  .record({
+    organization: name(60),
+    hostname,
+    audience,
+    reuseProvider: fc.boolean(),
+    workspaces: fc.uniqueArray(
+      fc.record({
+        name: workspaceName,
+        project: fc.option(projectName, { nil: undefined }),
+        split: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 3, selector: (ws) => ws.name.toLowerCase() },
+    ),
+    projectRole: fc.option(fc.record({ name: projectName, split: fc.boolean() }), {
+      nil: undefined,
+    }),
+  })
+  .map((c) => {
+    const grant = (split: boolean) =>
+      split
+        ? {
+            plan: { policyArns: [READ_ONLY] },
+            apply: { policyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] },
+          }
+        : { policyArns: [READ_ONLY] };
+    const yaml = stringify({
+      hcp: { organization: c.organization, hostname: c.hostname, audience: c.audience },
+      aws: {
+        region: "us-east-1",
+        ...(c.reuseProvider
+          ? { oidcProviderArn: `arn:aws:iam::111122223333:oidc-provider/${c.hostname}` }
+          : {}),
+      },
+      workspaces: c.workspaces.map((ws) => ({
+        name: ws.name,
+        ...(ws.project === undefined ? {} : { project: ws.project }),
+        ...grant(ws.split),
+      })),
+      ...(c.projectRole === undefined
+        ? {}
+        : { projects: [{ name: c.projectRole.name, ...grant(c.projectRole.split) }] }),
+    });
+    // The runs each role should admit, from the plan of the config (split roles, project roles).
+    return { yaml, scopes: scopesOf(parseConfig(yaml)) };
+  });
+
+/** One claim of an in-scope token replaced by a different value. */
+export const mutation = fc.record({
+  field: fc.constantFrom("organization", "project", "workspace", "audience", "host"),
+  value: fc.oneof(name(20), projectName, hostname),
+});
+
+/** A token of the role's scope with one claim changed; undefined when the change stays in scope. */
+export function mutate(scope: TrustScope, field: string, value: string): TokenClaims | undefined {
+  const run = {
+    host: scope.host,
+    audience: scope.audience,
+    organization: scope.organization,
+    project: scope.project ?? "Default Project",
+    workspace: scope.workspace ?? "any-workspace",
+    phase: scope.phases[0] ?? "plan",
+  };
+  if (field === "project" && scope.project === undefined) return undefined; // any project is in scope
+  if (field === "workspace" && scope.workspace === undefined) return undefined; // a project-wide role
+  const key = field === "host" ? "host" : field === "audience" ? "audience" : field;
+  if ((run as Record<string, string>)[key] === value) return undefined;
+  return runClaims({ ...run, [key]: value });
+}
+
+/** Each role the synth wrote, with the runs it should admit; fails if the two sets differ. */
+export function rolesWithScopes(yaml: string, scopes: Map<string, TrustScope>) {
+  const roles = synthRoles(yaml);
+  expect(roles.map((r) => `${r.stack} ${r.address}`).sort()).toEqual([...scopes.keys()].sort());
+  return roles.map((role) => {
+    const scope = scopes.get(`${role.stack} ${role.address}`);
+    if (scope === undefined) throw new Error(`no scope for ${role.stack} ${role.address}`);
+    return { role, scope };
+  });
+}
