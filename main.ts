@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Annotations, App, TerraformStack } from "cdktf";
 import { withProgress } from "./lib/cli/progress";
@@ -89,7 +89,7 @@ function fail(message: string, configPath: string, outdir: string, env: NodeJS.P
     process.exitCode = 1;
   }
   // Nothing written where nothing was: only an existing output folder is marked.
-  if (!existsSync(outdir)) return;
+  if (!existsSync(outdir) || !statSync(outdir).isDirectory()) return;
   for (const file of REPORT_FILES) rmSync(join(outdir, file), { force: true });
   writeSynthRecord(
     outdir,

@@ -6,7 +6,8 @@ export default defineConfig({
     include: ["__tests__/**/*.test.ts"],
     // cdktf apps write to disk; keep every synth of the tests inside the ignored .tmp folder, in
     // a folder of this run, so two runs side by side never remove each other's files.
-    env: { TMPDIR: `${process.cwd()}/.tmp/run-${process.pid}` },
+    // CI is cleared: the app refuses local state when CI=true, and the tests that check it set it.
+    env: { TMPDIR: `${process.cwd()}/.tmp/run-${process.pid}`, CI: "" },
     globalSetup: ["__tests__/helpers/global-setup.ts"],
     // vitest leaves a core to its main process by default, which idles while the files run:
     // on two cores that would run every file one after the other.
