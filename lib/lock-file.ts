@@ -36,8 +36,13 @@ export function readLock(path: string): LayoutLock | undefined {
   const parsed = lockSchema.safeParse(data);
   if (!parsed.success) {
     const problem = parsed.error.issues[0];
+    // A record's bad key carries its own reason one level down.
+    const nested =
+      problem !== undefined && "issues" in problem ? problem.issues[0]?.message : undefined;
     const where =
-      problem === undefined ? "" : ` at ${problem.path.join(".") || "the top"}: ${problem.message}`;
+      problem === undefined
+        ? ""
+        : ` at ${problem.path.join(".") || "the top"}: ${nested ?? problem.message}`;
     throw new ConfigError(
       `${path} is not a layout lock of this app${where}: restore it from version control`,
     );

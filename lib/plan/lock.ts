@@ -24,10 +24,22 @@ const membersSchema = z.partialRecord(
   z.record(z.string().max(1024), z.string().max(2048)),
 );
 
+/**
+ * A stack name as this app writes them (`hcp-aws-trust-ACCOUNT[.PROJECT[.bN]]`): it becomes a
+ * folder of the output, so nothing that could leave it (`/`, `\`, `..`) or hide (control
+ * characters) is accepted.
+ */
+const stackName = z
+  .string()
+  .max(512)
+  .regex(/^hcp-aws-trust-[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,3}$/, {
+    error: "is not a stack name this app writes (hcp-aws-trust-ACCOUNT[.PROJECT[.bN]])",
+  });
+
 export const lockSchema = z.strictObject({
   version: z.literal(LOCK_VERSION),
   stacks: z.record(
-    z.string().max(512),
+    stackName,
     z.strictObject({
       account: z.string().max(64),
       kind: z.enum(["base", "project"]),
@@ -46,8 +58,8 @@ export const lockSchema = z.strictObject({
         resource: z.enum(Object.values(RESOURCES) as [ResourceName, ...ResourceName[]]),
         key: z.string().max(1024),
         ref: z.string().max(2048),
-        from: z.string().max(512),
-        to: z.string().max(512),
+        from: stackName,
+        to: stackName,
       }),
     )
     .optional(),
@@ -103,39 +115,40 @@ export function carryOver(
   emptyStack: (name: string, locked: LockedStack) => PlannedStack,
 ): Carryover {
   if (previous === undefined) return { emptied: [], relocations: [] };
-  const now = new Map<string, { stack: string; account: string }>();
+  // The lock is reviewed in pull requests but still untrusted: what a relocation imports (its
+  // key and reference) always comes from the plan; the lock only says where a member was.
+  const now = new Map<string, { stack: string; account: string; ref: string }>();
   for (const stack of plan.stacks) {
     for (const [resource, keys] of Object.entries(membersOf(stack))) {
-      for (const key of Object.keys(keys))
-        now.set(`${resource} ${key}`, { stack: stack.name, account: stack.account });
+      for (const [key, ref] of Object.entries(keys))
+        now.set(`${resource} ${key}`, { stack: stack.name, account: stack.account, ref });
     }
   }
   // Earlier relocations first, then members that left their stack since the last synth; one per
   // member and stack left, pointing at where the member is now.
   const relocations = new Map<string, Relocation>();
-  const consider = (
-    resource: ResourceName,
-    key: string,
-    ref: string,
-    from: string,
-    account: string,
-  ) => {
+  const consider = (resource: ResourceName, key: string, from: string, account: string) => {
     const where = now.get(`${resource} ${key}`);
     // Gone from the config: the stack that holds it destroys it. Back home: nothing to carry.
     if (where === undefined || where.stack === from) return;
     // An AWS object in another account is another object: the old one is destroyed, a new one made.
     if (ACCOUNT_RESOURCES.has(resource) && where.account !== account) return;
-    relocations.set(`${from} ${resource} ${key}`, { resource, key, ref, from, to: where.stack });
+    relocations.set(`${from} ${resource} ${key}`, {
+      resource,
+      key,
+      ref: where.ref,
+      from,
+      to: where.stack,
+    });
   };
   for (const r of previous.relocations ?? []) {
-    consider(r.resource, r.key, r.ref, r.from, previous.stacks[r.from]?.account ?? "");
+    consider(r.resource, r.key, r.from, previous.stacks[r.from]?.account ?? "");
   }
   for (const [name, locked] of Object.entries(previous.stacks)) {
     for (const [resource, keys] of Object.entries(locked.members) as Array<
       [ResourceName, Record<string, string>]
     >) {
-      for (const [key, ref] of Object.entries(keys))
-        consider(resource, key, ref, name, locked.account);
+      for (const key of Object.keys(keys)) consider(resource, key, name, locked.account);
     }
   }
   const planned = new Set(plan.stacks.map((stack) => stack.name));
