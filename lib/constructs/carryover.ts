@@ -75,7 +75,7 @@ export function addCarryover(
         const name = rest.join(":");
         if (kind === "workspace") {
           workspaces.add(name);
-          variables[r.key] = { owner: workspaceKey(name), key, prefix: `${org}/${name}` };
+          variables[r.key] = { owner: workspaceKey(name), key, prefix: `${org}/${literal(name)}` };
         } else {
           const setKey = projectKey(name);
           sets.set(setKey, variableSetName(name));
