@@ -3,6 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/constants";
 import {
   ConfigError,
   carefulParse,
@@ -13,7 +14,6 @@ import {
   parseConfig,
   parseConfigFiles,
 } from "../lib/config/load";
-import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/schema";
 import { loadYaml } from "../lib/config/yaml";
 import { buildApp } from "../stacks/app";
 import { baseConfig, type ConfigInput, tempDir, workspace } from "./helpers/synth";
