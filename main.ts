@@ -33,7 +33,7 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
   const step = <T>(label: string, run: () => T): T =>
     withProgress(label, run, say, undefined, { announce });
   try {
-    const config = step("reading the config", () => loadConfig(configPath, say));
+    const { config, locate } = step("reading the config", () => loadConfig(configPath, say));
     const size = (config.workspaces?.length ?? 0) + (config.projects?.length ?? 0);
     announce = size >= LARGE_CONFIG;
     const lockPath = lockPathFor(configPath, env);
@@ -42,7 +42,12 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     const { app, plan, warnings } = step(
       `checking the safety rules and building the stacks of ${size} workspaces and projects`,
       () =>
-        buildApp(config, { lock: readLock(lockPath), adopt: adoption.entries, environment: env }),
+        buildApp(config, {
+          lock: readLock(lockPath),
+          adopt: adoption.entries,
+          environment: env,
+          locate,
+        }),
     );
     for (const warning of warnings) say(warning);
     for (const r of plan.relocations) {

@@ -40,7 +40,7 @@ describe("npm run add-workspace", () => {
     ]);
     expect(status).toBe(0);
     expect(stdout).toBe(`wrote ${join(dir, "billing-api.yaml")}`);
-    const config = loadConfig(dir);
+    const { config } = loadConfig(dir);
     expect(config.workspaces?.find((ws) => ws.name === "billing-api")).toMatchObject({
       project: "Billing",
       create: true,
@@ -188,7 +188,7 @@ describe("npm run add-workspace -- --init", () => {
       dir,
     ]);
     expect(added.status).toBe(0);
-    expect(loadConfig(dir).workspaces?.map((ws) => ws.name)).toContain("payments-api");
+    expect(loadConfig(dir).config.workspaces?.map((ws) => ws.name)).toContain("payments-api");
   });
 
   it("refuses a folder that holds files already, and moves nothing", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { benchConfig } from "../lib/cli/bench";
 import { parseConfig } from "../lib/config/load";
+import { benchConfig } from "../scripts/bench/bench";
 
 describe("the benchmark's configs", () => {
   it.each([[1], [100], [1000]])(

@@ -53,7 +53,7 @@ describe("a config directory entry", () => {
     const outside = tempDir("target-");
     writeFileSync(join(outside, "web.yaml"), WORKSPACE);
     const dir = directory((d) => symlinkSync(join(outside, "web.yaml"), join(d, "web.yaml")));
-    expect(loadConfig(dir).workspaces?.map((ws) => ws.name)).toEqual(["app-prod", "web"]);
+    expect(loadConfig(dir).config.workspaces?.map((ws) => ws.name)).toEqual(["app-prod", "web"]);
   });
 
   it("that is a dangling link named *.yaml is refused, naming it and its target", () => {

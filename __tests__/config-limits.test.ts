@@ -53,7 +53,7 @@ describe("the size of the config", () => {
     const over = join(dir, "over.yaml");
     writeFileSync(atLimit, padded(MAX_CONFIG_BYTES));
     writeFileSync(over, padded(MAX_CONFIG_BYTES + 1));
-    expect(loadConfig(atLimit).hcp.organization).toBe("acme");
+    expect(loadConfig(atLimit).config.hcp.organization).toBe("acme");
     expect(() => loadConfig(over)).toThrow(
       `${over} is 2,097,153 bytes; a config is at most 2,097,152 bytes (2 MiB)`,
     );
@@ -198,7 +198,7 @@ describe("the number of entries", () => {
       const dir = tempDir("entries-");
       writeFileSync(join(dir, "00-shared.yaml"), stringify(baseConfig()));
       for (let i = 1; i < MAX_DIRECTORY_ENTRIES; i++) writeFileSync(join(dir, `note-${i}.txt`), "");
-      expect(loadConfig(dir).hcp.organization).toBe("acme");
+      expect(loadConfig(dir).config.hcp.organization).toBe("acme");
       writeFileSync(join(dir, "one-more.txt"), "");
       expect(() => loadConfig(dir)).toThrow(
         `the config directory "${dir}" has 20,001 entries; at most 20,000 are allowed`,

@@ -3,17 +3,16 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/constants";
 import {
   ConfigError,
   carefulParse,
   configPathFromEnv,
   DEFAULT_CONFIG_PATH,
   loadConfig,
-  locatePath,
   parseConfig,
   parseConfigFiles,
 } from "../lib/config/load";
-import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../lib/config/schema";
 import { loadYaml } from "../lib/config/yaml";
 import { buildApp } from "../stacks/app";
 import { baseConfig, type ConfigInput, tempDir, workspace } from "./helpers/synth";
@@ -511,7 +510,7 @@ describe("a config directory", () => {
       },
       "notes.txt": "not a config",
     });
-    const config = loadConfig(dir);
+    const { config } = loadConfig(dir);
     expect(config.hcp.organization).toBe("acme");
     expect(config.workspaces?.map((ws) => ws.name)).toEqual(["app", "web", "api"]);
     expect(config.projects?.map((p) => p.name)).toEqual(["Apps"]);
@@ -566,14 +565,12 @@ describe("a config directory", () => {
       "a.yaml": { ...shared, workspaces: [workspace("app")] },
       "b.yaml": { workspaces: [workspace("web"), workspace("root", { policyArns: [ADMIN] })] },
     });
-    const config = loadConfig(dir);
-    expect(locatePath(config, "workspaces[2].policyArns[0]")).toBe(
+    const { config, locate } = loadConfig(dir);
+    expect(locate("workspaces[2].policyArns[0]")).toBe(
       `${join(dir, "b.yaml")} line 7: workspaces[1].policyArns[0]`,
     );
-    expect(locatePath(config, "hcp.organization")).toBe(
-      `${join(dir, "a.yaml")} line 2: hcp.organization`,
-    );
-    expect(() => buildApp(config, { outdir: tempDir("unused-") })).toThrow(
+    expect(locate("hcp.organization")).toBe(`${join(dir, "a.yaml")} line 2: hcp.organization`);
+    expect(() => buildApp(config, { outdir: tempDir("unused-"), locate })).toThrow(
       `${join(dir, "b.yaml")} line 7: workspaces[1].policyArns[0]: [admin-access-needs-opt-in] workspace root gets AdministratorAccess`,
     );
   });
@@ -644,7 +641,7 @@ describe("the quick and the careful parse", () => {
   ];
 
   it.each(texts.map((text, i) => [i, text]))("read config %i the same way", (_, text) => {
-    expect(parseConfigFiles([{ source: "trust.yaml", text }])).toEqual(
+    expect(parseConfigFiles([{ source: "trust.yaml", text }]).config).toEqual(
       carefulParse([{ source: "trust.yaml", text }]),
     );
   });

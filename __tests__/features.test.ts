@@ -7,6 +7,7 @@ import { checkRules } from "../lib/rules/engine";
 import { buildApp } from "../stacks/app";
 import {
   type ConfigInput,
+  readConfigText,
   resource,
   type StackJson,
   synth,
@@ -23,7 +24,8 @@ const READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 /** The problems of a config: schema, then safety rules; fails the test if there are none. */
 function problemsOf(config: ConfigInput): string {
   try {
-    buildApp(parseConfig(stringify(config)), { outdir: tempDir("unused-") });
+    const { config: parsed, locate } = readConfigText(config);
+    buildApp(parsed, { outdir: tempDir("unused-"), locate });
   } catch (error) {
     if (error instanceof ConfigError) return error.message;
     throw error;
@@ -247,7 +249,7 @@ describe("bootstrapping new workspaces", () => {
   const dir = join(EXAMPLES, "bootstrap");
 
   it("creates each workspace in its project and points the variables at it", () => {
-    const stack = synth(stringify(loadConfig(dir)));
+    const stack = synth(stringify(loadConfig(dir).config));
     for (const name of ["payments-api", "payments-worker"]) {
       expect(resource(stack, "tfe_workspace", `created["${name}"]`)).toMatchObject({
         name,

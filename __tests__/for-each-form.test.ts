@@ -12,7 +12,7 @@ const shipped: Array<[string, string]> = [
   ...readdirSync(EXAMPLES)
     .filter((file) => file.endsWith(".yaml"))
     .map((file): [string, string] => [file, readFileSync(join(EXAMPLES, file), "utf8")]),
-  ["bootstrap/", stringify(loadConfig(join(EXAMPLES, "bootstrap")))],
+  ["bootstrap/", stringify(loadConfig(join(EXAMPLES, "bootstrap")).config)],
   ["trust.yaml", readFileSync(join(__dirname, "..", "trust.yaml"), "utf8")],
 ];
 

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { benchConfig } from "../lib/cli/bench";
 import { diagram, fits, MERMAID_LIMITS } from "../lib/report/diagram";
 import { DETAIL_LIMIT, REPORT_JSON_FILE, reportMarkdown } from "../lib/report/markdown";
 import type { ReportRole, TrustReport } from "../lib/report/model";
 import { REPORT_FILE, writeReport } from "../lib/report/write";
+import { benchConfig } from "../scripts/bench/bench";
 import { synthToDir } from "./helpers/synth";
 
 /** A report of `n` workspace roles spread over `projects` projects in two accounts. */

@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { ConfigError, locatePath } from "../lib/config/load";
+import { ConfigError } from "../lib/config/load";
 import type { TrustConfig } from "../lib/config/schema";
 import { deployEnvironmentProblems } from "../lib/deploy-environment";
 import { importTargets } from "../lib/live/adoption-addresses";
@@ -24,6 +24,11 @@ export interface BuildAppOptions {
    * @default - not checked
    */
   readonly environment?: NodeJS.ProcessEnv;
+  /**
+   * Where a path into the config is in its files, for messages (`LoadedConfig.locate`).
+   * @default - the path as it is
+   */
+  readonly locate?: (path: string) => string;
 }
 
 export interface BuiltApp {
@@ -41,7 +46,7 @@ export interface BuiltApp {
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
   const plan = planTrust(config, options.lock);
   const findings = checkRules(config, plan);
-  const locate = (path: string) => locatePath(config, path);
+  const locate = options.locate ?? ((path: string) => path);
   if (findings.errors.length > 0) {
     const problems = findings.errors.map((finding) => formatFinding(finding, locate));
     const heading =

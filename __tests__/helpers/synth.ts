@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
-import { parseConfig } from "../../lib/config/load";
+import { DEFAULT_CONFIG_PATH, type LoadedConfig, parseConfigFiles } from "../../lib/config/load";
 import { expandStack, rolesOfStack, type SynthesizedRole } from "../../lib/synth-output";
 import { buildApp } from "../../stacks/app";
 
@@ -28,10 +28,15 @@ export function tempDir(prefix = "synth-"): string {
 const configText = (config: ConfigInput | string) =>
   typeof config === "string" ? config : stringify(config);
 
+/** A config read as `trust.yaml`, so that messages name its lines as a synth's do. */
+export const readConfigText = (config: ConfigInput | string): LoadedConfig =>
+  parseConfigFiles([{ source: DEFAULT_CONFIG_PATH, text: configText(config) }]);
+
 /** Synthesizes a config into a fresh folder that stays for the rest of the test run; returns the folder. */
 export function synthToDir(config: ConfigInput | string): string {
   const outdir = tempDir("out-");
-  buildApp(parseConfig(configText(config)), { outdir }).app.synth();
+  const { config: parsed, locate } = readConfigText(config);
+  buildApp(parsed, { outdir, locate }).app.synth();
   return outdir;
 }
 
@@ -41,9 +46,12 @@ export function synthToDir(config: ConfigInput | string): string {
  * turned into its Terraform JSON as `app.synth()` does, keys sorted as in the written file.
  */
 export function synthStacksRaw(config: ConfigInput | string): Record<string, SynthesizedStackJson> {
-  const parsed = parseConfig(configText(config));
+  const { config: parsed, locate } = readConfigText(config);
   return withCheapStackTraces(() => {
-    const { app } = buildApp(parsed, { outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory") });
+    const { app } = buildApp(parsed, {
+      outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory"),
+      locate,
+    });
     const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
     for (const stack of stacks) stack.prepareStack();
     return Object.fromEntries(

@@ -76,7 +76,7 @@ function synthWithAdoption(): {
       },
     }),
   );
-  const config = loadConfig(configPath);
+  const { config } = loadConfig(configPath);
   const adoption = adoptionImports(config, configPath);
   const outdir = join(dir, "out");
   buildApp(config, { outdir, adopt: adoption.entries }).app.synth();

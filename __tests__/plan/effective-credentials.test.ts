@@ -193,7 +193,7 @@ describe("effective credentials", () => {
     ];
     let checked = 0;
     for (const path of configs) {
-      const plan = planTrust(loadConfig(path));
+      const plan = planTrust(loadConfig(path).config);
       for (const run of effectiveRuns(plan))
         checked += expectIntended(plan, run.workspace, run.project);
     }

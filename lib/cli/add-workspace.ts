@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG_DIR, DEFAULT_CONFIG_PATH } from "../config/constants";
-import { ConfigError, configPathFromEnv, locatePath, parseConfigFiles } from "../config/load";
+import { ConfigError, configPathFromEnv, parseConfigFiles } from "../config/load";
 import { readConfigDirectory } from "../config/read";
 import { checkRules, formatFinding } from "../rules/engine";
 import { initConfigDirectory } from "./init-config-dir";
@@ -117,16 +117,13 @@ export function runAddWorkspace(
   const text = `# Added by npm run add-workspace.\n${stringify({ workspaces: [entry] })}`;
   try {
     const { files } = readConfigDirectory(dir);
-    const config = parseConfigFiles(
+    const { config, locate } = parseConfigFiles(
       [...files, { source: file, text }].sort((a, b) => a.source.localeCompare(b.source)),
     );
     const { errors } = checkRules(config);
     if (errors.length > 0)
       throw new ConfigError(
-        [
-          "Unsafe config:",
-          ...errors.map((f) => `  - ${formatFinding(f, (path) => locatePath(config, path))}`),
-        ].join("\n"),
+        ["Unsafe config:", ...errors.map((f) => `  - ${formatFinding(f, locate)}`)].join("\n"),
       );
   } catch (error) {
     if (error instanceof ConfigError) {

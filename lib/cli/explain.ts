@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { decodeJwt } from "jose";
+import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../config/constants";
 import { hostnameProblem } from "../config/names";
-import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../config/schema";
 import { explain, type RoleVerdict } from "../explain";
 import { closestRoles, type EffectiveRole, effectiveRoles } from "../explain-summary";
 import { type TokenClaims, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";

@@ -33,13 +33,23 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** A validated config, with where each of its paths is in the files it was read from. */
+export interface LoadedConfig {
+  readonly config: TrustConfig;
+  /**
+   * A path into the config as its author finds it: the file, the line and the path in that file
+   * (`trust.d/app.yaml line 4: workspaces[0].policyArns[1]`).
+   */
+  readonly locate: (path: string) => string;
+}
+
 /**
  * Reads and validates a config: a YAML file, or a directory whose `*.yaml` files are merged
  * (one `hcp` block among them; `workspaces` and `projects` concatenated, in file name order).
  * `note` hears of the directory entries that were skipped, in one line.
  * Throws {@link ConfigError} on any problem.
  */
-export function loadConfig(path: string, note?: (line: string) => void): TrustConfig {
+export function loadConfig(path: string, note?: (line: string) => void): LoadedConfig {
   const { files, skipped } = readConfigPath(path);
   if (skipped.length > 0) note?.(`Note: ${path}: not read: ${skipped.join(", ")}`);
   return parseConfigFiles(files);
@@ -47,20 +57,20 @@ export function loadConfig(path: string, note?: (line: string) => void): TrustCo
 
 /** Parses and validates config text. `source` names the file in messages. */
 export function parseConfig(text: string, source = DEFAULT_CONFIG_PATH): TrustConfig {
-  return parseConfigFiles([{ source, text }]);
+  return parseConfigFiles([{ source, text }]).config;
 }
 
 /** Parses, merges and validates config files; messages name each problem's file and line. */
-export function parseConfigFiles(files: ReadonlyArray<ConfigFile>): TrustConfig {
+export function parseConfigFiles(files: ReadonlyArray<ConfigFile>): LoadedConfig {
   const bytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.text), 0);
   if (bytes > MAX_CONFIG_BYTES) {
     throw new ConfigError(
       `the config is ${bytes.toLocaleString("en-US")} bytes; at most ${MAX_CONFIG_BYTES.toLocaleString("en-US")} (2 MiB) are allowed: split it across configs (each deploys on its own)`,
     );
   }
-  const config = quickParse(files) ?? carefulParse(files);
-  SOURCES.set(config, { files, origins: ORIGINS.get(config), lines: new Map() });
-  return config;
+  const quick = quickParse(files);
+  const config = quick?.config ?? carefulParse(files);
+  return { config, locate: locator(files, quick?.origins) };
 }
 
 /**
@@ -69,9 +79,11 @@ export function parseConfigFiles(files: ReadonlyArray<ConfigFile>): TrustConfig 
  * position bookkeeping. Anything unusual returns `undefined`, and the careful way then parses
  * again and says what is wrong, with files and lines.
  */
-function quickParse(files: ReadonlyArray<ConfigFile>): TrustConfig | undefined {
+function quickParse(
+  files: ReadonlyArray<ConfigFile>,
+): { config: TrustConfig; origins: Origins } | undefined {
   const merged: Record<string, unknown> = {};
-  const origins: Record<string, Array<{ source: string; index: number }>> = {};
+  const origins: Origins = {};
   for (const { source, text } of files) {
     let data: unknown;
     try {
@@ -96,59 +108,52 @@ function quickParse(files: ReadonlyArray<ConfigFile>): TrustConfig | undefined {
   if (countProblems(merged).length > 0) return undefined;
   const result = configSchema.safeParse(merged);
   if (!result.success) return undefined;
-  ORIGINS.set(result.data, origins);
-  return result.data;
+  return { config: result.data, origins };
 }
 
 type Origins = Record<string, Array<{ source: string; index: number }>>;
 
-/** For a config read from several files: where each merged list entry came from. */
-const ORIGINS = new WeakMap<TrustConfig, Origins>();
-
-/** The files a config was read from, to find the line of a path when a message needs it. */
-const SOURCES = new WeakMap<
-  TrustConfig,
-  {
-    files: ReadonlyArray<ConfigFile>;
-    origins: Origins | undefined;
-    lines: Map<string, (path: ReadonlyArray<string | number>) => number>;
-  }
->();
-
 /**
- * A path into a config as its author finds it: the file, the line and the path in that file
- * (`trust.d/app.yaml line 4: workspaces[0].policyArns[1]`); the path as it is for a config
- * that was not read from text.
+ * Finds a path in the files a config was read from; `origins` says where each merged list entry
+ * came from. Each file is parsed for positions only when a message first needs a line in it.
  */
-export function locatePath(config: TrustConfig, path: string): string {
-  const sources = SOURCES.get(config);
-  if (sources === undefined) return path;
-  const segments = parsePath(path);
-  const [head, index, ...rest] = segments;
-  const origin =
-    typeof head === "string" && typeof index === "number"
-      ? sources.origins?.[head]?.[index]
-      : undefined;
-  const local = origin === undefined ? segments : [head ?? "", origin.index, ...rest];
-  const source =
-    origin?.source ??
-    (sources.files.length === 1
-      ? sources.files[0]?.source
-      : typeof head === "string" && /^\w+$/.test(head)
-        ? sources.files.find((file) => new RegExp(`^${head}\\s*:`, "m").test(file.text))?.source
-        : undefined);
-  const file = sources.files.find((f) => f.source === source);
-  if (file === undefined) return path;
-  let lineOf = sources.lines.get(file.source);
-  if (lineOf === undefined) {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(file.text, yamlOptions(lineCounter));
-    lineOf = (at) => {
-      const range = nearestNode(doc.contents, at)?.range;
-      return range ? lineCounter.linePos(range[0]).line : 0;
-    };
-    sources.lines.set(file.source, lineOf);
-  }
-  const line = lineOf(local);
-  return `${file.source}${line > 0 ? ` line ${line}` : ""}: ${formatPath(local)}`;
+function locator(
+  files: ReadonlyArray<ConfigFile>,
+  origins: Origins | undefined,
+): (path: string) => string {
+  const sources = {
+    files,
+    origins,
+    lines: new Map<string, (path: ReadonlyArray<string | number>) => number>(),
+  };
+  return (path) => {
+    const segments = parsePath(path);
+    const [head, index, ...rest] = segments;
+    const origin =
+      typeof head === "string" && typeof index === "number"
+        ? sources.origins?.[head]?.[index]
+        : undefined;
+    const local = origin === undefined ? segments : [head ?? "", origin.index, ...rest];
+    const source =
+      origin?.source ??
+      (sources.files.length === 1
+        ? sources.files[0]?.source
+        : typeof head === "string" && /^\w+$/.test(head)
+          ? sources.files.find((file) => new RegExp(`^${head}\\s*:`, "m").test(file.text))?.source
+          : undefined);
+    const file = sources.files.find((f) => f.source === source);
+    if (file === undefined) return path;
+    let lineOf = sources.lines.get(file.source);
+    if (lineOf === undefined) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(file.text, yamlOptions(lineCounter));
+      lineOf = (at) => {
+        const range = nearestNode(doc.contents, at)?.range;
+        return range ? lineCounter.linePos(range[0]).line : 0;
+      };
+      sources.lines.set(file.source, lineOf);
+    }
+    const line = lineOf(local);
+    return `${file.source}${line > 0 ? ` line ${line}` : ""}: ${formatPath(local)}`;
+  };
 }

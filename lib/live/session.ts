@@ -33,7 +33,7 @@ export function openSession(
   options: LiveOptions = {},
 ): Session {
   const path = configPath ?? configPathFromEnv(env);
-  const config = loadConfig(path);
+  const { config } = loadConfig(path);
   const state = expectedState(config);
   const token = env.TFE_TOKEN?.trim();
   if (token === undefined || token === "") {

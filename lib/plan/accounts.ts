@@ -1,8 +1,15 @@
 import { parseOidcProviderArn, parseRoleArn, partitionOfRegion } from "../config/arns";
+import { SINGLE_ACCOUNT } from "../config/constants";
 import type { AccountConfig, TrustConfig } from "../config/schema";
-import { accountsOf } from "../config/schema";
 import { oidcProviderArnFor } from "../iam/web-identity";
 import type { PlannedAccount } from "./model";
+
+/** The accounts of a config by name; a config with the `aws` block has one, named `default`. */
+export function accountsOf(config: TrustConfig): Record<string, AccountConfig> {
+  if (config.accounts !== undefined) return config.accounts;
+  if (config.aws !== undefined) return { [SINGLE_ACCOUNT]: config.aws };
+  throw new Error("a validated config has aws or accounts");
+}
 
 /** The accounts of a validated config, in config order. */
 export function planAccounts(config: TrustConfig): PlannedAccount[] {

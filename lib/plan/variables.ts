@@ -1,4 +1,4 @@
-import { DEFAULT_AUDIENCE } from "../config/schema";
+import { DEFAULT_AUDIENCE } from "../config/constants";
 import type { Owner, PlannedRole, PlannedVariable, VariableTarget, VariableValue } from "./model";
 import { ownerKey } from "./roles";
 

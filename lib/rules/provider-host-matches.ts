@@ -1,5 +1,5 @@
 import { parseOidcProviderArn } from "../config/arns";
-import { accountsOf } from "../config/schema";
+import { accountsOf } from "../plan/accounts";
 import type { Rule, Violation } from "./rule";
 
 /**

@@ -11,12 +11,12 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { apiCost } from "../api-cost";
-import { diagram } from "../report/diagram";
-import { REPORT_JSON_FILE } from "../report/markdown";
-import type { TrustReport } from "../report/model";
-import { REPORT_FILE } from "../report/write";
-import { readSynthesizedStacks } from "../synth-output";
+import { apiCost } from "../../lib/api-cost";
+import { diagram } from "../../lib/report/diagram";
+import { REPORT_JSON_FILE } from "../../lib/report/markdown";
+import type { TrustReport } from "../../lib/report/model";
+import { REPORT_FILE } from "../../lib/report/write";
+import { readSynthesizedStacks } from "../../lib/synth-output";
 import { benchHostile } from "./bench-hostile";
 
 /**
@@ -128,7 +128,7 @@ function main(): void {
   });
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
-  const probe = join(DIST, "lib", "cli", "bench-probe.js");
+  const probe = join(DIST, "scripts", "bench", "bench-probe.js");
   const node = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     timed(process.execPath, ["--require", probe, ...args], env);
   const nodeFloor = medianOf(RUNS, () => node(["-e", "0"]));
@@ -196,14 +196,14 @@ function main(): void {
     );
     const jsonFloor = () =>
       node([
-        join(DIST, "lib", "cli", "json-floor.js"),
+        join(DIST, "scripts", "bench", "json-floor.js"),
         String(bytes),
         join(WORK, `floor-${n}.json`),
       ]);
     const cdktfOut = join(WORK, `cdktf-floor-${n}`);
     const cdktfFloor = () => {
       rmSync(cdktfOut, { recursive: true, force: true });
-      return node([join(DIST, "lib", "cli", "cdktf-floor.js"), String(elements), cdktfOut]);
+      return node([join(DIST, "scripts", "bench", "cdktf-floor.js"), String(elements), cdktfOut]);
     };
     const replayOut = join(WORK, `replay-floor-${n}`);
     const appCopy = join(WORK, `app-out-${n}`);
@@ -211,7 +211,7 @@ function main(): void {
     cpSync(outdir, appCopy, { recursive: true });
     const replayFloor = () => {
       rmSync(replayOut, { recursive: true, force: true });
-      return node([join(DIST, "lib", "cli", "replay-floor.js"), appCopy, replayOut]);
+      return node([join(DIST, "scripts", "bench", "replay-floor.js"), appCopy, replayOut]);
     };
     const turns = Array.from({ length: RUNS }, () => ({
       json: jsonFloor(),

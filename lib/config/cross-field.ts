@@ -1,0 +1,239 @@
+/**
+ * The rules that relate fields to each other: within a workspace, across the lists of a config,
+ * and between entries and the accounts they name.
+ */
+import { parseOidcProviderArn, parsePolicyArn, parseRoleArn, partitionOfRegion } from "./arns";
+import { SINGLE_ACCOUNT } from "./constants";
+import type { Ctx } from "./fields";
+import type { Grant, Permissions } from "./grants";
+import { roleCountProblem, rolesOfGrant } from "./limits";
+import { quote } from "./quote";
+import type { TrustConfig, WorkspaceConfig } from "./schema";
+
+/** Checks a workspace's fields against each other: `create` needs a project, credential tags are unique. */
+export function checkWorkspace(ws: WorkspaceConfig, ctx: Ctx): void {
+  const what = `workspace ${quote(ws.name)}`;
+  if (ws.create && ws.project === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["project"],
+      message: `${what} has create: true, so it needs a project to be created in`,
+      input: ws,
+    });
+  }
+  const seen = new Map<string, number>();
+  ws.credentials?.forEach((credential, index) => {
+    const key = credential.tag.toUpperCase();
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else {
+      ctx.addIssue({
+        code: "custom",
+        path: ["credentials", index, "tag"],
+        message: `tag ${quote(credential.tag)} is used twice in ${what} (also at credentials[${first}]); tags are unique per workspace`,
+        input: credential.tag,
+      });
+    }
+  });
+}
+
+/** Checks the whole config: its accounts, that it lists something, unique names, the role count. */
+export function checkConfig(config: TrustConfig, ctx: Ctx): void {
+  checkAccounts(config, ctx);
+  if (config.workspaces === undefined && config.projects === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["workspaces"],
+      message:
+        "is required (a list): list the workspaces (or, under projects, the projects) whose runs get AWS roles",
+      input: undefined,
+    });
+  }
+  checkUnique(config.workspaces ?? [], "workspaces", "workspace", ctx);
+  checkUnique(config.projects ?? [], "projects", "project", ctx);
+  let roles = 0;
+  for (const ws of config.workspaces ?? []) {
+    roles += rolesOfGrant(ws);
+    for (const credential of ws.credentials ?? []) roles += rolesOfGrant(credential);
+  }
+  for (const project of config.projects ?? []) roles += rolesOfGrant(project);
+  const tooMany = roleCountProblem(roles);
+  if (tooMany !== undefined) ctx.addIssue({ code: "custom", message: tooMany, input: roles });
+}
+
+function checkUnique(
+  entries: ReadonlyArray<{ name: string }>,
+  list: string,
+  kind: string,
+  ctx: Ctx,
+): void {
+  const seen = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    const key = entry.name.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return;
+    }
+    ctx.addIssue({
+      code: "custom",
+      path: [list, index, "name"],
+      message: `${kind} ${quote(entry.name)} is listed twice (also at ${list}[${first}]); names are compared without case, as IAM compares role names`,
+      input: entry.name,
+    });
+  });
+}
+
+function checkAccounts(config: TrustConfig, ctx: Ctx): void {
+  if (config.aws !== undefined && config.accounts !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["accounts"],
+      message: "give either aws (one account) or accounts (several), not both",
+      input: config.accounts,
+    });
+    return;
+  }
+  const accounts =
+    config.accounts ?? (config.aws === undefined ? undefined : { [SINGLE_ACCOUNT]: config.aws });
+  if (accounts === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["aws"],
+      message: "is required (a mapping): give aws (one account) or accounts (several)",
+      input: undefined,
+    });
+    return;
+  }
+  const names = Object.keys(accounts);
+  if (names.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["accounts"],
+      message: "accounts is empty; name at least one account",
+      input: accounts,
+    });
+    return;
+  }
+  const accountsPath = (name: string) =>
+    config.accounts === undefined ? ["aws"] : ["accounts", name];
+
+  for (const [name, account] of Object.entries(accounts)) {
+    const partition = partitionOfRegion(account.region);
+    const provider =
+      account.oidcProviderArn === undefined
+        ? undefined
+        : parseOidcProviderArn(account.oidcProviderArn);
+    const assumed =
+      account.assumeRoleArn === undefined ? undefined : parseRoleArn(account.assumeRoleArn);
+    for (const [key, arn] of [
+      ["oidcProviderArn", provider],
+      ["assumeRoleArn", assumed],
+    ] as const) {
+      if (arn === undefined) continue;
+      if (arn.partition !== partition) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...accountsPath(name), key],
+          message: `${quote(account[key] ?? "")} is in partition "${arn.partition}", but region "${account.region}" is in "${partition}"`,
+          input: account[key],
+        });
+      }
+      if (account.accountId !== undefined && arn.accountId !== account.accountId) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...accountsPath(name), key],
+          message: `${quote(account[key] ?? "")} is in account ${arn.accountId}, but accountId is ${account.accountId}`,
+          input: account[key],
+        });
+      }
+    }
+  }
+
+  /** Checks one entry's account reference and the partition of its ARNs. */
+  const checkEntry = (
+    path: PropertyKey[],
+    account: string | undefined,
+    arns: Array<[PropertyKey[], string]>,
+  ) => {
+    let resolved = account;
+    if (account === undefined) {
+      if (names.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "account"],
+          message: `is required (a string): with several accounts, each entry names its own; one of ${names.join(", ")}`,
+          input: undefined,
+        });
+        return;
+      }
+      resolved = names[0];
+    } else if (!(account in accounts)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "account"],
+        message: `${quote(account)} is not an account of this config; one of ${names.join(", ")}${config.accounts === undefined ? ` (the aws block is the account "${SINGLE_ACCOUNT}")` : ""}`,
+        input: account,
+      });
+      return;
+    }
+    const region = accounts[resolved ?? ""]?.region ?? "";
+    const partition = partitionOfRegion(region);
+    for (const [at, arn] of arns) {
+      const parsed = parsePolicyArn(arn);
+      if (parsed !== undefined && parsed.partition !== partition) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, ...at],
+          message: `${quote(arn)} is in partition "${parsed.partition}", but region "${region}" is in "${partition}": use "arn:${partition}:iam::..."`,
+          input: arn,
+        });
+      }
+    }
+  };
+
+  const grantArns = (grant: Grant & { permissionsBoundary?: string | undefined }) => {
+    const arns: Array<[PropertyKey[], string]> = [];
+    const add = (
+      at: PropertyKey[],
+      g: Permissions & { permissionsBoundary?: string | undefined },
+    ) => {
+      g.policyArns.forEach((arn, i) => {
+        arns.push([[...at, "policyArns", i], arn]);
+      });
+      if (g.permissionsBoundary !== undefined)
+        arns.push([[...at, "permissionsBoundary"], g.permissionsBoundary]);
+    };
+    add([], grant);
+    if (grant.plan) add(["plan"], grant.plan);
+    if (grant.apply) add(["apply"], grant.apply);
+    return arns;
+  };
+
+  config.workspaces?.forEach((ws, i) => {
+    const ownGrant =
+      ws.policyArns.length > 0 ||
+      ws.inlinePolicy !== undefined ||
+      ws.plan !== undefined ||
+      ws.apply !== undefined;
+    // A workspace whose roles are all under credentials needs no account of its own.
+    if (ownGrant || ws.account !== undefined)
+      checkEntry(["workspaces", i], ws.account, grantArns(ws));
+    ws.credentials?.forEach((credential, j) => {
+      checkEntry(
+        ["workspaces", i, "credentials", j],
+        credential.account ?? ws.account,
+        grantArns(credential),
+      );
+    });
+  });
+  config.projects?.forEach((project, i) => {
+    checkEntry(["projects", i], project.account, grantArns(project));
+  });
+  if (config.defaults?.permissionsBoundary !== undefined) {
+    for (const name of names)
+      checkEntry(["defaults"], name, [
+        [["permissionsBoundary"], config.defaults.permissionsBoundary],
+      ]);
+  }
+}
