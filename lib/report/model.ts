@@ -132,7 +132,7 @@ export function buildReport(
         targets.push(target);
       }
       const value = String(variable.value);
-      const role = roleOfValue(value, stackName, index, stacks);
+      const role = roleOfValue(value, stackName, index);
       target.variables.push({
         key: String(variable.key),
         value: role?.name ?? value,
@@ -240,27 +240,15 @@ function describeTarget(
   };
 }
 
-/** The role a variable's value names: a reference in the same stack, a literal ARN, or a cross-stack output. */
-function roleOfValue(
-  value: string,
-  stack: string,
-  index: RoleIndex,
-  stacks: readonly SynthesizedStack[],
-): SynthesizedRole | undefined {
+/**
+ * The role a variable's value names: a reference in the same stack, or a literal ARN (no stack
+ * reads another's state, so there is nothing else).
+ */
+function roleOfValue(value: string, stack: string, index: RoleIndex): SynthesizedRole | undefined {
   const ref = REF.exec(value)?.[1];
   if (ref === undefined) return index.byArn.get(value);
   const local = /^aws_iam_role\.([^.]+)\.arn$/.exec(ref);
-  if (local) return index.byAddress.get(`${stack} aws_iam_role.${local[1]}`);
-  const remote = /^data\.terraform_remote_state\.[^.]+\.outputs\.([^.]+)$/.exec(ref);
-  if (remote) {
-    // cdktf names the output after the referenced attribute; the stack that has it is the source.
-    const output = remote[1] ?? "";
-    const source = stacks.find((s) => s.json.output?.[output] !== undefined);
-    const target = REF.exec(String(source?.json.output?.[output]?.value ?? ""))?.[1];
-    const address = /^aws_iam_role\.([^.]+)\.arn$/.exec(target ?? "")?.[1];
-    return index.byAddress.get(`${source?.name} aws_iam_role.${address}`);
-  }
-  return undefined;
+  return local ? index.byAddress.get(`${stack} aws_iam_role.${local[1]}`) : undefined;
 }
 
 interface RoleIndex {
