@@ -73,7 +73,7 @@ describe("where the state lives", () => {
       { s3: { bucket: "Bad_Bucket", region: "us-east-1" } },
       "backend.s3.bucket: is not a valid S3 bucket name",
     ],
-  ])("fails on backend %j", (backend, expected) => {
+  ])("refuses the backend %j, naming the field and the allowed form", (backend, expected) => {
     expect(
       problemsOf({
         hcp: { organization: "acme" },

@@ -56,7 +56,7 @@ describe("role options", () => {
     [{ tags: { "aws:x": "y" } }, 'uses the prefix "aws:", which AWS reserves'],
     [{ tags: { Owner: "a*b" } }, 'tag value "a*b" is not valid'],
     [{ description: "x".repeat(1001) }, "at most 1000 characters"],
-  ])("fail on %j", (options, expected) => {
+  ])("refuse the role options %j, naming the field and the allowed form", (options, expected) => {
     expect(problemsOf(withOption(options))).toContain(expected);
   });
 

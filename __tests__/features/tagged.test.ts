@@ -47,7 +47,7 @@ describe("multiple configurations in one workspace (tagged)", () => {
     [["type"], 'tag "type" is reserved by HCP Terraform'],
     [["PROD-1"], 'tag "PROD-1" may contain only letters, digits and "_"'],
     [["PROD", "prod"], 'tag "prod" is used twice in workspace "multi" (also at credentials[0])'],
-  ])("fail on tags %j", (tags, expected) => {
+  ])("refuse the credential tags %j, naming the problem", (tags, expected) => {
     expect(problemsOf(tagged(...tags))).toContain(expected);
   });
 
