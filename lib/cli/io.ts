@@ -1,3 +1,5 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
 /** Where a command-line tool writes: its output, and its messages. Tests pass their own. */
 export interface Io {
   readonly out: (line: string) => void;
@@ -13,4 +15,34 @@ export const consoleIo: Io = {
 /** Runs a tool with the process's arguments and sets the exit status it returns. */
 export function runCli(run: (argv: readonly string[], io: Io) => number): void {
   process.exitCode = run(process.argv.slice(2), consoleIo);
+}
+
+/**
+ * Parses a command's flags, `--help` included: their values, or the exit status once it has said
+ * why (the usage for `--help`, 0; the problem and the usage for a bad flag, 2).
+ */
+export function parseCommand(
+  command: string,
+  argv: readonly string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+  usage: string,
+  io: Io,
+): Record<string, unknown> | number {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: "boolean", short: "h", default: false } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    io.err(`${command}: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (values.help === true) {
+    io.out(usage);
+    return 0;
+  }
+  return values;
 }

@@ -1,9 +1,8 @@
-import { parseArgs } from "node:util";
 import { buildReport } from "../report/model";
 import { REPORT_FILE, writeReport } from "../report/write";
 import { readSynthesizedStacks, SynthOutputError } from "../synth-output";
 import { provenanceOf, RECORD_FILE } from "../synth-record";
-import { type Io, runCli } from "./io";
+import { type Io, parseCommand, runCli } from "./io";
 import { withProgress } from "./progress";
 
 const USAGE = `Usage: npm run report -- [--out DIR] [--json]
@@ -14,25 +13,15 @@ DIR/${RECORD_FILE}). --json prints the same as JSON instead.`;
 
 /** Runs `report` with command-line arguments; returns the exit status. */
 export function runReport(argv: readonly string[], io: Io): number {
-  let values: { out: string; json: boolean; help: boolean };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        out: { type: "string", default: "cdktf.out" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    }).values as typeof values;
-  } catch (error) {
-    io.err(`report: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    "report",
+    argv,
+    { out: { type: "string", default: "cdktf.out" }, json: { type: "boolean", default: false } },
+    USAGE,
+    io,
+  );
+  if (typeof parsed === "number") return parsed;
+  const values = parsed as { out: string; json: boolean };
   try {
     // The warnings are the synth's own, kept beside its stacks: the config may have changed since.
     const provenance = provenanceOf(values.out);

@@ -3,8 +3,7 @@
  * IDs to the adoption file beside the config, so the first deploy imports it in place instead of
  * failing with `EntityAlreadyExists` or "Key has already been taken". Reads only.
  */
-import { parseArgs } from "node:util";
-import type { Io } from "../cli/io";
+import { type Io, parseCommand } from "../cli/io";
 import { adoptAccount, checkedAccountId } from "./adopt-aws";
 import { adoptHcp } from "./adopt-hcp";
 import { adoptionPathFor, writeAdoption } from "./adoption-file";
@@ -34,27 +33,15 @@ export async function runAdopt(
   env: NodeJS.ProcessEnv = process.env,
   options: LiveOptions = {},
 ): Promise<number> {
-  let args: { config?: string; overwrite: boolean; help: boolean };
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: "string" },
-        overwrite: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    args = values as typeof args;
-  } catch (error) {
-    io.err(`adopt: ${(error as Error).message}\n\n${ADOPT_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.out(ADOPT_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    "adopt",
+    argv,
+    { config: { type: "string" }, overwrite: { type: "boolean", default: false } },
+    ADOPT_USAGE,
+    io,
+  );
+  if (typeof parsed === "number") return parsed;
+  const args = parsed as { config?: string; overwrite: boolean };
   let session: Session;
   let findings: AdoptionFindings;
   let adoption: Adoption;

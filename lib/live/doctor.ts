@@ -2,8 +2,7 @@
  * `npm run doctor`: is what is live what the config says? Reads AWS and HCP Terraform, changes
  * nothing, and prints findings grouped by severity, each with what to do.
  */
-import { parseArgs } from "node:util";
-import type { Io } from "../cli/io";
+import { type Io, parseCommand } from "../cli/io";
 import { checkedAccountId } from "./adopt-aws";
 import { checkAccount, type Finding } from "./doctor-aws";
 import { checkOrganization } from "./doctor-hcp";
@@ -44,27 +43,15 @@ export async function runDoctor(
   env: NodeJS.ProcessEnv = process.env,
   options: LiveOptions = {},
 ): Promise<number> {
-  let args: { config?: string; json: boolean; help: boolean };
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    args = values as typeof args;
-  } catch (error) {
-    io.err(`doctor: ${(error as Error).message}\n\n${DOCTOR_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.out(DOCTOR_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    "doctor",
+    argv,
+    { config: { type: "string" }, json: { type: "boolean", default: false } },
+    DOCTOR_USAGE,
+    io,
+  );
+  if (typeof parsed === "number") return parsed;
+  const args = parsed as { config?: string; json: boolean };
   let report: DoctorReport;
   try {
     report = await diagnose(openSession(args.config, env, options));
