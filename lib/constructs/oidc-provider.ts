@@ -4,7 +4,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { DataTlsCertificate } from "@cdktf/provider-tls/lib/data-tls-certificate";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { Construct } from "constructs";
-import { literal } from "../terraform-text";
+import { literal, literalMap } from "../terraform-text";
 import { pinAddress } from "./address";
 
 /** An IAM OIDC provider for an HCP Terraform host, created here or existing: callers treat both alike. */
@@ -64,14 +64,9 @@ export class HcpOidcProvider extends Construct implements IHcpOidcProvider {
       // The chain is listed root first; AWS pins the root CA's fingerprint (and, since provider
       // 5.81, falls back to it only where its own CA library does not cover the host).
       thumbprintList: [certificate.certificates.get(0).sha1Fingerprint],
-      tags: props.tags === undefined ? undefined : escapeRecord(props.tags),
+      tags: props.tags === undefined ? undefined : literalMap(props.tags),
     });
     pinAddress(provider, "hcp");
     this.arn = provider.arn;
   }
-}
-
-/** A map of config text, each key and value escaped. */
-export function escapeRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [literal(k), literal(v)]));
 }

@@ -5,11 +5,10 @@ import { TerraformIterator, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { attachmentKey } from "../plan/members";
 import type { PlannedHcp, PlannedRole } from "../plan/model";
-import { literal } from "../terraform-text";
+import { literal, literalMap } from "../terraform-text";
 import { trustPolicyJson } from "../trust-policy";
 import { pinAddress } from "./address";
 import type { IHcpOidcProvider } from "./oidc-provider";
-import { escapeRecord } from "./oidc-provider";
 
 /** The Terraform names of the role resources in a project stack: one `for_each` resource per type. */
 export const ROLE_RESOURCES = {
@@ -57,7 +56,7 @@ export function addWorkspaceRoles(
         max_session_duration: role.maxSessionDuration ?? null,
         permissions_boundary:
           role.permissionsBoundary === undefined ? null : literal(role.permissionsBoundary),
-        tags: escapeRecord(role.tags),
+        tags: literalMap(role.tags),
       },
     ]),
   );

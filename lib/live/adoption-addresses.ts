@@ -19,6 +19,8 @@ export interface ImportTarget {
  * workspace and key, ...), so an address change never orphans an adoption.
  */
 export function importTargets(plan: TrustPlan, entries: readonly ImportEntry[]): ImportTarget[] {
+  // Most synths adopt nothing: no index of the whole plan for them.
+  if (entries.length === 0) return [];
   const roles = new Map<string, { stack: string; key: string }>();
   const targets = new Map<string, { stack: string; key: string }>();
   for (const stack of plan.stacks) {
