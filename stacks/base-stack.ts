@@ -4,12 +4,11 @@ import type { Construct } from "constructs";
 import { pinAddress } from "../lib/constructs/address";
 import { addAwsProvider } from "../lib/constructs/aws-provider";
 import { applyBackend } from "../lib/constructs/backend";
-import { addImports } from "../lib/constructs/carryover";
+import { addImports, adoptedImports } from "../lib/constructs/carryover";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import type { ImportTarget } from "../lib/live/adoption-addresses";
 import type { PlannedAccount, PlannedBackend, PlannedHcp } from "../lib/plan/model";
 import { PRODUCT } from "../lib/product";
-import { literal } from "../lib/terraform-text";
 
 export interface BaseStackProps {
   readonly hcp: PlannedHcp;
@@ -44,10 +43,7 @@ export class BaseStack extends TerraformStack {
       audiences: [hcp.audience],
       tags: { ManagedBy: PRODUCT, HcpOrganization: hcp.organization },
     });
-    addImports(
-      this,
-      (props.imports ?? []).map((target) => ({ to: target.to, id: literal(target.id) })),
-    );
+    addImports(this, adoptedImports(props.imports ?? []));
     pinAddress(
       new TerraformOutput(this, "oidc_provider_arn", {
         value: provider.arn,

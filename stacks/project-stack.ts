@@ -3,7 +3,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { addAwsProvider } from "../lib/constructs/aws-provider";
 import { applyBackend } from "../lib/constructs/backend";
-import { addCarryover, addImports } from "../lib/constructs/carryover";
+import { addCarryover, addImports, adoptedImports } from "../lib/constructs/carryover";
 import { addHcpVariables } from "../lib/constructs/hcp-variables";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
@@ -50,9 +50,7 @@ export class ProjectStack extends TerraformStack {
     const carriedTo = new Set(carried.map((block) => block.to));
     addImports(this, [
       ...carried,
-      ...props.imports
-        .filter((target) => !carriedTo.has(target.to))
-        .map((target) => ({ to: target.to, id: literal(target.id) })),
+      ...adoptedImports(props.imports.filter((target) => !carriedTo.has(target.to))),
     ]);
     applyBackend(this, stack.backend);
   }

@@ -164,3 +164,10 @@ export interface ImportBlock {
 export function addImports(stack: TerraformStack, imports: readonly ImportBlock[]): void {
   if (imports.length > 0) stack.addOverride("import", imports);
 }
+
+/** The import blocks of objects adopted in place: their IDs are config-side text, written literally. */
+export function adoptedImports(
+  targets: ReadonlyArray<{ readonly to: string; readonly id: string }>,
+): ImportBlock[] {
+  return targets.map((target) => ({ to: target.to, id: literal(target.id) }));
+}
