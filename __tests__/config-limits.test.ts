@@ -10,10 +10,13 @@ import {
   dataProblems,
   MAX_ACCOUNTS,
   MAX_CONFIG_BYTES,
+  MAX_DEPLOYMENTS,
   MAX_DEPTH,
   MAX_DIRECTORY_ENTRIES,
+  MAX_MODULES,
   MAX_PROJECTS,
   MAX_ROLES,
+  MAX_STACKS,
   MAX_VALUES,
   MAX_WORKSPACES,
 } from "../lib/config/limits";
@@ -156,6 +159,46 @@ describe("the number of entries", () => {
     },
     SLOW,
   );
+
+  it(
+    `accepts ${MAX_STACKS.toLocaleString("en-US")} Stacks entries and ${MAX_MODULES.toLocaleString("en-US")} modules, and refuses one more of each`,
+    () => {
+      const grant = { policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] };
+      const stacks = (count: number) =>
+        Array.from({ length: count }, (_, i) => ({
+          name: `stack-${i}`,
+          project: "Platform",
+          deployments: "any",
+          ...grant,
+        }));
+      const modules = (count: number) =>
+        Array.from({ length: count }, (_, i) => ({ name: `m${i}`, provider: "aws", ...grant }));
+      const config = baseConfig({ stacks: stacks(MAX_STACKS), modules: modules(MAX_MODULES) });
+      const parsed = parseConfig(flowConfig(config));
+      expect([parsed.stacks?.length, parsed.modules?.length]).toEqual([MAX_STACKS, MAX_MODULES]);
+      config.stacks = stacks(MAX_STACKS + 1);
+      config.modules = modules(MAX_MODULES + 1);
+      const message = refusal(flowConfig(config));
+      expect(message).toContain("stacks: 1,001 stacks; at most 1,000 are allowed");
+      expect(message).toContain("modules: 1,001 modules; at most 1,000 are allowed");
+    },
+    SLOW,
+  );
+
+  it(`accepts ${MAX_DEPLOYMENTS} deployments in one Stacks entry and refuses one more`, () => {
+    const entry = (count: number) => ({
+      name: "net",
+      project: "Platform",
+      deployments: Array.from({ length: count }, (_, i) => `d${i}`),
+      policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    });
+    const config = baseConfig({ stacks: [entry(MAX_DEPLOYMENTS)] });
+    expect(parseConfig(flowConfig(config)).stacks?.[0]?.deployments).toHaveLength(MAX_DEPLOYMENTS);
+    config.stacks = [entry(MAX_DEPLOYMENTS + 1)];
+    expect(refusal(flowConfig(config))).toContain(
+      `stacks[0].deployments: give a list of 1 to ${MAX_DEPLOYMENTS} deployment names`,
+    );
+  });
 
   it(`accepts ${MAX_ACCOUNTS} accounts and refuses one more`, () => {
     const accounts = (count: number) =>

@@ -33,6 +33,12 @@ function grant(name: string) {
   return { policyArns: [RO], inlinePolicy: INLINE, ...options(name) };
 }
 
+/** A Stack entry takes every role option but the name: it makes a role per deployment. */
+function withoutRoleName(entry: Record<string, unknown>) {
+  const { roleName: _, ...rest } = entry;
+  return rest;
+}
+
 function split(name: string) {
   return { plan: grant(`${name}-plan`), apply: grant(`${name}-apply`) };
 }
@@ -78,6 +84,24 @@ const BASES: ReadonlyArray<Record<string, unknown>> = [
     projects: [
       { name: "Apps", account: "default", ...grant("apps") },
       { name: "Data", account: "default", ...split("data") },
+    ],
+    stacks: [
+      {
+        name: "net",
+        project: "Platform",
+        deployments: ["prod", "staging"],
+        account: "default",
+        ...withoutRoleName(grant("net")),
+      },
+    ],
+    modules: [
+      {
+        name: "vpc",
+        provider: "aws",
+        subjectName: "terraform-aws-vpc",
+        account: "default",
+        ...grant("vpc"),
+      },
     ],
   },
   {

@@ -82,7 +82,14 @@ describe("the README's config reference", () => {
   }
   type Properties = Record<string, SchemaNode>;
   const schema = configJsonSchema() as unknown as {
-    properties: { hcp: SchemaNode; aws: SchemaNode; workspaces: SchemaNode; projects: SchemaNode };
+    properties: {
+      hcp: SchemaNode;
+      aws: SchemaNode;
+      workspaces: SchemaNode;
+      projects: SchemaNode;
+      stacks: SchemaNode;
+      modules: SchemaNode;
+    };
   };
   const withoutLinks = (text: string) => text.replace(/\[([^\]]+)\]\(#[^)]+\)/g, "$1");
   const tables: Array<[string, Properties]> = [
@@ -91,6 +98,8 @@ describe("the README's config reference", () => {
     ["### `workspaces`", schema.properties.workspaces.items.properties],
     ["### `projects`", schema.properties.projects.items.properties],
     ["### Role options", schema.properties.workspaces.items.properties],
+    ["### `stacks`", schema.properties.stacks.items.properties],
+    ["### `modules`", schema.properties.modules.items.properties],
   ];
 
   it.each(tables)("says under %s what the schema's descriptions say", (heading, properties) => {
@@ -101,13 +110,15 @@ describe("the README's config reference", () => {
     }
   });
 
-  it("documents every key of a workspace, a project and an account", () => {
+  it("documents every key of a workspace, a project, a Stack, a module and an account", () => {
     const documented = new Set(
       tables.flatMap(([heading]) => [...readmeTable(readme, heading).keys()]),
     );
     for (const properties of [
       schema.properties.workspaces.items.properties,
       schema.properties.projects.items.properties,
+      schema.properties.stacks.items.properties,
+      schema.properties.modules.items.properties,
       schema.properties.aws.properties,
     ]) {
       for (const key of Object.keys(properties)) {

@@ -76,6 +76,9 @@ describe("the README's limits", () => {
     ["nesting", `${limits.MAX_DEPTH} levels`],
     ["workspaces", limits.MAX_WORKSPACES.toLocaleString("en-US")],
     ["projects", limits.MAX_PROJECTS.toLocaleString("en-US")],
+    ["Stacks entries", limits.MAX_STACKS.toLocaleString("en-US")],
+    ["deployments of one Stacks entry", String(limits.MAX_DEPLOYMENTS)],
+    ["modules", limits.MAX_MODULES.toLocaleString("en-US")],
     ["accounts", String(limits.MAX_ACCOUNTS)],
     ["IAM roles", limits.MAX_ROLES.toLocaleString("en-US")],
   ])("list %s as the code has it: %s", (what, most) => {

@@ -1,5 +1,6 @@
 /**
- * The `sub` claim of HCP Terraform workload identity tokens, field by field. A run's token reads
+ * The `sub` claim of HCP Terraform workload identity tokens, field by field, for every kind of
+ * run (the one home of these formats: the planner, the rules and `explain` read them here). A run's token reads
  * `organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE` (PHASE `plan` or
  * `apply`); HCP Terraform also issues tokens for module test runs
  * (`organization:ORG:module:MODULE:operation:test_run`) and Stacks deployments
@@ -17,10 +18,42 @@ export interface RunSubject {
 
 const FIELDS = ["organization", "project", "workspace", "run_phase"] as const;
 const RUN_FORM = "organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE";
-const OTHER_FORMS = [
-  /^organization:[^:]+:module:[^:]+:operation:[^:]+$/,
-  /^organization:[^:]+:project:[^:]+:stack:[^:]+:deployment:[^:]+:operation:[^:]+$/,
-];
+
+/** The kinds of run HCP Terraform issues tokens for, each with its own `sub` fields. */
+export type SubjectKind = "run" | "stack" | "module";
+
+/** The field names of each kind's `sub`, in order. */
+export const SUBJECT_FIELDS: Readonly<Record<SubjectKind, readonly string[]>> = {
+  run: FIELDS,
+  stack: ["organization", "project", "stack", "deployment", "operation"],
+  module: ["organization", "module", "operation"],
+};
+
+/** What each kind's last field may be in a token HCP Terraform issues. */
+const OPERATIONS: Readonly<Record<SubjectKind, readonly string[]>> = {
+  run: ["plan", "apply"],
+  stack: ["plan", "apply"],
+  module: ["test_run"],
+};
+
+/** A `sub` (or a trust policy's pattern for one), field by field. */
+export interface ParsedSubject {
+  readonly kind: SubjectKind;
+  /** `[name, value]` in order: `["organization", "acme"], ["module", "terraform-aws-vpc"], ...` */
+  readonly fields: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The kind and fields of a `sub` or a pattern for one; undefined when it is of no kind HCP Terraform issues. */
+export function parseSubject(sub: string): ParsedSubject | undefined {
+  const parts = sub.split(":");
+  for (const kind of ["run", "stack", "module"] as const) {
+    const names = SUBJECT_FIELDS[kind];
+    if (parts.length !== names.length * 2 || names.some((name, i) => parts[2 * i] !== name))
+      continue;
+    return { kind, fields: names.map((name, i) => [name, parts[2 * i + 1] ?? ""] as const) };
+  }
+  return undefined;
+}
 
 /** The fields of a run's `sub` (or of a trust policy's pattern for one); undefined for any other shape. */
 export function parseRunSubject(sub: string): RunSubject | undefined {
@@ -35,26 +68,37 @@ export function parseRunSubject(sub: string): RunSubject | undefined {
  * fault and the form expected; undefined when it is well-formed.
  */
 export function subjectProblem(sub: string): string | undefined {
-  if (OTHER_FORMS.some((form) => form.test(sub))) return undefined;
-  const run = parseRunSubject(sub);
-  if (run === undefined) {
+  const parsed = parseSubject(sub);
+  if (parsed === undefined) {
     const parts = sub.split(":");
     const labels = parts.filter((_, i) => i % 2 === 0).join(":");
-    return `${JSON.stringify(sub)} is not the sub of a run's token: expected ${RUN_FORM} (PHASE plan or apply), got the fields ${JSON.stringify(labels)}; CloudTrail records a run's sub as the userName of its AssumeRoleWithWebIdentity event`;
+    return `${JSON.stringify(sub)} is not the sub of a token HCP Terraform issues: expected ${RUN_FORM} (PHASE plan or apply) for a workspace run, ${STACK_FORM} for a Stack deployment, or ${MODULE_FORM} for a module test run; got the fields ${JSON.stringify(labels)}; CloudTrail records a token's sub as the userName of its AssumeRoleWithWebIdentity event`;
   }
-  for (const [field, value] of Object.entries(run)) {
+  const form = FORMS[parsed.kind];
+  for (const [field, value] of parsed.fields) {
     if (value === "")
-      return `the ${field === "phase" ? "run_phase" : field} field of ${JSON.stringify(sub)} is empty; expected ${RUN_FORM}`;
+      return `the ${field} field of ${JSON.stringify(sub)} is empty; expected ${form}`;
   }
-  if (run.phase !== "plan" && run.phase !== "apply") {
-    return `run_phase ${JSON.stringify(run.phase)} in ${JSON.stringify(sub)} is not one HCP Terraform issues: expected plan or apply`;
+  const [last, operation] = parsed.fields[parsed.fields.length - 1] ?? ["", ""];
+  const allowed = OPERATIONS[parsed.kind];
+  if (!allowed.includes(operation)) {
+    return `${last} ${JSON.stringify(operation)} in ${JSON.stringify(sub)} is not one HCP Terraform issues: expected ${allowed.join(" or ")}`;
   }
   return undefined;
 }
 
+const STACK_FORM =
+  "organization:ORG:project:PROJECT:stack:STACK:deployment:DEPLOYMENT:operation:OPERATION";
+const MODULE_FORM = "organization:ORG:module:MODULE:operation:test_run";
+const FORMS: Readonly<Record<SubjectKind, string>> = {
+  run: RUN_FORM,
+  stack: STACK_FORM,
+  module: MODULE_FORM,
+};
+
 /** One field of a `sub` that a trust policy's pattern does not admit. */
 export interface FieldDifference {
-  /** `organization`, `project`, `workspace` or `run_phase`. */
+  /** A field of the `sub`: `organization`, `project`, `workspace`, `run_phase`, `stack`, ... */
   readonly field: string;
   readonly expected: string;
   readonly actual: string;
@@ -65,16 +109,13 @@ export interface FieldDifference {
  * the pattern admits anything. Undefined when the two are not both of a run's shape.
  */
 export function subjectDifferences(pattern: string, sub: string): FieldDifference[] | undefined {
-  const want = parseRunSubject(pattern);
-  const got = parseRunSubject(sub);
-  if (want === undefined || got === undefined) return undefined;
-  return (["organization", "project", "workspace", "phase"] as const)
-    .filter((key) => !globMatch(want[key], got[key]))
-    .map((key) => ({
-      field: key === "phase" ? "run_phase" : key,
-      expected: want[key],
-      actual: got[key],
-    }));
+  const want = parseSubject(pattern);
+  const got = parseSubject(sub);
+  if (want === undefined || got === undefined || want.kind !== got.kind) return undefined;
+  return want.fields.flatMap(([field, expected], i) => {
+    const actual = got.fields[i]?.[1] ?? "";
+    return globMatch(expected, actual) ? [] : [{ field, expected, actual }];
+  });
 }
 
 /** `project: expected "Payments", got "payments" (names are case-sensitive)` */

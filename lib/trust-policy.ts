@@ -30,6 +30,35 @@ export function subjectPattern(subject: RunSubject): string {
   return `organization:${subject.organization}:project:${project}:workspace:${subject.workspace}:run_phase:${phase}`;
 }
 
+/**
+ * The `sub` pattern for a Stack deployment's role:
+ * `organization:ORG:project:PROJECT:stack:STACK:deployment:DEPLOYMENT:operation:*`. A deployment
+ * passes one role to its provider for every operation, so the role admits both (`plan`, `apply`);
+ * without a deployment it admits every deployment of the Stack.
+ * https://developer.hashicorp.com/terraform/language/stacks/deploy/authenticate
+ */
+export function stackSubjectPattern(subject: {
+  readonly organization: string;
+  readonly project: string;
+  readonly stack: string;
+  readonly deployment?: string | undefined;
+}): string {
+  const deployment = subject.deployment ?? "*";
+  return `organization:${subject.organization}:project:${subject.project}:stack:${subject.stack}:deployment:${deployment}:operation:*`;
+}
+
+/**
+ * The `sub` of a registry module's test runs, exact:
+ * `organization:ORG:module:MODULE:operation:test_run`.
+ * https://developer.hashicorp.com/terraform/cloud-docs/registry/test/dynamic-credentials#subject-claim-format
+ */
+export function moduleTestSubject(subject: {
+  readonly organization: string;
+  readonly module: string;
+}): string {
+  return `organization:${subject.organization}:module:${subject.module}:operation:test_run`;
+}
+
 export interface TrustPolicyProps {
   /** The HCP Terraform or Terraform Enterprise hostname, the prefix of the condition keys. */
   readonly hostname: string;

@@ -7,8 +7,10 @@ import { addCarryover, addImports, adoptedImports } from "../lib/constructs/carr
 import { addHcpVariables } from "../lib/constructs/hcp-variables";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
+import { addTestVariables } from "../lib/constructs/test-variables";
 import type { ImportTarget } from "../lib/live/adoption-addresses";
 import type { PlannedAccount, PlannedHcp, PlannedStack, Relocation } from "../lib/plan/model";
+import { isHcpVariableTarget, isTestVariableTarget } from "../lib/plan/variables";
 import { literal } from "../lib/terraform-text";
 
 export interface ProjectStackProps {
@@ -24,7 +26,8 @@ export interface ProjectStackProps {
 
 /**
  * The roles of one account and one project (or one bucket of a project), and the HCP Terraform
- * variables of the workspaces and projects whose first role is here.
+ * variables of the workspaces, projects and registry modules whose first role is here. The roles
+ * of a project's Stacks live here too; Stacks take their roles from `.tfdeploy.hcl`, not variables.
  */
 export class ProjectStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ProjectStackProps) {
@@ -39,7 +42,12 @@ export class ProjectStack extends TerraformStack {
           ? HcpOidcProvider.fromArn(account.oidcProviderArn)
           : HcpOidcProvider.inAccountOf(this, hcp.hostname);
       const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
-      addHcpVariables(this, { hcp, targets: stack.targets, roleArns });
+      addHcpVariables(this, { hcp, targets: stack.targets.filter(isHcpVariableTarget), roleArns });
+      addTestVariables(this, {
+        hcp,
+        targets: stack.targets.filter(isTestVariableTarget),
+        roleArns,
+      });
     }
     const carried = addCarryover(
       this,

@@ -5,7 +5,7 @@ import { addCarryover, addImports } from "../../lib/constructs/carryover";
 import { addHcpVariables } from "../../lib/constructs/hcp-variables";
 import { HcpOidcProvider } from "../../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../../lib/constructs/roles";
-import type { PlannedHcp, PlannedRole, VariableTarget } from "../../lib/plan/model";
+import type { HcpVariableTarget, PlannedHcp, PlannedRole } from "../../lib/plan/model";
 
 const HCP: PlannedHcp = {
   organization: "acme",
@@ -122,7 +122,7 @@ describe("addWorkspaceRoles", () => {
 });
 
 describe("addHcpVariables", () => {
-  const target = (name: string, create: boolean): VariableTarget => ({
+  const target = (name: string, create: boolean): HcpVariableTarget => ({
     key: `ws_${name}`,
     owner: { kind: "workspace", name, project: "Apps", create, path: "workspaces[0]" },
     variables: [{ key: "TFC_AWS_PROVIDER_AUTH", value: { kind: "text", text: "true" } }],

@@ -1,7 +1,7 @@
 /**
  * Generated configs for the trust properties, with the runs each role should admit: random
- * organizations, hosts, audiences, workspace and project names, split phases, project-wide roles
- * and reused providers.
+ * organizations, hosts, audiences, workspace and project names, split phases, project-wide roles,
+ * Stacks (some deployments, or any), registry modules and reused providers.
  */
 import fc from "fast-check";
 import { expect } from "vitest";
@@ -10,7 +10,7 @@ import { parseConfig } from "../../lib/config/load";
 import { workspaceNameProblem } from "../../lib/config/names";
 import type { TokenClaims } from "../../lib/iam/web-identity";
 import { synthRoles } from "./synth";
-import { runClaims } from "./tokens";
+import { moduleTestClaims, runClaims, stackClaims } from "./tokens";
 import { scopesOf, type TrustScope } from "./trust-cases";
 
 /** Generated configs per property; raise it for a longer search: PROPERTY_RUNS=5000 npm test */
@@ -54,6 +54,20 @@ export const generatedConfig = fc
     projectRole: fc.option(fc.record({ name: projectName, split: fc.boolean() }), {
       nil: undefined,
     }),
+    stack: fc.option(
+      fc.record({
+        name: name(40),
+        project: projectName,
+        deployments: fc.option(fc.uniqueArray(name(30), { minLength: 1, maxLength: 2 }), {
+          nil: undefined,
+        }),
+      }),
+      { nil: undefined },
+    ),
+    module: fc.option(
+      fc.record({ name: name(40), provider: fc.stringMatching(/^[a-z0-9]{1,10}$/) }),
+      { nil: undefined },
+    ),
   })
   .map((c) => {
     const grant = (split: boolean) =>
@@ -79,19 +93,69 @@ export const generatedConfig = fc
       ...(c.projectRole === undefined
         ? {}
         : { projects: [{ name: c.projectRole.name, ...grant(c.projectRole.split) }] }),
+      ...(c.stack === undefined
+        ? {}
+        : {
+            stacks: [
+              {
+                name: c.stack.name,
+                project: c.stack.project,
+                deployments: c.stack.deployments ?? "any",
+                policyArns: [READ_ONLY],
+              },
+            ],
+          }),
+      ...(c.module === undefined ? {} : { modules: [{ ...c.module, policyArns: [READ_ONLY] }] }),
     });
     // The runs each role should admit, from the plan of the config (split roles, project roles).
     return { yaml, scopes: scopesOf(parseConfig(yaml)) };
   });
 
-/** One claim of an in-scope token replaced by a different value. */
+/**
+ * One claim of an in-scope token replaced by a different value. `name` is the owner's own name:
+ * the workspace, the Stack or the module.
+ */
 export const mutation = fc.record({
-  field: fc.constantFrom("organization", "project", "workspace", "audience", "host"),
+  field: fc.constantFrom("organization", "project", "name", "deployment", "audience", "host"),
   value: fc.oneof(name(20), projectName, hostname),
 });
 
 /** A token of the role's scope with one claim changed; undefined when the change stays in scope. */
 export function mutate(scope: TrustScope, field: string, value: string): TokenClaims | undefined {
+  const issuer = { host: scope.host, audience: scope.audience, organization: scope.organization };
+  const changed = <T extends object>(token: T, key: keyof T) =>
+    (token as Record<keyof T, unknown>)[key] === value ? undefined : { ...token, [key]: value };
+  const issuerKey = (["organization", "audience", "host"] as const).find((k) => k === field);
+  if (scope.kind === "stack") {
+    const token = {
+      ...issuer,
+      project: scope.project,
+      stack: scope.stack,
+      deployment: scope.deployment ?? "any-deployment",
+      operation: "plan" as const,
+    };
+    if (field === "deployment" && scope.deployment === undefined) return undefined; // any deployment
+    const key =
+      issuerKey ??
+      (field === "name"
+        ? "stack"
+        : field === "project"
+          ? "project"
+          : field === "deployment"
+            ? "deployment"
+            : undefined);
+    const next = key === undefined ? undefined : changed(token, key);
+    return next === undefined ? undefined : stackClaims(next);
+  }
+  if (scope.kind === "module") {
+    const token = { ...issuer, module: scope.module };
+    const key = issuerKey ?? (field === "name" ? "module" : undefined);
+    const next = key === undefined ? undefined : changed(token, key);
+    return next === undefined
+      ? undefined
+      : moduleTestClaims(next.organization, next.module, next.host, next.audience);
+  }
+  if (field === "deployment") return undefined;
   const run = {
     host: scope.host,
     audience: scope.audience,
@@ -101,8 +165,8 @@ export function mutate(scope: TrustScope, field: string, value: string): TokenCl
     phase: scope.phases[0] ?? "plan",
   };
   if (field === "project" && scope.project === undefined) return undefined; // any project is in scope
-  if (field === "workspace" && scope.workspace === undefined) return undefined; // a project-wide role
-  const key = field === "host" ? "host" : field === "audience" ? "audience" : field;
+  if (field === "name" && scope.workspace === undefined) return undefined; // a project-wide role
+  const key = field === "name" ? "workspace" : field;
   if ((run as Record<string, string>)[key] === value) return undefined;
   return runClaims({ ...run, [key]: value });
 }

@@ -41,11 +41,46 @@ export function moduleTestClaims(
   organization: string,
   module: string,
   host = "app.terraform.io",
+  audience = "aws.workload.identity",
 ): TokenClaims {
   return {
     iss: `https://${host}`,
-    aud: "aws.workload.identity",
+    aud: audience,
     sub: `organization:${organization}:module:${module}:operation:test_run`,
+  };
+}
+
+export interface StackIdentity {
+  readonly host?: string;
+  readonly audience?: string;
+  readonly organization: string;
+  readonly project: string;
+  readonly stack: string;
+  readonly deployment: string;
+  readonly operation: RunPhase;
+}
+
+/**
+ * The claims of a Stack deployment's token: no workspace or run claims, a `terraform_operation`
+ * and the Stack's names.
+ * https://developer.hashicorp.com/terraform/language/stacks/deploy/authenticate
+ */
+export function stackClaims(run: StackIdentity): TokenClaims & Record<string, unknown> {
+  const host = run.host ?? "app.terraform.io";
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    iss: `https://${host}`,
+    aud: run.audience ?? "aws.workload.identity",
+    sub: `organization:${run.organization}:project:${run.project}:stack:${run.stack}:deployment:${run.deployment}:operation:${run.operation}`,
+    iat: now,
+    nbf: now,
+    exp: now + 3600,
+    terraform_organization_name: run.organization,
+    terraform_project_name: run.project,
+    terraform_stack_name: run.stack,
+    terraform_stack_id: "st-9sQ2uJzXcW1yT4bE",
+    terraform_stack_deployment_name: run.deployment,
+    terraform_operation: run.operation,
   };
 }
 

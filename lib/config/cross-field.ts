@@ -8,7 +8,8 @@ import type { Ctx } from "./fields";
 import type { Grant, Permissions } from "./grants";
 import { roleCountProblem, rolesOfGrant } from "./limits";
 import { quote } from "./quote";
-import type { TrustConfig, WorkspaceConfig } from "./schema";
+import { ANY_DEPLOYMENT, moduleSubjectName } from "./run-kinds";
+import type { ModuleConfig, StackConfig, TrustConfig, WorkspaceConfig } from "./schema";
 
 /** Checks a workspace's fields against each other: `create` needs a project, credential tags are unique. */
 export function checkWorkspace(ws: WorkspaceConfig, ctx: Ctx): void {
@@ -40,12 +41,17 @@ export function checkWorkspace(ws: WorkspaceConfig, ctx: Ctx): void {
 /** Checks the whole config: its accounts, that it lists something, unique names, the role count. */
 export function checkConfig(config: TrustConfig, ctx: Ctx): void {
   checkAccounts(config, ctx);
-  if (config.workspaces === undefined && config.projects === undefined) {
+  if (
+    config.workspaces === undefined &&
+    config.projects === undefined &&
+    config.stacks === undefined &&
+    config.modules === undefined
+  ) {
     ctx.addIssue({
       code: "custom",
       path: ["workspaces"],
       message:
-        "is required (a list): list the workspaces (or, under projects, the projects) whose runs get AWS roles",
+        "is required (a list): list the workspaces (or, under projects, stacks or modules, the projects, Stacks or registry modules) whose runs get AWS roles",
       input: undefined,
     });
   }
@@ -57,8 +63,97 @@ export function checkConfig(config: TrustConfig, ctx: Ctx): void {
     for (const credential of ws.credentials ?? []) roles += rolesOfGrant(credential);
   }
   for (const project of config.projects ?? []) roles += rolesOfGrant(project);
+  for (const stack of config.stacks ?? [])
+    roles += stack.deployments === ANY_DEPLOYMENT ? 1 : stack.deployments.length;
+  roles += config.modules?.length ?? 0;
+  checkStacks(config.stacks ?? [], ctx);
+  checkModules(config.modules ?? [], ctx);
   const tooMany = roleCountProblem(roles);
   if (tooMany !== undefined) ctx.addIssue({ code: "custom", message: tooMany, input: roles });
+}
+
+/**
+ * Checks that each Stack belongs to one project, and that no deployment of a Stack is given two
+ * roles: each deployment passes one role ARN, so two would leave one of them unused.
+ */
+function checkStacks(stacks: readonly StackConfig[], ctx: Ctx): void {
+  const projectOf = new Map<string, { project: string; index: number }>();
+  const anyAt = new Map<string, number>();
+  const listedAt = new Map<string, number>();
+  const deploymentAt = new Map<string, number>();
+  stacks.forEach((stack, index) => {
+    const name = stack.name.toLowerCase();
+    const first = projectOf.get(name);
+    if (first === undefined) projectOf.set(name, { project: stack.project, index });
+    else if (first.project !== stack.project) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["stacks", index, "project"],
+        message: `stack ${quote(stack.name)} is in project ${quote(stack.project)} here but in ${quote(first.project)} at stacks[${first.index}]; a stack name belongs to one project in this config`,
+        input: stack.project,
+      });
+      return;
+    }
+    const anyOther = anyAt.get(name);
+    const listedOther = listedAt.get(name);
+    if (stack.deployments === ANY_DEPLOYMENT || anyOther !== undefined) {
+      const other = anyOther ?? listedOther;
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["stacks", index, "deployments"],
+          message: `stack ${quote(stack.name)} has entries here and at stacks[${other}], one of them with deployments: any; "any" admits every deployment, so it goes in the stack's only entry`,
+          input: stack.deployments,
+        });
+      }
+      if (stack.deployments === ANY_DEPLOYMENT) anyAt.set(name, index);
+      return;
+    }
+    listedAt.set(name, listedOther ?? index);
+    stack.deployments.forEach((deployment, at) => {
+      const key = `${name}\u0000${deployment}`;
+      const other = deploymentAt.get(key);
+      if (other === undefined) deploymentAt.set(key, index);
+      else if (other !== index) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["stacks", index, "deployments", at],
+          message: `deployment ${quote(deployment)} of stack ${quote(stack.name)} is given a role here and at stacks[${other}]; a deployment passes one role ARN, so list it once`,
+          input: deployment,
+        });
+      }
+    });
+  });
+}
+
+/** Checks that each module is listed once, and that no two modules share the name their tokens carry. */
+function checkModules(modules: readonly ModuleConfig[], ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  const subjects = new Map<string, number>();
+  modules.forEach((module, index) => {
+    const key = `${module.name}/${module.provider}`.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["modules", index, "name"],
+        message: `module ${quote(`${module.name}/${module.provider}`)} is listed twice (also at modules[${first}]); list each module once`,
+        input: module.name,
+      });
+      return;
+    }
+    seen.set(key, index);
+    const subject = moduleSubjectName(module);
+    const other = subjects.get(subject);
+    if (other !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["modules", index, "subjectName"],
+        message: `module ${quote(`${module.name}/${module.provider}`)} would trust test runs named ${quote(subject)}, as modules[${other}] does; give each module its own subjectName`,
+        input: module.subjectName,
+      });
+    } else subjects.set(subject, index);
+  });
 }
 
 function checkUnique(
@@ -229,6 +324,12 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
   });
   config.projects?.forEach((project, i) => {
     checkEntry(["projects", i], project.account, grantArns(project));
+  });
+  config.stacks?.forEach((stack, i) => {
+    checkEntry(["stacks", i], stack.account, grantArns(stack));
+  });
+  config.modules?.forEach((module, i) => {
+    checkEntry(["modules", i], module.account, grantArns(module));
   });
   if (config.defaults?.permissionsBoundary !== undefined) {
     for (const name of names)

@@ -43,6 +43,25 @@ export const PROJECT = {
   account: "The account of the project's role.",
 } as const;
 
+export const STACK = {
+  name: "The HCP Terraform Stack. 1–90 letters, digits, `-`, `_`. A stack name belongs to one project in the config; two entries of one stack must list different deployments.",
+  project:
+    "The Stack's project (required: it is part of the token's `sub`). 3–40 letters, digits, `-`, `_` and inner spaces.",
+  deployments:
+    "The deployments whose operations get a role, each its own (the `deployment` blocks of `.tfdeploy.hcl`, 1–64 letters, digits, `-`, `_`), or `any` for one role that admits every deployment of the Stack.",
+  account: "The account (a key of `accounts`) of the deployments' roles.",
+  phases:
+    "Not accepted on a Stack: a deployment passes one role to its provider for every operation, so a plan/apply split could not be used.",
+} as const;
+
+export const MODULE = {
+  name: "The private registry module's name, e.g. `vpc` for `terraform-aws-vpc`. 1–64 letters, digits, `-`, `_`.",
+  provider: "The module's provider, e.g. `aws`: lowercase letters and digits.",
+  subjectName:
+    "The module as test runs' tokens name it in `sub` (`organization:ORG:module:NAME:operation:test_run`). Default: `terraform-PROVIDER-NAME`, the form HashiCorp's module-testing guide shows; set it if `npm run explain` on a real token shows another.",
+  account: "The account (a key of `accounts`) of the module's test role.",
+} as const;
+
 export const ROLE_OPTION = {
   roleName:
     "The IAM role name, 1–64 of `[A-Za-z0-9+=,.@_-]`. Not with `plan`/`apply` at the entry level (name each phase's role). Two roles of one account may not share a name.",
@@ -50,7 +69,7 @@ export const ROLE_OPTION = {
   permissionsBoundary: "A managed policy ARN set as the role's permissions boundary.",
   maxSessionDuration:
     "Seconds, 3600 to 43200. The AWS provider renews credentials from the run's token, so this rarely matters.",
-  tags: "Extra tags; with `defaults.tags` and the tags this app writes (`ManagedBy`, `HcpOrganization`, `HcpProject`, `HcpWorkspace`, `HcpRunPhase`, `HcpCredentialTag`, which a config cannot set), at most 50.",
+  tags: "Extra tags; with `defaults.tags` and the tags this app writes (`ManagedBy`, `HcpOrganization`, `HcpProject`, `HcpWorkspace`, `HcpRunPhase`, `HcpCredentialTag`, `HcpStack`, `HcpDeployment`, `HcpModule`, which a config cannot set), at most 50.",
   description: "The role description, at most 1000 characters.",
 } as const;
 export const PHASE = {
@@ -74,4 +93,8 @@ export const TOP = {
     "Projects to split into several stacks, by project name: the number of stacks (2 to 64). A workspace's stack is chosen by a hash of its name. Set it once: changing it moves workspaces between stacks.",
   workspaces: "The HCP Terraform workspaces whose runs get AWS roles.",
   projects: "Projects whose every workspace shares one role, through a variable set.",
+  stacks:
+    "HCP Terraform Stacks whose deployments get AWS roles; the deployment configuration (`.tfdeploy.hcl`) passes each its role. See Stacks.",
+  modules:
+    "Private registry modules whose test runs get an AWS role, through the module's test variables. See Module tests.",
 } as const;

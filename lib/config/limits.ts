@@ -20,6 +20,12 @@ export const MAX_DEPTH = 32;
 export const MAX_WORKSPACES = 10_000;
 /** Entries of `projects`, all files together. */
 export const MAX_PROJECTS = 1_000;
+/** Entries of `stacks`, all files together. */
+export const MAX_STACKS = 1_000;
+/** Entries of `modules`, all files together. */
+export const MAX_MODULES = 1_000;
+/** Deployments listed by one `stacks` entry (each is a role of its own). */
+export const MAX_DEPLOYMENTS = 100;
 /** Accounts under `accounts`: each is a stack of its own. */
 export const MAX_ACCOUNTS = 100;
 /** IAM roles the config asks for (a role per workspace, phase, credential and project). */
@@ -125,7 +131,14 @@ export function countProblems(data: Readonly<Record<string, unknown>>): LimitPro
       });
     }
   };
-  const { workspaces, projects, accounts } = data;
+  const { workspaces, projects, stacks, modules, accounts } = data;
+  for (const [key, list, limit] of [
+    ["stacks", stacks, MAX_STACKS],
+    ["modules", modules, MAX_MODULES],
+  ] as const) {
+    if (Array.isArray(list))
+      check(key, list.length, limit, key, "split them across configs (each deploys on its own)");
+  }
   if (Array.isArray(workspaces))
     check(
       "workspaces",

@@ -41,6 +41,38 @@ export const WORKSPACE_NAME: NameRule = {
   innerSpaces: false,
 };
 
+/**
+ * A Stack's name: HCP Terraform writes it into Stacks tokens' `sub`
+ * (`...:stack:STACK:deployment:DEPLOYMENT:operation:OPERATION`); held to the workspace form,
+ * which keeps it free of anything a `StringLike` match would read as a wildcard or a separator.
+ * https://developer.hashicorp.com/terraform/language/stacks/deploy/authenticate
+ */
+export const STACK_NAME: NameRule = {
+  kind: "stack",
+  minLength: 1,
+  maxLength: 90,
+  innerSpaces: false,
+};
+
+/**
+ * A Stack deployment's name: the label of its `deployment` block in `.tfdeploy.hcl`.
+ * https://developer.hashicorp.com/terraform/language/block/stack/tfdeploy/deployment
+ */
+export const DEPLOYMENT_NAME: NameRule = {
+  kind: "deployment",
+  minLength: 1,
+  maxLength: 64,
+  innerSpaces: false,
+};
+
+/** A private registry module's name, as the registry (and the module's test variables) name it. */
+export const MODULE_NAME: NameRule = {
+  kind: "module",
+  minLength: 1,
+  maxLength: 64,
+  innerSpaces: false,
+};
+
 const WIDENING = new Map([
   ["*", "'*' would act as a wildcard in the trust policy's StringLike match"],
   ["?", "'?' would act as a wildcard in the trust policy's StringLike match"],
@@ -122,4 +154,14 @@ export function audienceProblem(value: string): string | undefined {
     return `${shown} is not a valid audience; give 1 to 255 printable characters without '*', '?' or spaces`;
   }
   return undefined;
+}
+
+/**
+ * Checks a registry module's provider name (the `aws` of `terraform-aws-vpc`): the registry allows
+ * lowercase letters and digits only.
+ * https://developer.hashicorp.com/terraform/registry/modules/publish#requirements
+ */
+export function moduleProviderProblem(value: string): string | undefined {
+  if (/^[a-z0-9]{1,64}$/.test(value)) return undefined;
+  return `${quote(value)} is not a registry module provider name; give 1 to 64 lowercase letters and digits, e.g. "aws"`;
 }

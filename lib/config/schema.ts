@@ -20,6 +20,7 @@ import {
 } from "./names";
 import { MAX_SHARDS, MIN_SHARDS } from "./quotas";
 import { quote } from "./quote";
+import { moduleSchema, stackSchema } from "./run-kinds";
 
 const TAG = /^[A-Za-z0-9_]+$/;
 
@@ -188,6 +189,16 @@ export const configSchema = z
       .min(1, { error: "the projects list is empty; list at least one project or leave it out" })
       .optional()
       .meta({ description: TOP.projects }),
+    stacks: z
+      .array(stackSchema)
+      .min(1, { error: "the stacks list is empty; list at least one Stack or leave it out" })
+      .optional()
+      .meta({ description: TOP.stacks }),
+    modules: z
+      .array(moduleSchema)
+      .min(1, { error: "the modules list is empty; list at least one module or leave it out" })
+      .optional()
+      .meta({ description: TOP.modules }),
   })
   .superRefine((config, ctx) => checkConfig(config, ctx));
 
@@ -195,6 +206,8 @@ export const configSchema = z
 export type TrustConfig = z.output<typeof configSchema>;
 export type WorkspaceConfig = NonNullable<TrustConfig["workspaces"]>[number];
 export type ProjectConfig = NonNullable<TrustConfig["projects"]>[number];
+export type StackConfig = NonNullable<TrustConfig["stacks"]>[number];
+export type ModuleConfig = NonNullable<TrustConfig["modules"]>[number];
 export type CredentialConfig = NonNullable<WorkspaceConfig["credentials"]>[number];
 export type AccountConfig = z.output<typeof accountSchema>;
 export type PhaseConfig = z.output<typeof phaseSchema>;

@@ -7,7 +7,7 @@ import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { TerraformIterator } from "cdktf";
 import type { Construct } from "constructs";
 import { variableSetName } from "../plan/members";
-import type { PlannedHcp, VariableTarget } from "../plan/model";
+import type { HcpVariableTarget, PlannedHcp } from "../plan/model";
 import { projectKey } from "../plan/naming";
 import { PRODUCT } from "../product";
 import { literal } from "../terraform-text";
@@ -16,7 +16,7 @@ import { pinAddress } from "./address";
 export interface HcpVariablesProps {
   readonly hcp: PlannedHcp;
   /** The workspaces and projects whose variables live in this stack. */
-  readonly targets: readonly VariableTarget[];
+  readonly targets: readonly HcpVariableTarget[];
   /** Each role's ARN by key: a literal, or a reference into this stack. */
   readonly roleArns: ReadonlyMap<string, string>;
 }

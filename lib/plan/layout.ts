@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/errors";
 import type {
+  Owner,
   PlannedAccount,
   PlannedBackend,
   PlannedRole,
@@ -8,6 +9,20 @@ import type {
 } from "./model";
 import { baseStackName, bucketOf, projectStackName } from "./naming";
 import { ownerKey } from "./roles";
+
+/** The project whose stack holds an owner's roles; undefined for workspaces without one, and modules. */
+function projectOf(owner: Owner): string | undefined {
+  switch (owner.kind) {
+    case "workspace":
+      return owner.project;
+    case "project":
+      return owner.name;
+    case "stack":
+      return owner.project;
+    case "module":
+      return undefined;
+  }
+}
 
 /** The buckets of each project split under `shards`, by lowercase project name. */
 export type BucketCounts = ReadonlyMap<string, number>;
@@ -60,7 +75,7 @@ export function planLayout(
   const stackOfRole = new Map<string, string>();
   const firstStackOfOwner = new Map<string, string>();
   for (const role of roles) {
-    const project = role.owner.kind === "workspace" ? role.owner.project : role.owner.name;
+    const project = projectOf(role.owner);
     const count = project === undefined ? undefined : counts.get(project.toLowerCase());
     const bucket = count === undefined ? undefined : bucketOf(role.owner.name, count);
     const name = projectStackName(role.account, project, bucket);

@@ -5,6 +5,7 @@ import {
   membersOf,
   RESOURCES,
   type ResourceName,
+  UNIMPORTABLE_RESOURCES,
 } from "./members";
 import type { PlannedStack, Relocation, TrustPlan } from "./model";
 
@@ -133,6 +134,7 @@ export function carryOver(
     if (where === undefined || where.stack === from) return;
     // An AWS object in another account is another object: the old one is destroyed, a new one made.
     if (ACCOUNT_RESOURCES.has(resource) && where.account !== account) return;
+    if (UNIMPORTABLE_RESOURCES.has(resource)) return;
     relocations.set(`${from} ${resource} ${key}`, {
       resource,
       key,

@@ -19,6 +19,7 @@ export const RESOURCES = {
   workspace: "tfe_workspace.created",
   variableSet: "tfe_variable_set.projects",
   projectVariableSet: "tfe_project_variable_set.projects",
+  testVariable: "tfe_test_variable.modules",
 } as const satisfies Record<string, ResourceName>;
 
 /** Resources bound to an AWS account: moving to another account's stack means a new object there. */
@@ -27,6 +28,13 @@ export const ACCOUNT_RESOURCES: ReadonlySet<string> = new Set([
   RESOURCES.attachment,
   RESOURCES.inline,
 ]);
+
+/**
+ * Resources Terraform cannot import (the tfe provider's `tfe_test_variable` has no import): they
+ * are never carried to another stack; the stack they leave destroys them and the one they join
+ * creates them again.
+ */
+export const UNIMPORTABLE_RESOURCES: ReadonlySet<string> = new Set([RESOURCES.testVariable]);
 
 /**
  * How to find an existing object again, by resource. AWS objects have IDs known from names
@@ -57,11 +65,24 @@ export function membersOf(stack: PlannedStack): Members {
       add(RESOURCES.projectVariableSet, projectKey(owner.name), owner.name);
     }
     for (const variable of target.variables) {
-      const ref =
-        owner.kind === "workspace"
-          ? `workspace:${owner.name}:${variable.key}`
-          : `set:${owner.name}:${variable.key}`;
-      add(RESOURCES.variable, `${target.key}_${variable.key}`, ref);
+      const key = `${target.key}_${variable.key}`;
+      switch (owner.kind) {
+        case "workspace":
+          add(RESOURCES.variable, key, `workspace:${owner.name}:${variable.key}`);
+          break;
+        case "project":
+          add(RESOURCES.variable, key, `set:${owner.name}:${variable.key}`);
+          break;
+        case "module":
+          add(
+            RESOURCES.testVariable,
+            key,
+            `module:${owner.name}/${owner.provider}:${variable.key}`,
+          );
+          break;
+        case "stack":
+          throw new Error(`a Stack has no variables (${key})`);
+      }
     }
   }
   return members as Members;

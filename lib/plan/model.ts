@@ -7,8 +7,11 @@
 /** `run`: one role for both phases; `plan` / `apply`: the role of that phase only. */
 export type Phase = "run" | "plan" | "apply";
 
-/** Whose runs a role admits: one workspace, or every workspace of a project. */
-export type Owner = WorkspaceOwner | ProjectOwner;
+/**
+ * Whose runs a role admits: one workspace, every workspace of a project, one deployment (or every
+ * deployment) of a Stack, or the test runs of a registry module.
+ */
+export type Owner = WorkspaceOwner | ProjectOwner | StackOwner | ModuleOwner;
 
 export interface WorkspaceOwner {
   readonly kind: "workspace";
@@ -25,6 +28,31 @@ export interface ProjectOwner {
   readonly kind: "project";
   readonly name: string;
   /** Where the entry is in the config: `projects[0]`. */
+  readonly path: string;
+}
+
+/** The operations of one deployment of an HCP Terraform Stack (`stacks[]`). */
+export interface StackOwner {
+  readonly kind: "stack";
+  /** The Stack's name. */
+  readonly name: string;
+  readonly project: string;
+  /** @default - every deployment of the Stack (`deployments: any`) */
+  readonly deployment?: string;
+  /** Where the entry is in the config: `stacks[0]`. */
+  readonly path: string;
+}
+
+/** The test runs of a private registry module (`modules[]`). */
+export interface ModuleOwner {
+  readonly kind: "module";
+  /** The module's name in the registry (`vpc`). */
+  readonly name: string;
+  /** The module's provider (`aws`). */
+  readonly provider: string;
+  /** The module as its test runs' tokens name it in `sub` (`terraform-aws-vpc`). */
+  readonly subjectName: string;
+  /** Where the entry is in the config: `modules[0]`. */
   readonly path: string;
 }
 
@@ -92,13 +120,23 @@ export interface PlannedVariable {
   readonly value: VariableValue;
 }
 
-/** Where variables go: a workspace's own variables, or a project's variable set. */
+/**
+ * Where variables go: a workspace's own variables, a project's variable set, or a registry
+ * module's test variables. Stacks have none: their deployments are given their roles in
+ * `.tfdeploy.hcl`.
+ */
 export interface VariableTarget {
   /** Stable key in its stack: `ws_NAME`, `project_NAME`. */
   readonly key: string;
   readonly owner: Owner;
   readonly variables: readonly PlannedVariable[];
 }
+
+/** The targets HCP Terraform variables go to: workspaces and projects' variable sets. */
+export type HcpVariableTarget = VariableTarget & { readonly owner: WorkspaceOwner | ProjectOwner };
+
+/** The targets of a registry module's test variables. */
+export type TestVariableTarget = VariableTarget & { readonly owner: ModuleOwner };
 
 /** A Terraform stack of the app. */
 export interface PlannedStack {
@@ -164,7 +202,8 @@ export type ResourceName =
   | "tfe_variable.variables"
   | "tfe_workspace.created"
   | "tfe_variable_set.projects"
-  | "tfe_project_variable_set.projects";
+  | "tfe_project_variable_set.projects"
+  | "tfe_test_variable.modules";
 
 /** A member that changes stack: forgotten where it was, imported where it is now. */
 export interface Relocation {

@@ -36,6 +36,20 @@ export function projectKey(project: string): string {
   return terraformName(`project_${project}`);
 }
 
+/**
+ * The stem of a Stack deployment's role key: `stack_STACK.DEPLOYMENT`, or `stack_STACK` for a role
+ * admitting every deployment. Stack and deployment names hold no `.`, so the two never run into
+ * each other.
+ */
+export function stackKey(stack: string, deployment: string | undefined): string {
+  return `stack_${stack}${deployment === undefined ? "" : `.${deployment}`}`;
+}
+
+/** The key of a registry module's test variables and the stem of its role's key: `module_NAME.PROVIDER`. */
+export function moduleKey(name: string, provider: string): string {
+  return `module_${name}.${provider}`;
+}
+
 /** A role's key: its owner's key, then `tag_TAG` for tagged credentials, then the phase. */
 export function roleKey(ownerKey: string, tag: string | undefined, phase: string): string {
   return [

@@ -1,16 +1,19 @@
+import { ANY_DEPLOYMENT, moduleSubjectName } from "../config/run-kinds";
 import type {
+  ModuleConfig,
   PhaseConfig,
   ProjectConfig,
   RoleOptions,
+  StackConfig,
   TrustConfig,
   WorkspaceConfig,
 } from "../config/schema";
 import { PRODUCT } from "../product";
 import { roleName } from "../role-name";
-import { subjectPattern } from "../trust-policy";
+import { moduleTestSubject, stackSubjectPattern, subjectPattern } from "../trust-policy";
 import { roleArnFor } from "./accounts";
 import type { Owner, Phase, PlannedAccount, PlannedRole } from "./model";
-import { projectKey, projectSlug, roleKey, workspaceKey } from "./naming";
+import { moduleKey, projectKey, projectSlug, roleKey, stackKey, workspaceKey } from "./naming";
 
 /** What an entry grants, as the planner reads it. */
 export interface GrantSource {
@@ -46,9 +49,41 @@ export function projectOwner(project: ProjectConfig, index: number): Owner {
   return { kind: "project", name: project.name, path: `projects[${index}]` };
 }
 
-/** The key of an owner: `ws_NAME` or `project_NAME`. */
+/** The owners of a Stack entry: one per deployment, or one for every deployment (`any`). */
+export function stackOwners(stack: StackConfig, index: number): Owner[] {
+  const deployments = stack.deployments === ANY_DEPLOYMENT ? [undefined] : stack.deployments;
+  return deployments.map((deployment) => ({
+    kind: "stack",
+    name: stack.name,
+    project: stack.project,
+    ...(deployment === undefined ? {} : { deployment }),
+    path: `stacks[${index}]`,
+  }));
+}
+
+/** The owner of a registry module entry, as plain data. */
+export function moduleOwner(module: ModuleConfig, index: number): Owner {
+  return {
+    kind: "module",
+    name: module.name,
+    provider: module.provider,
+    subjectName: moduleSubjectName(module),
+    path: `modules[${index}]`,
+  };
+}
+
+/** The key of an owner: `ws_NAME`, `project_NAME`, `stack_NAME.DEPLOYMENT` or `module_NAME.PROVIDER`. */
 export function ownerKey(owner: Owner): string {
-  return owner.kind === "workspace" ? workspaceKey(owner.name) : projectKey(owner.name);
+  switch (owner.kind) {
+    case "workspace":
+      return workspaceKey(owner.name);
+    case "project":
+      return projectKey(owner.name);
+    case "stack":
+      return stackKey(owner.name, owner.deployment);
+    case "module":
+      return moduleKey(owner.name, owner.provider);
+  }
 }
 
 /** The roles a validated config asks for: workspaces (with their credentials) first, then projects. */
@@ -95,6 +130,33 @@ export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount
         allowAdmin: project.allowAdmin,
         entry: project,
         account: accountOf(project.account),
+        path: owner.path,
+      }),
+    );
+  });
+  config.stacks?.forEach((stack, index) => {
+    for (const owner of stackOwners(stack, index)) {
+      roles.push(
+        ...planGrant({
+          config,
+          owner,
+          allowAdmin: stack.allowAdmin,
+          entry: stack,
+          account: accountOf(stack.account),
+          path: owner.path,
+        }),
+      );
+    }
+  });
+  config.modules?.forEach((module, index) => {
+    const owner = moduleOwner(module, index);
+    roles.push(
+      ...planGrant({
+        config,
+        owner,
+        allowAdmin: module.allowAdmin,
+        entry: module,
+        account: accountOf(module.account),
         path: owner.path,
       }),
     );
@@ -150,32 +212,15 @@ function planRole(
   const options: RoleOptions = { ...defined(config.defaults ?? {}), ...defined(entryOptions) };
   const suffix = [...(tag === undefined ? [] : [tag]), ...(phase === "run" ? [] : [phase])];
   const managedTags: Record<string, string> = { ManagedBy: PRODUCT, HcpOrganization: organization };
-  let nameParts: string[];
-  let who: string;
-  if (owner.kind === "workspace") {
-    nameParts = [organization, owner.name, ...suffix];
-    who = `workspace ${organization}/${owner.name} (${owner.project === undefined ? "any project" : `project "${owner.project}"`})`;
-    if (owner.project !== undefined) managedTags.HcpProject = owner.project;
-    managedTags.HcpWorkspace = owner.name;
-  } else {
-    // The same form as in stack names: spaces become "-", with a hash of the name.
-    nameParts = [organization, "project", projectSlug(owner.name), ...suffix];
-    who = `any workspace of project "${owner.name}" in ${organization}`;
-    managedTags.HcpProject = owner.name;
-  }
+  const { nameParts, who, subject } = describeOwner(
+    owner,
+    organization,
+    suffix,
+    managedTags,
+    phase,
+  );
   if (phase !== "run") managedTags.HcpRunPhase = phase;
   if (tag !== undefined) managedTags.HcpCredentialTag = tag;
-  const subject = subjectPattern({
-    organization,
-    ...(owner.kind === "workspace"
-      ? {
-          ...(owner.project === undefined ? {} : { project: owner.project }),
-          workspace: owner.name,
-        }
-      : { project: owner.name, workspace: "*" }),
-    phase: phase === "run" ? "*" : phase,
-  });
-  const runs = phase === "run" ? "runs" : `${phase} runs`;
   const tagNote = tag === undefined ? "" : ` (credentials tag ${tag})`;
   const name = options.roleName ?? roleName(nameParts);
   const iamPath = options.path ?? "/";
@@ -201,9 +246,77 @@ function planRole(
       ? {}
       : { maxSessionDuration: options.maxSessionDuration }),
     description:
-      options.description ??
-      `Assumed by HCP Terraform ${runs} of ${who}${tagNote}. Managed by ${PRODUCT}.`,
+      options.description ?? `Assumed by HCP Terraform ${who}${tagNote}. Managed by ${PRODUCT}.`,
     tags: { ...config.defaults?.tags, ...options.tags, ...managedTags },
     allowAdmin: input.allowAdmin,
   };
+}
+
+/** How a role of an owner is named, described and trusted; fills in the owner's managed tags. */
+function describeOwner(
+  owner: Owner,
+  organization: string,
+  suffix: readonly string[],
+  managedTags: Record<string, string>,
+  phase: Phase,
+): { nameParts: string[]; who: string; subject: string } {
+  const runs = phase === "run" ? "runs" : `${phase} runs`;
+  const phaseMatch = phase === "run" ? "*" : phase;
+  switch (owner.kind) {
+    case "workspace":
+      if (owner.project !== undefined) managedTags.HcpProject = owner.project;
+      managedTags.HcpWorkspace = owner.name;
+      return {
+        nameParts: [organization, owner.name, ...suffix],
+        who: `${runs} of workspace ${organization}/${owner.name} (${owner.project === undefined ? "any project" : `project "${owner.project}"`})`,
+        subject: subjectPattern({
+          organization,
+          ...(owner.project === undefined ? {} : { project: owner.project }),
+          workspace: owner.name,
+          phase: phaseMatch,
+        }),
+      };
+    case "project":
+      managedTags.HcpProject = owner.name;
+      return {
+        // The same form as in stack names: spaces become "-", with a hash of the name.
+        nameParts: [organization, "project", projectSlug(owner.name), ...suffix],
+        who: `${runs} of any workspace of project "${owner.name}" in ${organization}`,
+        subject: subjectPattern({
+          organization,
+          project: owner.name,
+          workspace: "*",
+          phase: phaseMatch,
+        }),
+      };
+    case "stack": {
+      managedTags.HcpProject = owner.project;
+      managedTags.HcpStack = owner.name;
+      if (owner.deployment !== undefined) managedTags.HcpDeployment = owner.deployment;
+      const deployment =
+        owner.deployment === undefined ? "every deployment" : `deployment ${owner.deployment}`;
+      return {
+        nameParts: [
+          organization,
+          "stack",
+          owner.name,
+          ...(owner.deployment === undefined ? [] : [owner.deployment]),
+        ],
+        who: `Stack operations of ${deployment} of stack "${owner.name}" (project "${owner.project}") in ${organization}`,
+        subject: stackSubjectPattern({
+          organization,
+          project: owner.project,
+          stack: owner.name,
+          deployment: owner.deployment,
+        }),
+      };
+    }
+    case "module":
+      managedTags.HcpModule = `${owner.name}/${owner.provider}`;
+      return {
+        nameParts: [organization, "module", owner.name, owner.provider],
+        who: `test runs of registry module ${organization}/${owner.name}/${owner.provider}`,
+        subject: moduleTestSubject({ organization, module: owner.subjectName }),
+      };
+  }
 }

@@ -1,10 +1,19 @@
 import { DEFAULT_AUDIENCE } from "../config/constants";
-import type { Owner, PlannedRole, PlannedVariable, VariableTarget, VariableValue } from "./model";
+import type {
+  HcpVariableTarget,
+  Owner,
+  PlannedRole,
+  PlannedVariable,
+  TestVariableTarget,
+  VariableTarget,
+  VariableValue,
+} from "./model";
 import { ownerKey } from "./roles";
 
 /**
- * The variables each workspace and project needs, from its roles, so that every run of a
- * workspace gets exactly its intended role whatever else applies to it.
+ * The variables each workspace, project and registry module needs, from its roles, so that every
+ * run of a workspace gets exactly its intended role whatever else applies to it. A module's test
+ * runs read the same `TFC_AWS_*` keys from the module's test variables.
  *
  * HCP Terraform decides between variables of the same key only: a workspace's own variable beats a
  * (non-priority) variable set's, and `TFC_AWS_PLAN_ROLE_ARN` / `TFC_AWS_APPLY_ROLE_ARN` fall back to
@@ -17,6 +26,8 @@ import { ownerKey } from "./roles";
 export function planVariables(roles: readonly PlannedRole[], audience: string): VariableTarget[] {
   const byOwner = new Map<string, { owner: Owner; roles: PlannedRole[] }>();
   for (const role of roles) {
+    // A Stack deployment is given its role in `.tfdeploy.hcl`: Stacks read no variables for it.
+    if (role.owner.kind === "stack") continue;
     const key = ownerKey(role.owner);
     const entry = byOwner.get(key) ?? { owner: role.owner, roles: [] };
     entry.roles.push(role);
@@ -74,4 +85,14 @@ export function roleArnKey(phase: string, tag: string | undefined): string {
 
 function roleArnValue(role: PlannedRole): VariableValue {
   return { kind: "role-arn", role: role.key, ...(role.arn === undefined ? {} : { arn: role.arn }) };
+}
+
+/** Whether a target's variables go on a workspace or a project's variable set. */
+export function isHcpVariableTarget(target: VariableTarget): target is HcpVariableTarget {
+  return target.owner.kind === "workspace" || target.owner.kind === "project";
+}
+
+/** Whether a target's variables are a registry module's test variables. */
+export function isTestVariableTarget(target: VariableTarget): target is TestVariableTarget {
+  return target.owner.kind === "module";
 }

@@ -66,9 +66,17 @@ export function hasWildcard(text: string): boolean {
   return /[*?]/.test(text);
 }
 
-/** How messages name the entry a role belongs to: `workspace app`, `project "Apps"`. */
+/** How messages name the entry a role belongs to: `workspace app`, `project "Apps"`, ... */
 export function ownerName(role: PlannedRole): string {
-  return role.owner.kind === "workspace"
-    ? `workspace ${role.owner.name}`
-    : `project ${JSON.stringify(role.owner.name)}`;
+  const { owner } = role;
+  switch (owner.kind) {
+    case "workspace":
+      return `workspace ${owner.name}`;
+    case "project":
+      return `project ${JSON.stringify(owner.name)}`;
+    case "stack":
+      return `stack ${owner.name}${owner.deployment === undefined ? "" : ` deployment ${owner.deployment}`}`;
+    case "module":
+      return `module ${owner.name}/${owner.provider}`;
+  }
 }
