@@ -35,7 +35,9 @@ export function deploy(world: World, config: Record<string, unknown>): ExpectedS
           ManagedBy: "hcp-aws-trust",
           HcpOrganization: state.organization,
           ...(role.owner.kind === "workspace" ? { HcpWorkspace: role.owner.workspace } : {}),
-          ...(role.owner.project === undefined ? {} : { HcpProject: role.owner.project }),
+          ...("project" in role.owner && role.owner.project !== undefined
+            ? { HcpProject: role.owner.project }
+            : {}),
         },
       });
     }

@@ -27,6 +27,8 @@ export function importTargets(plan: TrustPlan, entries: readonly ImportEntry[]):
     for (const role of stack.roles)
       roles.set(`${role.account} ${role.roleName}`, { stack: stack.name, key: role.key });
     for (const target of stack.targets) {
+      // Test variables cannot be imported: a module's are never adopted.
+      if (target.owner.kind === "module" || target.owner.kind === "stack") continue;
       const name =
         target.owner.kind === "workspace"
           ? `workspace ${target.owner.name}`

@@ -90,10 +90,7 @@ async function checkRole(
   reader: AwsAccountReader,
 ): Promise<Finding[]> {
   const subject = `role ${role.name} in ${where}`;
-  const whose =
-    role.owner.kind === "workspace"
-      ? `workspace ${role.owner.workspace}`
-      : `the workspaces of project ${JSON.stringify(role.owner.project)}`;
+  const whose = whoseRuns(role.owner);
   const live = await reader.role(role.name);
   const deploy = "deploy its stack: it restores what the config says";
   if (live === undefined) {
@@ -221,4 +218,18 @@ async function leftBehind(
     );
   }
   return findings;
+}
+
+/** Whose runs a role serves, as findings name them. */
+function whoseRuns(owner: ExpectedRole["owner"]): string {
+  switch (owner.kind) {
+    case "workspace":
+      return `workspace ${owner.workspace}`;
+    case "project":
+      return `the workspaces of project ${JSON.stringify(owner.project)}`;
+    case "stack":
+      return `${owner.deployment === undefined ? "every deployment" : `deployment ${owner.deployment}`} of Stack ${owner.stack}`;
+    case "module":
+      return `the test runs of module ${owner.module}/${owner.provider}`;
+  }
 }
