@@ -1,0 +1,331 @@
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { ConfigError, parseConfig } from "../../lib/config/load";
+import { planTrust } from "../../lib/plan";
+import { lockOf } from "../../lib/plan/lock";
+import { RESOURCES } from "../../lib/plan/members";
+import { decide } from "../helpers/evaluate";
+import { synthRoles, synthStacks, synthStacksRaw } from "../helpers/synth";
+import { moduleTestClaims, runClaims, stackClaims } from "../helpers/tokens";
+
+const READ = ["arn:aws:iam::aws:policy/ReadOnlyAccess"];
+
+function config(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    hcp: { organization: "acme" },
+    accounts: {
+      staging: { region: "us-east-1", accountId: "111122223333" },
+      prod: { region: "us-east-1", accountId: "444455556666" },
+    },
+    stacks: [
+      {
+        name: "net",
+        project: "Platform",
+        deployments: ["staging"],
+        account: "staging",
+        policyArns: READ,
+      },
+      {
+        name: "net",
+        project: "Platform",
+        deployments: ["production"],
+        account: "prod",
+        policyArns: READ,
+      },
+    ],
+    modules: [{ name: "vpc", provider: "aws", account: "staging", policyArns: READ }],
+    ...overrides,
+  };
+}
+
+function refusal(data: Record<string, unknown>): string {
+  try {
+    parseConfig(stringify(data));
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error("the config was accepted");
+}
+
+describe("a Stack's deployments", () => {
+  it("each get a role in the entry's account, in the stack of the Stack's project", () => {
+    const plan = planTrust(parseConfig(stringify(config())));
+    const placed = plan.stacks.flatMap((stack) =>
+      stack.roles.filter((r) => r.owner.kind === "stack").map((r) => [stack.name, r.key, r.arn]),
+    );
+    expect(placed).toEqual([
+      [
+        "hcp-aws-trust-staging.Platform",
+        "stack_net.staging",
+        "arn:aws:iam::111122223333:role/tfc-acme-stack-net-staging",
+      ],
+      [
+        "hcp-aws-trust-prod.Platform",
+        "stack_net.production",
+        "arn:aws:iam::444455556666:role/tfc-acme-stack-net-production",
+      ],
+    ]);
+  });
+
+  it("are trusted exactly, both operations, and tagged with the Stack and the deployment", () => {
+    const plan = planTrust(parseConfig(stringify(config())));
+    const role = plan.roles.find((r) => r.key === "stack_net.staging");
+    expect(role?.subject).toBe(
+      "organization:acme:project:Platform:stack:net:deployment:staging:operation:*",
+    );
+    expect(role?.tags).toMatchObject({
+      HcpProject: "Platform",
+      HcpStack: "net",
+      HcpDeployment: "staging",
+    });
+  });
+
+  it("get no variables in HCP Terraform: Stacks take their role from .tfdeploy.hcl", () => {
+    const plan = planTrust(parseConfig(stringify(config({ modules: undefined }))));
+    expect(plan.targets).toEqual([]);
+    const stacks = synthStacks(stringify(config({ modules: undefined })));
+    for (const json of Object.values(stacks)) {
+      expect(json.resource?.tfe_variable).toBeUndefined();
+      expect(json.resource?.tfe_test_variable).toBeUndefined();
+    }
+  });
+
+  it("with deployments: any, share one role that admits every deployment of the Stack", () => {
+    const data = config({
+      stacks: [{ name: "net", project: "Platform", deployments: "any", policyArns: READ }],
+      modules: undefined,
+      accounts: undefined,
+      aws: { region: "us-east-1" },
+    });
+    const [role] = synthRoles(stringify(data));
+    if (role === undefined) throw new Error("no role");
+    expect(role.address).toBe('aws_iam_role.roles["stack_net"]');
+    const token = {
+      organization: "acme",
+      project: "Platform",
+      stack: "net",
+      operation: "apply",
+    } as const;
+    expect(decide(role, stackClaims({ ...token, deployment: "anything" } as const))).toBe(
+      "Allowed",
+    );
+    expect(decide(role, stackClaims({ ...token, stack: "net2", deployment: "x" } as const))).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+});
+
+describe("a registry module's test runs", () => {
+  it("get one role trusting terraform-PROVIDER-NAME, and the module's test variables", () => {
+    const stacks = synthStacksRaw(stringify(config({ stacks: undefined })));
+    const json = stacks["hcp-aws-trust-staging.any.project"];
+    const variables = json?.resource?.tfe_test_variable?.modules as
+      | { for_each: Record<string, Record<string, string>>; organization: string }
+      | undefined;
+    expect(variables?.organization).toBe("acme");
+    expect(variables?.for_each).toEqual({
+      "module_vpc.aws_TFC_AWS_PROVIDER_AUTH": {
+        key: "TFC_AWS_PROVIDER_AUTH",
+        value: "true",
+        module_name: "vpc",
+        module_provider: "aws",
+      },
+      "module_vpc.aws_TFC_AWS_RUN_ROLE_ARN": {
+        key: "TFC_AWS_RUN_ROLE_ARN",
+        value: "arn:aws:iam::111122223333:role/tfc-acme-module-vpc-aws",
+        module_name: "vpc",
+        module_provider: "aws",
+      },
+    });
+    const [role] = synthRoles(stringify(config({ stacks: undefined })));
+    if (role === undefined) throw new Error("no role");
+    expect(decide(role, moduleTestClaims("acme", "terraform-aws-vpc"))).toBe("Allowed");
+    expect(decide(role, moduleTestClaims("acme", "vpc"))).toBe("ImplicitlyDenied");
+  });
+
+  it("trust the name given as subjectName instead, and only it", () => {
+    const data = config({
+      stacks: undefined,
+      modules: [{ name: "vpc", provider: "aws", subjectName: "vpc", policyArns: READ }],
+      accounts: undefined,
+      aws: { region: "us-east-1" },
+    });
+    const [role] = synthRoles(stringify(data));
+    if (role === undefined) throw new Error("no role");
+    expect(decide(role, moduleTestClaims("acme", "vpc"))).toBe("Allowed");
+    expect(decide(role, moduleTestClaims("acme", "terraform-aws-vpc"))).toBe("ImplicitlyDenied");
+  });
+
+  it("write the audience too when it is not the default", () => {
+    const data = config({ stacks: undefined, hcp: { organization: "acme", audience: "custom" } });
+    const plan = planTrust(parseConfig(stringify(data)));
+    expect(plan.targets[0]?.variables.map((v) => v.key)).toEqual([
+      "TFC_AWS_PROVIDER_AUTH",
+      "TFC_AWS_RUN_ROLE_ARN",
+      "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE",
+    ]);
+  });
+
+  it("keep their test variables out of moves: the tfe provider cannot import them", () => {
+    const before = planTrust(parseConfig(stringify(config({ stacks: undefined }))));
+    const moved = config({
+      stacks: undefined,
+      modules: [{ name: "vpc", provider: "aws", account: "prod", policyArns: READ }],
+    });
+    const after = planTrust(parseConfig(stringify(moved)), lockOf(before));
+    expect(after.relocations.filter((r) => r.resource === RESOURCES.testVariable)).toEqual([]);
+    expect(after.stacks.map((s) => s.name)).toContain("hcp-aws-trust-staging.any.project");
+  });
+});
+
+describe("tokens of one kind", () => {
+  it("are refused by the roles of the other kinds, whatever the names", () => {
+    const data = config({
+      workspaces: [{ name: "net", project: "Platform", account: "staging", policyArns: READ }],
+      modules: [
+        { name: "net", provider: "aws", subjectName: "net", account: "staging", policyArns: READ },
+      ],
+    });
+    const roles = synthRoles(stringify(data));
+    const tokens = {
+      workspace: runClaims({
+        organization: "acme",
+        project: "Platform",
+        workspace: "net",
+        phase: "plan",
+      }),
+      stack: stackClaims({
+        organization: "acme",
+        project: "Platform",
+        stack: "net",
+        deployment: "staging",
+        operation: "plan",
+      }),
+      module: moduleTestClaims("acme", "net"),
+    };
+    const admitted = roles.map((role) => [
+      role.address,
+      Object.entries(tokens)
+        .filter(([, claims]) => decide(role, claims) === "Allowed")
+        .map(([kind]) => kind),
+    ]);
+    expect(admitted).toEqual(
+      expect.arrayContaining([
+        ['aws_iam_role.roles["ws_net"]', ["workspace"]],
+        ['aws_iam_role.roles["stack_net.staging"]', ["stack"]],
+        ['aws_iam_role.roles["module_net.aws"]', ["module"]],
+      ]),
+    );
+  });
+});
+
+describe("the config", () => {
+  it.each([
+    [
+      "a plan/apply split on a Stack, saying why",
+      {
+        stacks: [
+          {
+            name: "s",
+            project: "Platform",
+            deployments: ["d"],
+            plan: { policyArns: READ },
+            apply: { policyArns: READ },
+          },
+        ],
+      },
+      "stacks[0].plan: a Stack deployment passes one role ARN to its AWS provider for every operation",
+    ],
+    [
+      "a deployment given a role by two entries",
+      {
+        stacks: [
+          { name: "s", project: "Platform", deployments: ["d"], policyArns: READ },
+          { name: "s", project: "Platform", deployments: ["e", "d"], policyArns: READ },
+        ],
+      },
+      'stacks[1].deployments[1]: deployment "d" of stack "s" is given a role here and at stacks[0]',
+    ],
+    [
+      "deployments: any beside another entry of the Stack",
+      {
+        stacks: [
+          { name: "s", project: "Platform", deployments: ["d"], policyArns: READ },
+          { name: "s", project: "Platform", deployments: "any", policyArns: READ },
+        ],
+      },
+      'stacks[1].deployments: stack "s" has entries here and at stacks[0], one of them with deployments: any',
+    ],
+    [
+      "a Stack in two projects",
+      {
+        stacks: [
+          { name: "s", project: "Platform", deployments: ["d"], policyArns: READ },
+          { name: "s", project: "Other", deployments: ["e"], policyArns: READ },
+        ],
+      },
+      'stacks[1].project: stack "s" is in project "Other" here but in "Platform" at stacks[0]',
+    ],
+    [
+      "a wildcard in a deployment name",
+      { stacks: [{ name: "s", project: "Platform", deployments: ["prod*"], policyArns: READ }] },
+      "stacks[0].deployments[0]: \"prod*\" is not a valid deployment name: '*' would act as a wildcard",
+    ],
+    [
+      "a Stack without a project",
+      { stacks: [{ name: "s", deployments: ["d"], policyArns: READ }] },
+      "stacks[0].project",
+    ],
+    [
+      "a role name on a Stack, which makes a role per deployment",
+      {
+        stacks: [
+          { name: "s", project: "Platform", deployments: ["d"], roleName: "x", policyArns: READ },
+        ],
+      },
+      "stacks[0].roleName: unknown key",
+    ],
+    [
+      "a module listed twice",
+      {
+        modules: [
+          { name: "vpc", provider: "aws", policyArns: READ },
+          { name: "VPC", provider: "aws", policyArns: READ },
+        ],
+      },
+      'modules[1].name: module "VPC/aws" is listed twice (also at modules[0])',
+    ],
+    [
+      "two modules whose tokens would carry one name",
+      {
+        modules: [
+          { name: "vpc", provider: "aws", policyArns: READ },
+          { name: "x", provider: "aws", subjectName: "terraform-aws-vpc", policyArns: READ },
+        ],
+      },
+      'modules[1].subjectName: module "x/aws" would trust test runs named "terraform-aws-vpc", as modules[0] does',
+    ],
+    [
+      "a module provider in capitals",
+      { modules: [{ name: "vpc", provider: "AWS", policyArns: READ }] },
+      'modules[0].provider: "AWS" is not a registry module provider name',
+    ],
+  ])("refuses %s, naming the field", (_, entries, expected) => {
+    const data = {
+      hcp: { organization: "acme" },
+      aws: { region: "us-east-1" },
+      ...entries,
+    };
+    expect(refusal(data)).toContain(expected);
+  });
+
+  it("accepts the same Stack in two entries with different deployments and accounts", () => {
+    expect(parseConfig(stringify(config())).stacks).toHaveLength(2);
+  });
+
+  it("accepts a config of only Stacks, or of only modules", () => {
+    expect(() => parseConfig(stringify(config({ modules: undefined })))).not.toThrow();
+    expect(() => parseConfig(stringify(config({ stacks: undefined })))).not.toThrow();
+  });
+});
