@@ -12,7 +12,8 @@ import type { StackJson } from "./synth-output";
  * - `data.tfe_workspace_ids`: every workspace of the organization, 20 a page: ceil(organization / 20);
  * - `tfe_variable`: one GET of the variable (resource_tfe_variable.go, readWorkspaceVariable /
  *   readVariableSetVariable): 1; `tfe_variable_set`, `tfe_project_variable_set`: 1 (VariableSets.Read);
- *   `tfe_workspace`: the workspace and its remote-state consumers: 2;
+ *   `tfe_workspace`: the workspace and its remote-state consumers: 2; `tfe_test_variable`: one GET
+ *   of the module's variable (resource_tfe_test_variable.go, TestVariables.Read): 1;
  * - carry-over lookups (`data.tfe_variables`, `data.tfe_variable_set`): 1 each.
  */
 export interface ApiCostAssumptions {
@@ -53,6 +54,7 @@ export function apiCost(stacks: readonly StackJson[], assume: ApiCostAssumptions
       [count(resource, "tfe_variable_set"), 1],
       [count(resource, "tfe_project_variable_set"), 1],
       [count(resource, "tfe_workspace"), 2],
+      [count(resource, "tfe_test_variable"), 1],
     ];
     const stackElements = perElement.reduce((sum, [n]) => sum + n, 0);
     if (stackElements === 0) continue;

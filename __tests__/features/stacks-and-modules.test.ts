@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { apiCost } from "../../lib/api-cost";
 import { ConfigError, parseConfig } from "../../lib/config/load";
 import { planTrust } from "../../lib/plan";
 import { lockOf } from "../../lib/plan/lock";
@@ -155,6 +156,12 @@ describe("a registry module's test runs", () => {
     if (role === undefined) throw new Error("no role");
     expect(decide(role, moduleTestClaims("acme", "vpc"))).toBe("Allowed");
     expect(decide(role, moduleTestClaims("acme", "terraform-aws-vpc"))).toBe("ImplicitlyDenied");
+  });
+
+  it("cost one API call per test variable in a plan, besides the provider's two", () => {
+    const stacks = Object.values(synthStacks(stringify(config({ stacks: undefined }))));
+    const cost = apiCost(stacks, { workspacesPerProject: 0, organizationWorkspaces: 0 });
+    expect(cost).toEqual({ calls: 2 + 2, elements: 2 });
   });
 
   it("write the audience too when it is not the default", () => {
