@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { apiCost } from "../../lib/api-cost";
@@ -5,6 +7,7 @@ import { ConfigError, parseConfig } from "../../lib/config/load";
 import { planTrust } from "../../lib/plan";
 import { lockOf } from "../../lib/plan/lock";
 import { RESOURCES } from "../../lib/plan/members";
+import { hclString, stacksHcl } from "../../lib/report/stacks-hcl";
 import { decide } from "../helpers/evaluate";
 import { synthRoles, synthStacks, synthStacksRaw } from "../helpers/synth";
 import { moduleTestClaims, runClaims, stackClaims } from "../helpers/tokens";
@@ -334,5 +337,42 @@ describe("the config", () => {
   it("accepts a config of only Stacks, or of only modules", () => {
     expect(() => parseConfig(stringify(config({ modules: undefined })))).not.toThrow();
     expect(() => parseConfig(stringify(config({ stacks: undefined })))).not.toThrow();
+  });
+});
+
+describe("the HCL a Stack's repository needs", () => {
+  const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+  const section = readme.slice(
+    readme.indexOf("### HCP Terraform Stacks"),
+    readme.indexOf("### Registry module tests"),
+  );
+  const blocks = [...section.matchAll(/```hcl\n([\s\S]*?)```/g)].map(([, body]) => body?.trim());
+  const example = readFileSync(
+    join(__dirname, "..", "..", "examples", "stacks-and-modules.yaml"),
+    "utf8",
+  );
+
+  it("is what the README shows for the example, deployment by deployment", () => {
+    const [networking] = stacksHcl(planTrust(parseConfig(example)));
+    expect(blocks).toEqual([networking?.deployments, networking?.providers]);
+  });
+
+  it("leaves the account ID to fill in when the config does not give it", () => {
+    const data = config({
+      accounts: undefined,
+      aws: { region: "eu-west-1" },
+      stacks: [{ name: "net", project: "Platform", deployments: "any", policyArns: READ }],
+      modules: undefined,
+    });
+    const [hcl] = stacksHcl(planTrust(parseConfig(stringify(data))));
+    expect(hcl?.deployments).toContain(
+      'role_arn       = "arn:aws:iam::ACCOUNT_ID:role/tfc-acme-stack-net"',
+    );
+    expect(hcl?.deployments).toContain("Every deployment of the Stack may use this role");
+    expect(hcl?.providers).toContain('region = "eu-west-1"');
+  });
+
+  it("writes text as HCL reads it: quotes escaped, templates not evaluated", () => {
+    expect(hclString('a"b\\c${x}%{y}')).toBe('"a\\"b\\\\c$${x}%%{y}"');
   });
 });

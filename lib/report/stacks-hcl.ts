@@ -1,0 +1,107 @@
+/**
+ * What a Stack's repository needs so its deployments use the roles this app made: the
+ * `identity_token` block and each deployment's inputs (`.tfdeploy.hcl`), and the AWS provider that
+ * consumes them (`.tfcomponent.hcl`), as HashiCorp's guide writes them.
+ * https://developer.hashicorp.com/terraform/language/stacks/deploy/authenticate
+ * https://developer.hashicorp.com/terraform/language/block/stack/tfdeploy/identity_token
+ */
+import type { PlannedAccount, PlannedRole, TrustPlan } from "../plan/model";
+
+/** The HCL to paste for one Stack. */
+export interface StackHcl {
+  readonly project: string;
+  readonly stack: string;
+  /** `deployments.tfdeploy.hcl`: the token and each deployment's role ARN. */
+  readonly deployments: string;
+  /** `providers.tfcomponent.hcl`: the variables and the AWS provider that assumes the role. */
+  readonly providers: string;
+}
+
+/**
+ * An HCL string literal holding `text` exactly: quotes and backslashes escaped as in JSON, and
+ * `${` / `%{` doubled so HCL reads them as text, not as a template.
+ * https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences
+ */
+export function hclString(text: string): string {
+  return JSON.stringify(text)
+    .replace(/\$\{/g, () => "$${")
+    .replace(/%\{/g, () => "%%{");
+}
+
+/** The ARN to paste: the role's, or its form with the account left to fill in. */
+function arnOf(role: PlannedRole, account: PlannedAccount | undefined): string {
+  if (role.arn !== undefined) return role.arn;
+  const partition = account?.partition ?? "aws";
+  return `arn:${partition}:iam::ACCOUNT_ID:role${role.iamPath}${role.roleName}`;
+}
+
+/** The fragments for every Stack of the plan, in config order. */
+export function stacksHcl(plan: TrustPlan): StackHcl[] {
+  const accounts = new Map(plan.accounts.map((a) => [a.name, a]));
+  const byStack = new Map<string, { project: string; stack: string; roles: PlannedRole[] }>();
+  for (const role of plan.roles) {
+    if (role.owner.kind !== "stack") continue;
+    const key = `${role.owner.project}\u0000${role.owner.name}`;
+    const entry = byStack.get(key) ?? {
+      project: role.owner.project,
+      stack: role.owner.name,
+      roles: [],
+    };
+    entry.roles.push(role);
+    byStack.set(key, entry);
+  }
+  return [...byStack.values()].map(({ project, stack, roles }) => {
+    const lines = [
+      "# deployments.tfdeploy.hcl",
+      'identity_token "aws" {',
+      `  audience = [${hclString(plan.hcp.audience)}]`,
+      "}",
+    ];
+    for (const role of roles) {
+      if (role.owner.kind !== "stack") continue;
+      const account = accounts.get(role.account);
+      const arn = arnOf(role, account);
+      const label = role.owner.deployment ?? "DEPLOYMENT";
+      lines.push(
+        "",
+        ...(role.owner.deployment === undefined
+          ? ["# Every deployment of the Stack may use this role: repeat for each one."]
+          : []),
+        ...(role.arn === undefined
+          ? [
+              `# ACCOUNT_ID: the ID of account "${role.account}" (or the role_arns output of its stack).`,
+            ]
+          : []),
+        `deployment ${hclString(label)} {`,
+        "  inputs = {",
+        `    role_arn       = ${hclString(arn)}`,
+        "    identity_token = identity_token.aws.jwt",
+        "  }",
+        "}",
+      );
+    }
+    const region = accounts.get(roles[0]?.account ?? "")?.region ?? "us-east-1";
+    const providers = [
+      "# providers.tfcomponent.hcl",
+      'variable "role_arn" {',
+      "  type = string",
+      "}",
+      "",
+      'variable "identity_token" {',
+      "  type      = string",
+      "  ephemeral = true",
+      "}",
+      "",
+      'provider "aws" "this" {',
+      "  config {",
+      `    region = ${hclString(region)}`,
+      "    assume_role_with_web_identity {",
+      "      role_arn           = var.role_arn",
+      "      web_identity_token = var.identity_token",
+      "    }",
+      "  }",
+      "}",
+    ];
+    return { project, stack, deployments: lines.join("\n"), providers: providers.join("\n") };
+  });
+}
