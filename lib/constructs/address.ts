@@ -13,9 +13,9 @@ const taken = new WeakMap<TerraformStack, Set<string>>();
  * Pins an element's Terraform address to a name from the plan (`aws_iam_role.roles`) instead of
  * cdktf's default, which hashes the construct path: the address is the key of the resource in the
  * state, so it must not depend on how constructs are nested. Throws if two elements of one stack
- * would share an address.
+ * would share an address. Returns the element.
  */
-export function pinAddress(element: TerraformElement, name: string): void {
+export function pinAddress<T extends TerraformElement>(element: T, name: string): T {
   if (!isTerraformName(name)) throw new Error(`'${name}' is not a valid Terraform name`);
   const address = `${kindOf(element)}.${name}`;
   const stack = TerraformStack.of(element);
@@ -26,6 +26,7 @@ export function pinAddress(element: TerraformElement, name: string): void {
   }
   addresses.add(address);
   element.overrideLogicalId(name);
+  return element;
 }
 
 function kindOf(element: TerraformElement): string {

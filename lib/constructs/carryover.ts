@@ -1,12 +1,13 @@
 import { DataTfeVariableSet } from "@cdktf/provider-tfe/lib/data-tfe-variable-set";
 import { DataTfeVariables } from "@cdktf/provider-tfe/lib/data-tfe-variables";
 import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
-import { TerraformIterator, TerraformLocal, type TerraformStack } from "cdktf";
+import { TerraformLocal, type TerraformStack } from "cdktf";
 import { RESOURCES, type ResourceName, variableSetName } from "../plan/members";
 import type { Relocation } from "../plan/model";
 import { projectKey, terraformName, workspaceKey } from "../plan/naming";
 import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
+import { eachValue, setForEach } from "./each";
 
 /**
  * Moves members between stacks without destroying them (returns the joining stack's imports,
@@ -92,14 +93,15 @@ export function addCarryover(
   const lookups: Record<string, { workspace_id: string | null; variable_set_id: string | null }> =
     {};
   if (workspaces.size > 0) {
-    const each = TerraformIterator.fromMap(Object.fromEntries([...workspaces].map((w) => [w, {}])));
-    pinAddress(
-      new DataTfeWorkspace(stack, "carried-workspaces", {
-        forEach: each,
-        name: "${each.key}",
-        organization: org,
-      }),
-      "carried",
+    setForEach(
+      pinAddress(
+        new DataTfeWorkspace(stack, "carried-workspaces", {
+          name: "${each.key}",
+          organization: org,
+        }),
+        "carried",
+      ),
+      Object.fromEntries([...workspaces].map((w) => [w, {}])),
     );
     for (const w of workspaces)
       lookups[workspaceKey(w)] = {
@@ -108,16 +110,15 @@ export function addCarryover(
       };
   }
   if (sets.size > 0) {
-    const each = TerraformIterator.fromMap(
+    setForEach(
+      pinAddress(
+        new DataTfeVariableSet(stack, "carried-sets", {
+          name: eachValue("name"),
+          organization: org,
+        }),
+        "carried",
+      ),
       Object.fromEntries([...sets].map(([key, name]) => [key, { name: literal(name) }])),
-    );
-    pinAddress(
-      new DataTfeVariableSet(stack, "carried-sets", {
-        forEach: each,
-        name: each.getString("name"),
-        organization: org,
-      }),
-      "carried",
     );
     for (const key of sets.keys())
       lookups[key] = {
@@ -126,14 +127,15 @@ export function addCarryover(
       };
   }
   if (Object.keys(variables).length > 0) {
-    const each = TerraformIterator.fromMap(lookups);
-    pinAddress(
-      new DataTfeVariables(stack, "carried-variables", {
-        forEach: each,
-        workspaceId: each.getString("workspace_id"),
-        variableSetId: each.getString("variable_set_id"),
-      }),
-      "carried",
+    setForEach(
+      pinAddress(
+        new DataTfeVariables(stack, "carried-variables", {
+          workspaceId: eachValue("workspace_id"),
+          variableSetId: eachValue("variable_set_id"),
+        }),
+        "carried",
+      ),
+      lookups,
     );
     pinAddress(
       new TerraformLocal(stack, "carried-variables-local", variables),

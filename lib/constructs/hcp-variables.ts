@@ -4,7 +4,6 @@ import { ProjectVariableSet } from "@cdktf/provider-tfe/lib/project-variable-set
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
-import { TerraformIterator } from "cdktf";
 import type { Construct } from "constructs";
 import { variableSetName } from "../plan/members";
 import type { HcpVariableTarget, PlannedHcp } from "../plan/model";
@@ -12,6 +11,7 @@ import { projectKey } from "../plan/naming";
 import { PRODUCT } from "../product";
 import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
+import { eachValue, setForEach } from "./each";
 
 export interface HcpVariablesProps {
   readonly hcp: PlannedHcp;
@@ -51,16 +51,15 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
       projectNames.set(projectKey(owner.project), owner.project);
   }
   if (projectNames.size > 0) {
-    const each = TerraformIterator.fromMap(
+    setForEach(
+      pinAddress(
+        new DataTfeProject(scope, "projects", {
+          name: eachValue("name"),
+          organization,
+        }),
+        "projects",
+      ),
       Object.fromEntries([...projectNames].map(([key, name]) => [key, { name: literal(name) }])),
-    );
-    pinAddress(
-      new DataTfeProject(scope, "projects", {
-        forEach: each,
-        name: each.getString("name"),
-        organization,
-      }),
-      "projects",
     );
   }
   const projectId = (name: string) => idOf("data.tfe_project.projects", projectKey(name));
@@ -69,7 +68,24 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
   const existing = workspaces.filter((ws) => !ws.create);
   const created = workspaces.filter((ws) => ws.create);
   if (existing.length > 0) {
-    const each = TerraformIterator.fromMap(
+    setForEach(
+      pinAddress(
+        new DataTfeWorkspace(scope, "workspaces", {
+          name: "${each.key}",
+          organization,
+          lifecycle: {
+            postcondition: [
+              {
+                condition:
+                  "${each.value.project_id == null || self.project_id == each.value.project_id}",
+                errorMessage:
+                  'Workspace "${each.key}" is not in project "${each.value.project}" any more. Its roles trust only runs of that project: move it back in HCP Terraform, or set its project in the config.',
+              },
+            ],
+          },
+        }),
+        "workspaces",
+      ),
       Object.fromEntries(
         existing.map((ws) => [
           ws.name,
@@ -80,49 +96,40 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         ]),
       ),
     );
-    pinAddress(
-      new DataTfeWorkspace(scope, "workspaces", {
-        forEach: each,
-        name: "${each.key}",
-        organization,
-        lifecycle: {
-          postcondition: [
-            {
-              condition:
-                "${each.value.project_id == null || self.project_id == each.value.project_id}",
-              errorMessage:
-                'Workspace "${each.key}" is not in project "${each.value.project}" any more. Its roles trust only runs of that project: move it back in HCP Terraform, or set its project in the config.',
-            },
-          ],
-        },
-      }),
-      "workspaces",
-    );
   }
   if (created.length > 0) {
-    const each = TerraformIterator.fromMap(
+    setForEach(
+      pinAddress(
+        new Workspace(scope, "created", {
+          name: "${each.key}",
+          organization,
+          projectId: eachValue("project_id"),
+          description: `Created by ${PRODUCT}, with AWS dynamic credentials.`,
+          // Destroying it would first strip its credentials, and then leave it unable to destroy
+          // its own resources: removing a created workspace is a documented two-step change.
+          lifecycle: { preventDestroy: true },
+        }),
+        "created",
+      ),
       Object.fromEntries(
         created.map((ws) => [ws.name, { project_id: projectId(ws.project ?? "") }]),
       ),
-    );
-    pinAddress(
-      new Workspace(scope, "created", {
-        forEach: each,
-        name: "${each.key}",
-        organization,
-        projectId: each.getString("project_id"),
-        description: `Created by ${PRODUCT}, with AWS dynamic credentials.`,
-        // Destroying it would first strip its credentials, and then leave it unable to destroy
-        // its own resources: removing a created workspace is a documented two-step change.
-        lifecycle: { preventDestroy: true },
-      }),
-      "created",
     );
   }
 
   const projects = targets.flatMap(({ owner }) => (owner.kind === "project" ? [owner] : []));
   if (projects.length > 0) {
-    const each = TerraformIterator.fromMap(
+    setForEach(
+      pinAddress(
+        new VariableSet(scope, "sets", {
+          name: eachValue("name"),
+          description: eachValue("description"),
+          organization,
+          // Not a priority set: a workspace's own variables (its own role) keep winning.
+          priority: false,
+        }),
+        "projects",
+      ),
       Object.fromEntries(
         projects.map((project) => [
           projectKey(project.name),
@@ -135,27 +142,15 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         ]),
       ),
     );
-    pinAddress(
-      new VariableSet(scope, "sets", {
-        forEach: each,
-        name: each.getString("name"),
-        description: each.getString("description"),
-        organization,
-        // Not a priority set: a workspace's own variables (its own role) keep winning.
-        priority: false,
-      }),
-      "projects",
-    );
-    const attach = TerraformIterator.fromMap(
+    setForEach(
+      pinAddress(
+        new ProjectVariableSet(scope, "project-sets", {
+          projectId: "${data.tfe_project.projects[each.key].id}",
+          variableSetId: "${tfe_variable_set.projects[each.key].id}",
+        }),
+        "projects",
+      ),
       Object.fromEntries(projects.map((project) => [projectKey(project.name), {}])),
-    );
-    pinAddress(
-      new ProjectVariableSet(scope, "project-sets", {
-        forEach: attach,
-        projectId: "${data.tfe_project.projects[each.key].id}",
-        variableSetId: "${tfe_variable_set.projects[each.key].id}",
-      }),
-      "projects",
     );
   }
 
@@ -188,17 +183,18 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
       };
     }
   }
-  const each = TerraformIterator.fromMap(variables);
-  pinAddress(
-    new Variable(scope, "variables", {
-      forEach: each,
-      key: each.getString("key"),
-      value: each.getString("value"),
-      category: "env",
-      description: DESCRIPTION,
-      workspaceId: each.getString("workspace_id"),
-      variableSetId: each.getString("variable_set_id"),
-    }),
-    "variables",
+  setForEach(
+    pinAddress(
+      new Variable(scope, "variables", {
+        key: eachValue("key"),
+        value: eachValue("value"),
+        category: "env",
+        description: DESCRIPTION,
+        workspaceId: eachValue("workspace_id"),
+        variableSetId: eachValue("variable_set_id"),
+      }),
+      "variables",
+    ),
+    variables,
   );
 }

@@ -1,13 +1,14 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { TerraformIterator, TerraformOutput } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { attachmentKey } from "../plan/members";
 import type { PlannedHcp, PlannedRole } from "../plan/model";
 import { literal, literalMap } from "../terraform-text";
 import { trustPolicyJson } from "../trust-policy";
 import { pinAddress } from "./address";
+import { eachNumber, eachStringMap, eachValue, setForEach } from "./each";
 import type { IHcpOidcProvider } from "./oidc-provider";
 
 /** The Terraform names of the role resources in a project stack: one `for_each` resource per type. */
@@ -60,18 +61,17 @@ export function addWorkspaceRoles(
       },
     ]),
   );
-  const each = TerraformIterator.fromMap(roleMap);
   const resource = new IamRole(scope, "roles", {
-    forEach: each,
-    name: each.getString("name"),
-    path: each.getString("path"),
-    description: each.getString("description"),
-    assumeRolePolicy: each.getString("assume_role_policy"),
-    maxSessionDuration: each.getNumber("max_session_duration"),
-    permissionsBoundary: each.getString("permissions_boundary"),
-    tags: each.getStringMap("tags"),
+    name: eachValue("name"),
+    path: eachValue("path"),
+    description: eachValue("description"),
+    assumeRolePolicy: eachValue("assume_role_policy"),
+    maxSessionDuration: eachNumber("max_session_duration"),
+    permissionsBoundary: eachValue("permissions_boundary"),
+    tags: eachStringMap("tags"),
   });
   pinAddress(resource, ROLE_RESOURCES.role);
+  setForEach(resource, roleMap);
   const roleOf = (expression: string) =>
     `\${aws_iam_role.${ROLE_RESOURCES.role}[${expression}].name}`;
 
@@ -85,15 +85,12 @@ export function addWorkspaceRoles(
     }
   }
   if (Object.keys(attachments).length > 0) {
-    const each = TerraformIterator.fromMap(attachments);
-    pinAddress(
-      new IamRolePolicyAttachment(scope, "attachments", {
-        forEach: each,
-        role: roleOf("each.value.role"),
-        policyArn: each.getString("policy_arn"),
-      }),
-      ROLE_RESOURCES.attachment,
-    );
+    const attachment = new IamRolePolicyAttachment(scope, "attachments", {
+      role: roleOf("each.value.role"),
+      policyArn: eachValue("policy_arn"),
+    });
+    pinAddress(attachment, ROLE_RESOURCES.attachment);
+    setForEach(attachment, attachments);
   }
 
   const inline = Object.fromEntries(
@@ -104,16 +101,13 @@ export function addWorkspaceRoles(
     ),
   );
   if (Object.keys(inline).length > 0) {
-    const each = TerraformIterator.fromMap(inline);
-    pinAddress(
-      new IamRolePolicy(scope, "inline", {
-        forEach: each,
-        name: "inline",
-        role: roleOf("each.key"),
-        policy: each.getString("policy"),
-      }),
-      ROLE_RESOURCES.inline,
-    );
+    const policy = new IamRolePolicy(scope, "inline", {
+      name: "inline",
+      role: roleOf("each.key"),
+      policy: eachValue("policy"),
+    });
+    pinAddress(policy, ROLE_RESOURCES.inline);
+    setForEach(policy, inline);
   }
 
   for (const role of roles) {

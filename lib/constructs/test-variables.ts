@@ -1,10 +1,10 @@
 import { TestVariable } from "@cdktf/provider-tfe/lib/test-variable";
-import { TerraformIterator } from "cdktf";
 import type { Construct } from "constructs";
 import type { PlannedHcp, TestVariableTarget } from "../plan/model";
 import { PRODUCT } from "../product";
 import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
+import { eachValue, setForEach } from "./each";
 
 export interface TestVariablesProps {
   readonly hcp: PlannedHcp;
@@ -50,18 +50,19 @@ export function addTestVariables(scope: Construct, props: TestVariablesProps): v
       };
     }
   }
-  const each = TerraformIterator.fromMap(variables);
-  pinAddress(
-    new TestVariable(scope, "test-variables", {
-      forEach: each,
-      key: each.getString("key"),
-      value: each.getString("value"),
-      category: "env",
-      description: DESCRIPTION,
-      organization: literal(hcp.organization),
-      moduleName: each.getString("module_name"),
-      moduleProvider: each.getString("module_provider"),
-    }),
-    "modules",
+  setForEach(
+    pinAddress(
+      new TestVariable(scope, "test-variables", {
+        key: eachValue("key"),
+        value: eachValue("value"),
+        category: "env",
+        description: DESCRIPTION,
+        organization: literal(hcp.organization),
+        moduleName: eachValue("module_name"),
+        moduleProvider: eachValue("module_provider"),
+      }),
+      "modules",
+    ),
+    variables,
   );
 }
