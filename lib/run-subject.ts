@@ -30,7 +30,7 @@ export const SUBJECT_FIELDS: Readonly<Record<SubjectKind, readonly string[]>> = 
 };
 
 /** What each kind's last field may be in a token HCP Terraform issues. */
-const OPERATIONS: Readonly<Record<SubjectKind, readonly string[]>> = {
+export const SUBJECT_OPERATIONS: Readonly<Record<SubjectKind, readonly string[]>> = {
   run: ["plan", "apply"],
   stack: ["plan", "apply"],
   module: ["test_run"],
@@ -80,7 +80,7 @@ export function subjectProblem(sub: string): string | undefined {
       return `the ${field} field of ${JSON.stringify(sub)} is empty; expected ${form}`;
   }
   const [last, operation] = parsed.fields[parsed.fields.length - 1] ?? ["", ""];
-  const allowed = OPERATIONS[parsed.kind];
+  const allowed = SUBJECT_OPERATIONS[parsed.kind];
   if (!allowed.includes(operation)) {
     return `${last} ${JSON.stringify(operation)} in ${JSON.stringify(sub)} is not one HCP Terraform issues: expected ${allowed.join(" or ")}`;
   }

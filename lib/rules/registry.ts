@@ -3,6 +3,7 @@ import { noWildcardsFromNames } from "./no-wildcards-from-names";
 import { providerHostMatches } from "./provider-host-matches";
 import { roleTagLimit } from "./role-tag-limit";
 import type { Rule } from "./rule";
+import { subjectLength } from "./subject-length";
 import { trustPinsAudienceAndOrganization } from "./trust-pins-audience-and-organization";
 import { trustPolicySize } from "./trust-policy-size";
 import { uniqueRoleNames } from "./unique-role-names";
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   noWildcardsFromNames,
   adminAccessNeedsOptIn,
   trustPolicySize,
+  subjectLength,
   providerHostMatches,
   uniqueRoleNames,
   roleTagLimit,
