@@ -101,19 +101,20 @@ function measureReport(outdir: string) {
   };
 }
 
-/** Bytes and Terraform elements written under an output folder. */
+/**
+ * Bytes written under an output folder, and its Terraform elements counted as Terraform plans
+ * them: each instance of a `for_each` resource is one (as one resource per workspace was before
+ * the `for_each` form), so the cdktf floor writes as many elements as Terraform manages.
+ */
 function measureOutput(outdir: string): { bytes: number; elements: number } {
   let bytes = 0;
-  let elements = 0;
   for (const stack of readdirSync(join(outdir, "stacks"))) {
-    const file = join(outdir, "stacks", stack, "cdk.tf.json");
-    bytes += statSync(file).size;
-    const json = JSON.parse(readFileSync(file, "utf8")) as Record<
-      string,
-      Record<string, Record<string, unknown>>
-    >;
-    for (const block of ["resource", "data"]) {
-      for (const items of Object.values(json[block] ?? {})) elements += Object.keys(items).length;
+    bytes += statSync(join(outdir, "stacks", stack, "cdk.tf.json")).size;
+  }
+  let elements = 0;
+  for (const { json } of readSynthesizedStacks(outdir)) {
+    for (const block of [json.resource, json.data]) {
+      for (const items of Object.values(block ?? {})) elements += Object.keys(items).length;
     }
     elements += Object.keys(json.output ?? {}).length;
   }
