@@ -5,6 +5,7 @@ import { hostnameProblem } from "../config/names";
 import { explain, type RoleVerdict } from "../explain";
 import { closestRoles, type EffectiveRole, effectiveRoles } from "../explain-summary";
 import { type TokenClaims, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
+import { readPlanFile } from "../plan/plan-file";
 import { buildReport, roleKey } from "../report/model";
 import { parseRunSubject, subjectProblem } from "../run-subject";
 import { readSynthesizedStacks, rolesOfStack, SynthOutputError } from "../synth-output";
@@ -180,7 +181,9 @@ export function runExplain(argv: readonly string[], io: Io): number {
       throw new UsageError(`no role of the synth matches ${what.filter(Boolean).join(" ")}`);
     }
     const verdicts = explain(chosen, request.claims);
-    const effective = effectiveRoles(buildReport(stacks), request.claims);
+    // The trust policies are the stacks' (what will be deployed); which variable wins is the plan's.
+    const plan = readPlanFile(request.outdir, provenance.record?.synthesizedAt);
+    const effective = effectiveRoles(buildReport(plan), request.claims);
     return print(request, verdicts, effective, provenance, io);
   } catch (error) {
     if (error instanceof UsageError) {
