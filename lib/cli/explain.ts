@@ -3,7 +3,12 @@ import { decodeJwt } from "jose";
 import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../config/constants";
 import { hostnameProblem } from "../config/names";
 import { explain, type RoleVerdict } from "../explain";
-import { closestRoles, type EffectiveRole, effectiveRoles } from "../explain-summary";
+import {
+  closestRoles,
+  type EffectiveRole,
+  effectiveRoles,
+  roleSourceLine,
+} from "../explain-summary";
 import { type TokenClaims, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
 import { readPlanFile } from "../plan/plan-file";
 import { buildReport, roleKey } from "../report/model";
@@ -183,8 +188,10 @@ export function runExplain(argv: readonly string[], io: Io): number {
     const verdicts = explain(chosen, request.claims);
     // The trust policies are the stacks' (what will be deployed); which variable wins is the plan's.
     const plan = readPlanFile(request.outdir, provenance.record?.synthesizedAt);
-    const effective = effectiveRoles(buildReport(plan), request.claims);
-    return print(request, verdicts, effective, provenance, io);
+    const report = buildReport(plan);
+    const effective = effectiveRoles(report, request.claims);
+    const source = roleSourceLine(report, request.claims);
+    return print(request, verdicts, { effective, source }, provenance, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`explain: ${error.message}\n\n${USAGE}`);
@@ -201,10 +208,11 @@ export function runExplain(argv: readonly string[], io: Io): number {
 function print(
   request: Request,
   verdicts: RoleVerdict[],
-  effective: readonly EffectiveRole[] | undefined,
+  uses: { effective?: readonly EffectiveRole[]; source?: string },
   provenance: ReturnType<typeof provenanceOf>,
   io: Io,
 ): number {
+  const { effective, source } = uses;
   const admitting = verdicts.filter((v) => v.decision === "Allowed");
   const { closest, more } = closestRoles(verdicts, request.claims);
   if (provenance.stale !== undefined) io.err(`explain: ${provenance.stale}`);
@@ -265,6 +273,7 @@ function print(
       "  (a priority or global variable set made outside this app, or a workspace variable set by hand, could still change it)",
     );
   }
+  if (source !== undefined) io.out(`\n${source}`);
   const listing = request.all || request.workspace !== undefined || request.role !== undefined;
   if (listing) {
     io.out("");

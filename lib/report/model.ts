@@ -99,7 +99,7 @@ export function buildReport(
       }
       const { kind, name } = describeTarget(target);
       const list = byRole.get(value.role) ?? [];
-      list.push(`${kind} ${name}: ${key}`);
+      list.push(`${kind} ${name}${kind === "module" ? " test variable" : ""}: ${key}`);
       byRole.set(value.role, list);
       variables.push({ key, value: role.role.roleName, role: roleKey(role) });
     }
