@@ -261,3 +261,39 @@ describe("a plan file that cannot be used", () => {
     expect(run(runExplain, ["--sub", SUB, "--out", dir]).status).toBe(0);
   });
 });
+
+describe("explain for a Stack deployment's and a module test run's token", () => {
+  let dir: string;
+  beforeAll(() => {
+    const config = join(tempDir("explain-kinds-"), "trust.yaml");
+    copyFileSync(STACKS_AND_MODULES, config);
+    dir = synthToDir(readFileSync(config, "utf8"));
+    recordSynth(dir, config, { status: "ok", warnings: [] });
+  });
+
+  it("GIVEN a Stack deployment's sub WHEN explained THEN it names the admitting role and the .tfdeploy.hcl, not a workspace's variables", () => {
+    const sub =
+      "organization:acme-corp:project:Platform:stack:networking:deployment:staging:operation:plan";
+    const { status, stdout } = run(runExplain, ["--sub", sub, "--out", dir]);
+    expect(status).toBe(0);
+    expect(stdout).toContain(
+      "1 of 4 roles admits this token:\n  tfc-acme-corp-stack-networking-staging  (",
+    );
+    expect(stdout).toContain(
+      "A Stack deployment reads no variables: it uses the role its .tfdeploy.hcl passes (this synth's is tfc-acme-corp-stack-networking-staging, arn:aws:iam::111122223333:role/tfc-acme-corp-stack-networking-staging)",
+    );
+    expect(stdout).not.toContain("variable precedence");
+    expect(stdout).not.toContain("workspace undefined");
+  });
+
+  it("GIVEN a module test run's sub WHEN explained THEN it names the admitting role and the module's test variable", () => {
+    const sub = "organization:acme-corp:module:terraform-aws-vpc:operation:test_run";
+    const { status, stdout } = run(runExplain, ["--sub", sub, "--out", dir]);
+    expect(status).toBe(0);
+    expect(stdout).toContain("1 of 4 roles admits this token:\n  tfc-acme-corp-module-vpc-aws  (");
+    expect(stdout).toContain(
+      "Test runs of module terraform-aws-vpc use the role in its test variable TFC_AWS_RUN_ROLE_ARN: tfc-acme-corp-module-vpc-aws.",
+    );
+    expect(stdout).not.toContain("variable precedence");
+  });
+});
