@@ -9,7 +9,7 @@ import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
 import { OutputFolderError } from "./lib/output-folder";
 import { lockOf } from "./lib/plan/lock";
 import { PRODUCT } from "./lib/product";
-import { REPORT_FILE, REPORT_FILES, writeReport } from "./lib/report/write";
+import { REPORT_FILE, REPORT_FILES, writeSynthReport } from "./lib/report/write";
 import { newRecord, provenanceOf, writeSynthRecord } from "./lib/synth-record";
 import { buildApp } from "./stacks/app";
 
@@ -59,7 +59,9 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     step(`writing ${stacks} stack${stacks === 1 ? "" : "s"} to ${app.outdir}`, () => app.synth());
     writeSynthRecord(app.outdir, newRecord(configPath, { status: "ok", warnings }));
     const { source } = provenanceOf(app.outdir);
-    step("writing the trust report", () => writeReport(app.outdir, warnings, { source }));
+    step("writing the trust report", () =>
+      writeSynthReport(app.outdir, plan, warnings, { source }),
+    );
     if (warnings.length > 0) {
       say(
         `${warnings.length} warning${warnings.length === 1 ? "" : "s"}: listed first in ${join(app.outdir, REPORT_FILE)}`,

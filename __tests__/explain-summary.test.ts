@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runExplain } from "../lib/cli/explain";
 import { formatDifference, subjectDifferences, subjectProblem } from "../lib/run-subject";
-import { newRecord, writeSynthRecord } from "../lib/synth-record";
-import { synthToDir, tempDir } from "./helpers/synth";
+import { recordSynth, synthToDir, tempDir } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
 const sub = (project: string, ws: string, phase = "plan") =>
@@ -18,7 +17,7 @@ beforeAll(() => {
   config = join(tempDir("config-"), "trust.yaml");
   copyFileSync(join(ROOT, "examples", "project-roles.yaml"), config);
   outdir = synthToDir(readFileSync(config, "utf8"));
-  writeSynthRecord(outdir, newRecord(config, { status: "ok", warnings: [] }));
+  recordSynth(outdir, config, { status: "ok", warnings: [] });
 });
 
 function run(...args: string[]) {
@@ -166,7 +165,7 @@ describe("explain and the synth it reads", () => {
     const dir = synthToDir(readFileSync(config, "utf8"));
     const copy = join(tempDir("config-"), "trust.yaml");
     copyFileSync(config, copy);
-    writeSynthRecord(dir, newRecord(copy, { status: "ok", warnings: [] }));
+    recordSynth(dir, copy, { status: "ok", warnings: [] });
     appendFileSync(copy, "# edited\n");
     const at = (d: string) => {
       const err: string[] = [];
@@ -179,7 +178,7 @@ describe("explain and the synth it reads", () => {
     const stale = at(dir);
     expect(stale.status).toBe(0);
     expect(stale.stderr).toMatch(/^explain: the config .*trust\.yaml changed since this synth/);
-    writeSynthRecord(dir, newRecord(copy, { status: "failed", warnings: [], error: "bad" }));
+    recordSynth(dir, copy, { status: "failed", warnings: [], error: "bad" });
     const failed = at(dir);
     expect(failed.status).toBe(2);
     expect(failed.stderr).toMatch(/^explain: the last synth, of .*trust\.yaml at .*, failed/);

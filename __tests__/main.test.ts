@@ -168,7 +168,7 @@ describe("the app's record of each synth", () => {
     );
   });
 
-  it("marks an earlier output as failed when a later synth fails, and removes its report", () => {
+  it("marks an earlier output as failed when a later synth fails, and removes its report and plan file", () => {
     const path = join(tempDir("then-bad-"), "trust.yaml");
     writeFileSync(path, stringify(baseConfig()));
     const outdir = join(tempDir("main-"), "cdktf.out");
@@ -180,6 +180,7 @@ describe("the app's record of each synth", () => {
       });
     expect(run().status).toBe(0);
     expect(existsSync(join(outdir, "trust-report.md"))).toBe(true);
+    expect(existsSync(join(outdir, "trust-plan.json"))).toBe(true);
     writeFileSync(path, stringify(baseConfig({ workspaces: [] })));
     const failed = run();
     expect(failed.status).toBe(1);
@@ -187,6 +188,7 @@ describe("the app's record of each synth", () => {
     expect(readSynthRecord(outdir)?.error).toContain("the workspaces list is empty");
     expect(existsSync(join(outdir, "trust-report.md"))).toBe(false);
     expect(existsSync(join(outdir, "trust-report.json"))).toBe(false);
+    expect(existsSync(join(outdir, "trust-plan.json"))).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import { DETAIL_LIMIT, REPORT_JSON_FILE, reportMarkdown } from "../lib/report/ma
 import type { ReportRole, TrustReport } from "../lib/report/model";
 import { REPORT_FILE, writeReport } from "../lib/report/write";
 import { benchConfig } from "../scripts/bench/bench";
-import { synthToDir } from "./helpers/synth";
+import { planOf, synthToDir } from "./helpers/synth";
 
 /** A report of `n` workspace roles spread over `projects` projects in two accounts. */
 function fakeReport(n: number, projects = 10): TrustReport {
@@ -76,7 +76,9 @@ describe("the trust report at any size", () => {
 
   it("writes a 1,000-workspace synth's report as a summary a person can read, every role in the JSON beside it", () => {
     const outdir = synthToDir(benchConfig(1_000));
-    const report = writeReport(outdir, ["Warning: something to know"], { source: "made from x" });
+    const report = writeReport(outdir, planOf(outdir), ["Warning: something to know"], {
+      source: "made from x",
+    });
     const markdown = readFileSync(join(outdir, REPORT_FILE), "utf8");
     expect(markdown.length).toBeLessThan(60_000);
     expect(markdown.indexOf("## Warnings")).toBeLessThan(markdown.indexOf("## Summary"));

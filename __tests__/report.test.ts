@@ -6,8 +6,7 @@ import { reportMarkdown } from "../lib/report/markdown";
 import { buildReport, type TrustReport } from "../lib/report/model";
 import { REPORT_FILE } from "../lib/report/write";
 import { readSynthesizedStacks, type SynthesizedStack } from "../lib/synth-output";
-import { newRecord, writeSynthRecord } from "../lib/synth-record";
-import { synthToDir, tempDir } from "./helpers/synth";
+import { planOf, recordSynth, synthToDir, tempDir } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
 const EVERYTHING = join(ROOT, "examples", "everything.yaml");
@@ -19,7 +18,7 @@ let report: TrustReport;
 beforeAll(() => {
   outdir = synthToDir(readFileSync(EVERYTHING, "utf8"));
   stacks = readSynthesizedStacks(outdir);
-  report = buildReport(stacks, ["Warning: workspaces[3]: something to know"]);
+  report = buildReport(planOf(outdir), ["Warning: workspaces[3]: something to know"]);
 });
 
 /** Every role in the synthesized stacks, as `stack address`. */
@@ -95,7 +94,7 @@ describe("the trust report", () => {
     });
   });
 
-  it("reads whose runs a role admits from its trust policy", () => {
+  it("says whose runs a role admits, as its trust policy does", () => {
     const tagged = report.roles.find((r) => r.name === "tfc-acme-corp-multi-DEV-plan");
     expect(tagged).toMatchObject({
       organization: "acme-corp",
@@ -172,7 +171,7 @@ describe("npm run report", () => {
     const config = join(tempDir("config-"), "trust.yaml");
     copyFileSync(EVERYTHING, config);
     const dir = synthToDir(readFileSync(config, "utf8"));
-    writeSynthRecord(dir, newRecord(config, { status, warnings: WARNINGS }));
+    recordSynth(dir, config, { status, warnings: WARNINGS });
     return { dir, config };
   }
   function run(args: string[]) {

@@ -13,6 +13,7 @@ import {
   type FieldDifference,
   formatDifference,
   parseRunSubject,
+  parseSubject,
   subjectDifferences,
 } from "./run-subject";
 
@@ -126,4 +127,29 @@ export function effectiveRoles(
     const role = names.has(key) ? { role: key, value: names.get(key) } : { value: key };
     return { ...tag, ...role, from: `${phase.roleArnFrom.key} ${where}` };
   });
+}
+
+/**
+ * How a Stack deployment or a module's test run is given its role, in a line; undefined for a
+ * workspace run's token (see {@link effectiveRoles}) or one of no kind HCP Terraform issues.
+ */
+export function roleSourceLine(report: TrustReport, claims: TokenClaims): string | undefined {
+  const parsed = parseSubject(claims.sub);
+  if (parsed === undefined || parsed.kind === "run") return undefined;
+  const field = Object.fromEntries(parsed.fields);
+  if (parsed.kind === "stack") {
+    const role = report.roles.find(
+      (r) =>
+        r.project === field.project &&
+        r.hcpStack?.name === field.stack &&
+        (r.hcpStack?.deployment ?? field.deployment) === field.deployment,
+    );
+    const which = role === undefined ? "" : ` (this synth's is ${role.name}, ${role.arn})`;
+    return `A Stack deployment reads no variables: it uses the role its .tfdeploy.hcl passes${which}; the report's "HCP Terraform Stacks" section has the fragment to paste.`;
+  }
+  const target = report.targets.find((t) => t.kind === "module" && t.name === field.module);
+  const arn = target?.variables.find((v) => v.key === "TFC_AWS_RUN_ROLE_ARN");
+  return arn === undefined
+    ? `This synth writes no test variables for module ${field.module}.`
+    : `Test runs of module ${field.module} use the role in its test variable TFC_AWS_RUN_ROLE_ARN: ${arn.value}.`;
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseOidcProviderArn, partitionOfRegion } from "./config/arns";
 import { expandBlock } from "./for-each";
 import { UNKNOWN_ACCOUNT_ID } from "./iam/web-identity";
+import { roleArnFor } from "./plan/accounts";
 import { readLiteral } from "./terraform-text";
 import type { PolicyDocument } from "./trust-policy";
 
@@ -96,7 +97,7 @@ export function rolesOfStack(stack: string, json: StackJson): SynthesizedRole[] 
       stack,
       address,
       name: roleName,
-      arn: `arn:${partition}:iam::${accountId}:role${path}${roleName}`,
+      arn: roleArnFor(partition, accountId, path, roleName),
       partition,
       accountId,
       trustPolicy: JSON.parse(readLiteral(resolved)) as PolicyDocument,

@@ -1,9 +1,12 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, parseConfigFiles } from "../../lib/config/load";
+import type { TrustPlan } from "../../lib/plan/model";
+import { PLAN_FILE, writePlanFile } from "../../lib/plan/plan-file";
 import { expandStack, rolesOfStack, type SynthesizedRole } from "../../lib/synth-output";
+import { newRecord, type SynthRecord, writeSynthRecord } from "../../lib/synth-record";
 import { buildApp } from "../../stacks/app";
 
 /** The JSON cdktf writes for one stack (`cdk.tf.json`). */
@@ -32,12 +35,44 @@ const configText = (config: ConfigInput | string) =>
 export const readConfigText = (config: ConfigInput | string): LoadedConfig =>
   parseConfigFiles([{ source: DEFAULT_CONFIG_PATH, text: configText(config) }]);
 
-/** Synthesizes a config into a fresh folder that stays for the rest of the test run; returns the folder. */
+/** The plan of each folder {@link synthToDir} wrote. */
+const plans = new Map<string, TrustPlan>();
+
+/**
+ * Synthesizes a config into a fresh folder that stays for the rest of the test run, with its plan
+ * file (no synth record: see {@link recordSynth}); returns the folder.
+ */
 export function synthToDir(config: ConfigInput | string): string {
   const outdir = tempDir("out-");
   const { config: parsed, locate } = readConfigText(config);
-  buildApp(parsed, { outdir, locate }).app.synth();
+  const { app, plan } = buildApp(parsed, { outdir, locate });
+  app.synth();
+  writePlanFile(outdir, plan);
+  plans.set(outdir, plan);
   return outdir;
+}
+
+/** The plan {@link synthToDir} synthesized into a folder. */
+export function planOf(outdir: string): TrustPlan {
+  const plan = plans.get(outdir);
+  if (plan === undefined) throw new Error(`${outdir} was not written by synthToDir`);
+  return plan;
+}
+
+/**
+ * Writes the synth record of a folder {@link synthToDir} wrote, as a synth of the config file at
+ * `configPath` does, and its plan file tied to the record.
+ */
+export function recordSynth(
+  outdir: string,
+  configPath: string,
+  fields: Pick<SynthRecord, "status" | "warnings"> & { error?: string },
+): void {
+  const record = newRecord(configPath, fields);
+  writeSynthRecord(outdir, record);
+  // A failed synth leaves no plan file.
+  if (fields.status === "failed") rmSync(join(outdir, PLAN_FILE), { force: true });
+  else writePlanFile(outdir, planOf(outdir), record.synthesizedAt);
 }
 
 /**

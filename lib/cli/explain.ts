@@ -3,8 +3,14 @@ import { decodeJwt } from "jose";
 import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME } from "../config/constants";
 import { hostnameProblem } from "../config/names";
 import { explain, type RoleVerdict } from "../explain";
-import { closestRoles, type EffectiveRole, effectiveRoles } from "../explain-summary";
+import {
+  closestRoles,
+  type EffectiveRole,
+  effectiveRoles,
+  roleSourceLine,
+} from "../explain-summary";
 import { type TokenClaims, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
+import { readPlanFile } from "../plan/plan-file";
 import { buildReport, roleKey } from "../report/model";
 import { parseRunSubject, subjectProblem } from "../run-subject";
 import { readSynthesizedStacks, rolesOfStack, SynthOutputError } from "../synth-output";
@@ -180,8 +186,12 @@ export function runExplain(argv: readonly string[], io: Io): number {
       throw new UsageError(`no role of the synth matches ${what.filter(Boolean).join(" ")}`);
     }
     const verdicts = explain(chosen, request.claims);
-    const effective = effectiveRoles(buildReport(stacks), request.claims);
-    return print(request, verdicts, effective, provenance, io);
+    // The trust policies are the stacks' (what will be deployed); which variable wins is the plan's.
+    const plan = readPlanFile(request.outdir, provenance.record?.synthesizedAt);
+    const report = buildReport(plan);
+    const effective = effectiveRoles(report, request.claims);
+    const source = roleSourceLine(report, request.claims);
+    return print(request, verdicts, { effective, source }, provenance, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`explain: ${error.message}\n\n${USAGE}`);
@@ -198,10 +208,11 @@ export function runExplain(argv: readonly string[], io: Io): number {
 function print(
   request: Request,
   verdicts: RoleVerdict[],
-  effective: readonly EffectiveRole[] | undefined,
+  uses: { effective?: readonly EffectiveRole[]; source?: string },
   provenance: ReturnType<typeof provenanceOf>,
   io: Io,
 ): number {
+  const { effective, source } = uses;
   const admitting = verdicts.filter((v) => v.decision === "Allowed");
   const { closest, more } = closestRoles(verdicts, request.claims);
   if (provenance.stale !== undefined) io.err(`explain: ${provenance.stale}`);
@@ -262,6 +273,7 @@ function print(
       "  (a priority or global variable set made outside this app, or a workspace variable set by hand, could still change it)",
     );
   }
+  if (source !== undefined) io.out(`\n${source}`);
   const listing = request.all || request.workspace !== undefined || request.role !== undefined;
   if (listing) {
     io.out("");

@@ -1,6 +1,7 @@
+import { PLAN_FILE, readPlanFile } from "../plan/plan-file";
 import { buildReport } from "../report/model";
 import { REPORT_FILE, writeReport } from "../report/write";
-import { readSynthesizedStacks, SynthOutputError } from "../synth-output";
+import { SynthOutputError } from "../synth-output";
 import { provenanceOf, RECORD_FILE } from "../synth-record";
 import { type Io, parseCommand, runCli } from "./io";
 import { withProgress } from "./progress";
@@ -8,8 +9,8 @@ import { withProgress } from "./progress";
 const USAGE = `Usage: npm run report -- [--out DIR] [--json]
 
 Writes DIR/${REPORT_FILE} (default DIR: cdktf.out) and the JSON beside it: who can reach which AWS
-account, from the synthesized stacks, with the safety rules' warnings of that synth on top (kept in
-DIR/${RECORD_FILE}). --json prints the same as JSON instead.`;
+account, from the plan of the synth (DIR/${PLAN_FILE}), with the safety rules' warnings of that
+synth on top (kept in DIR/${RECORD_FILE}). --json prints the same as JSON instead.`;
 
 /** Runs `report` with command-line arguments; returns the exit status. */
 export function runReport(argv: readonly string[], io: Io): number {
@@ -32,23 +33,18 @@ export function runReport(argv: readonly string[], io: Io): number {
       );
     }
     if (provenance.stale !== undefined) io.err(`report: ${provenance.stale}`);
-    const { warnings } = provenance.record;
+    const { warnings, synthesizedAt } = provenance.record;
+    const plan = readPlanFile(values.out, synthesizedAt);
     const { source, stale } = provenance;
     const fields = { source, ...(stale === undefined ? {} : { stale }) };
     return withProgress(
       "report",
       () => {
         if (values.json) {
-          io.out(
-            JSON.stringify(
-              buildReport(readSynthesizedStacks(values.out), warnings, fields),
-              null,
-              2,
-            ),
-          );
+          io.out(JSON.stringify(buildReport(plan, warnings, fields), null, 2));
           return 0;
         }
-        writeReport(values.out, warnings, fields);
+        writeReport(values.out, plan, warnings, fields);
         io.out(`wrote ${values.out}/${REPORT_FILE}`);
         return 0;
       },

@@ -30,7 +30,7 @@ const membersSchema = z.partialRecord(
  * folder of the output, so nothing that could leave it (`/`, `\`, `..`) or hide (control
  * characters) is accepted.
  */
-const stackName = z
+export const stackName = z
   .string()
   .max(512)
   .regex(/^hcp-aws-trust-[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,3}$/, {

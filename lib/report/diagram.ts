@@ -20,7 +20,8 @@ export interface Diagram {
 
 /**
  * The most detailed diagram of the report that Mermaid renders: every role (organization →
- * projects → workspaces → roles → accounts), else projects → accounts with the number of roles on
+ * projects → workspaces, or Stacks and their deployments → roles → accounts; registry modules
+ * under the organization), else projects → accounts with the number of roles on
  * each edge, else organization → accounts.
  */
 export function diagram(report: TrustReport): Diagram {
@@ -70,8 +71,38 @@ class Flowchart {
   }
 }
 
-const projectLabel = (role: ReportRole) =>
-  role.project === undefined ? "any project" : `project ${role.project}`;
+/** The node under the organization a role hangs from: its project, or the registry's modules. */
+function projectNode(chart: Flowchart, role: ReportRole): string {
+  if (role.module !== undefined) return chart.node("modules", "registry modules");
+  const label = role.project === undefined ? "any project" : `project ${role.project}`;
+  return chart.node(`project:${role.project ?? "*"}`, label);
+}
+
+/**
+ * The nodes from the organization down to whose runs a role admits, the organization first: its
+ * project, then a workspace, or a Stack and its deployment; for a module, the module alone.
+ */
+function ownerPath(chart: Flowchart, role: ReportRole): string[] {
+  const org = chart.node(`org:${role.organization}`, `organization ${role.organization}`, "round");
+  if (role.module !== undefined) {
+    const { subjectName, name, provider } = role.module;
+    return [
+      org,
+      chart.node(`module:${subjectName}`, `module ${subjectName} (${name}/${provider})`),
+    ];
+  }
+  const project = projectNode(chart, role);
+  const where = role.project ?? "*";
+  if (role.hcpStack !== undefined) {
+    const { name, deployment } = role.hcpStack;
+    const stack = chart.node(`stack:${where}:${name}`, `Stack ${name}`);
+    if (deployment === undefined) return [org, project, stack];
+    const key = `deployment:${where}:${name}:${deployment}`;
+    return [org, project, stack, chart.node(key, `deployment ${deployment}`)];
+  }
+  if (role.workspace === undefined) return [org, project];
+  return [org, project, chart.node(`ws:${where}:${role.workspace}`, `workspace ${role.workspace}`)];
+}
 
 function accountNode(chart: Flowchart, report: TrustReport, name: string): string {
   const account = report.accounts.find((a) => a.name === name);
@@ -82,19 +113,10 @@ function accountNode(chart: Flowchart, report: TrustReport, name: string): strin
 function roleDiagram(report: TrustReport): Diagram {
   const chart = new Flowchart();
   for (const role of report.roles) {
-    const org = chart.node(
-      `org:${role.organization}`,
-      `organization ${role.organization}`,
-      "round",
-    );
-    const project = chart.node(`project:${role.project ?? "*"}`, projectLabel(role));
-    const owner =
-      role.workspace === undefined
-        ? project
-        : chart.node(`ws:${role.project ?? "*"}:${role.workspace}`, `workspace ${role.workspace}`);
+    const path = ownerPath(chart, role);
     const roleNode = chart.node(`role:${role.stack}:${role.name}`, role.name);
-    chart.edge(org, project);
-    if (owner !== project) chart.edge(project, owner);
+    for (let i = 1; i < path.length; i++) chart.edge(path[i - 1] as string, path[i] as string);
+    const owner = path[path.length - 1] as string;
     chart.edge(owner, roleNode, [role.phase, role.tag].filter(Boolean).join(", "));
     chart.edge(roleNode, accountNode(chart, report, role.account));
   }
@@ -119,14 +141,15 @@ function projectDiagram(report: TrustReport): Diagram {
   const chart = new Flowchart();
   for (const { role, count } of tally(
     report.roles,
-    (r) => `${r.organization}\0${r.project ?? "*"}\0${r.account}`,
+    (r) =>
+      `${r.organization}\0${r.module === undefined ? (r.project ?? "*") : "\0modules"}\0${r.account}`,
   )) {
     const org = chart.node(
       `org:${role.organization}`,
       `organization ${role.organization}`,
       "round",
     );
-    const project = chart.node(`project:${role.project ?? "*"}`, projectLabel(role));
+    const project = projectNode(chart, role);
     chart.edge(org, project);
     chart.edge(project, accountNode(chart, report, role.account), roles(count));
   }

@@ -1,7 +1,7 @@
 import { UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
 import { accountAudit } from "./audit";
 import { diagram, MERMAID_LIMITS } from "./diagram";
-import type { ReportRole, TrustReport } from "./model";
+import type { ReportRole, ReportTarget, TrustReport } from "./model";
 
 /**
  * Above this many roles (or variable targets), the per-role tables stay out of the Markdown: a
@@ -39,21 +39,55 @@ export function reportMarkdown(report: TrustReport): string {
   if (report.targets.length > 0 && report.targets.length <= DETAIL_LIMIT) {
     lines.push("## Variables written", "", "| on | variables |", "|---|---|");
     for (const target of report.targets) {
-      const on = `${target.kind} ${target.name}${target.created ? " (created)" : ""}${target.kind === "project" ? " (variable set)" : ""}`;
+      const on = `${target.kind} ${target.name}${target.created ? " (created)" : ""}${TARGET_NOTE[target.kind](target)}`;
       lines.push(
         `| ${cell(on)} | ${cell(target.variables.map((v) => `\`${v.key}\` = ${v.value}`).join("<br>"))} |`,
       );
     }
     lines.push("");
   }
-  lines.push(...audit(report), ...diagramSection(report));
+  lines.push(...stacksSection(report), ...audit(report), ...diagramSection(report));
   return lines.join("\n");
+}
+
+const TARGET_NOTE: Record<ReportTarget["kind"], (target: ReportTarget) => string> = {
+  workspace: () => "",
+  project: () => " (variable set)",
+  module: (t) =>
+    `${t.module === undefined ? "" : ` (${t.module.name}/${t.module.provider})`}, its test variables`,
+};
+
+/** For each HCP Terraform Stack: what its repository needs, ready to paste. */
+function stacksSection(report: TrustReport): string[] {
+  if (report.stacksHcl === undefined || report.stacksHcl.length === 0) return [];
+  const lines = [
+    "## HCP Terraform Stacks",
+    "",
+    "A Stack's deployments read no variables: each is given its role in the Stack's `.tfdeploy.hcl`, and its AWS provider assumes it with the deployment's identity token. Per Stack, the fragments to paste into its repository, with each deployment's role ARN:",
+    "",
+  ];
+  for (const hcl of report.stacksHcl) {
+    lines.push(
+      `### Stack ${hcl.stack} (project ${hcl.project})`,
+      "",
+      "```hcl",
+      hcl.deployments,
+      "```",
+      "",
+      "```hcl",
+      hcl.providers,
+      "```",
+      "",
+    );
+  }
+  return lines;
 }
 
 function summary(report: TrustReport): string[] {
   const projects = new Map<string, { account: string; project: string; roles: ReportRole[] }>();
   for (const role of report.roles) {
-    const project = role.project ?? "(any project)";
+    const project =
+      role.module !== undefined ? "(registry modules)" : (role.project ?? "(any project)");
     const key = `${role.account}\0${project}`;
     const entry = projects.get(key) ?? { account: role.account, project, roles: [] };
     entry.roles.push(role);
@@ -61,10 +95,19 @@ function summary(report: TrustReport): string[] {
   }
   const workspaces = report.targets.filter((t) => t.kind === "workspace").length;
   const sets = report.targets.filter((t) => t.kind === "project").length;
+  const modules = report.targets.filter((t) => t.kind === "module").length;
+  const where = [
+    `on ${workspaces} workspace${workspaces === 1 ? "" : "s"}`,
+    `in ${sets} project variable set${sets === 1 ? "" : "s"}`,
+    ...(modules === 0
+      ? []
+      : [`in the test variables of ${modules} module${modules === 1 ? "" : "s"}`]),
+  ];
+  const ownKinds = report.roles.some((r) => r.hcpStack !== undefined || r.module !== undefined);
   const lines = [
     "## Summary",
     "",
-    `${report.roles.length} roles in ${report.accounts.length} AWS account${report.accounts.length === 1 ? "" : "s"}; variables on ${workspaces} workspace${workspaces === 1 ? "" : "s"} and in ${sets} project variable set${sets === 1 ? "" : "s"}.`,
+    `${report.roles.length} roles in ${report.accounts.length} AWS account${report.accounts.length === 1 ? "" : "s"}; variables ${where.slice(0, -1).join(", ")} and ${where.at(-1)}.`,
     "",
     "| account | ID | region | OIDC provider | stacks | roles |",
     "|---|---|---|---|---|---|",
@@ -75,15 +118,23 @@ function summary(report: TrustReport): string[] {
       `| ${cell(account.name)} | ${account.accountId ?? "set at deploy"} | \`${account.region}\` | ${cell(account.oidcProvider || "none")} | ${account.stacks.length} | ${count} |`,
     );
   }
+  // Stack deployment and module test roles get their own columns, when there are any.
   lines.push(
     "",
-    "| account | project | workspaces with own roles | project-wide roles | roles |",
-    "|---|---|---|---|---|",
+    `| account | project | workspaces with own roles | project-wide roles |${ownKinds ? " Stack deployment roles | module test roles |" : ""} roles |`,
+    `|---|---|---|---|${ownKinds ? "---|---|" : ""}---|`,
   );
   for (const { account, project, roles } of projects.values()) {
     const own = new Set(roles.flatMap((r) => (r.workspace === undefined ? [] : [r.workspace])));
-    const wide = roles.filter((r) => r.workspace === undefined).length;
-    lines.push(`| ${cell(account)} | ${cell(project)} | ${own.size} | ${wide} | ${roles.length} |`);
+    const kinds = ownKinds
+      ? ` ${roles.filter((r) => r.hcpStack !== undefined).length} | ${roles.filter((r) => r.module !== undefined).length} |`
+      : "";
+    const wide = roles.filter(
+      (r) => r.workspace === undefined && r.hcpStack === undefined && r.module === undefined,
+    ).length;
+    lines.push(
+      `| ${cell(account)} | ${cell(project)} | ${own.size} | ${wide} |${kinds} ${roles.length} |`,
+    );
   }
   lines.push("");
   if (report.roles.length > DETAIL_LIMIT) {
@@ -108,7 +159,7 @@ function roleTables(report: TrustReport): string[] {
     );
     for (const role of report.roles.filter((r) => r.account === account.name)) {
       lines.push(
-        `| ${cell(whose(role))} | ${role.phase} | \`${role.name}\` | ${cell(role.policies.join(", ") || "none")} | ${cell(role.variables.join("<br>") || "none")} | \`${role.stack}\` |`,
+        `| ${cell(whose(role))} | ${role.phase} | \`${role.name}\` | ${cell(role.policies.join(", ") || "none")} | ${cell(role.variables.join("<br>") || (role.hcpStack === undefined ? "none" : "`.tfdeploy.hcl` of the Stack (below)"))} | \`${role.stack}\` |`,
       );
     }
     lines.push("");
@@ -171,12 +222,17 @@ function diagramSection(report: TrustReport): string[] {
   return ["## Diagram", "", ...note, "```mermaid", ...d.lines, "```", ""];
 }
 
-function whose(role: ReportRole): string {
+/** Whose runs a role admits, as the tables' "runs of" column says it. */
+export function whose(role: ReportRole): string {
   const project = role.project === undefined ? "any project" : `project ${role.project}`;
   const who =
-    role.workspace === undefined
-      ? `every workspace of ${project}`
-      : `workspace ${role.workspace} (${project})`;
+    role.module !== undefined
+      ? `test runs of module ${role.module.subjectName} (${role.module.name}/${role.module.provider})`
+      : role.hcpStack !== undefined
+        ? `${role.hcpStack.deployment === undefined ? "every deployment" : `deployment ${role.hcpStack.deployment}`} of Stack ${role.hcpStack.name} (${project})`
+        : role.workspace === undefined
+          ? `every workspace of ${project}`
+          : `workspace ${role.workspace} (${project})`;
   return role.tag === undefined ? who : `${who}, tag ${role.tag}`;
 }
 

@@ -1,264 +1,215 @@
-import { PRODUCT } from "../product";
-import { rolesOfStack, type SynthesizedRole, type SynthesizedStack } from "../synth-output";
+import { UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
+import { roleArnFor } from "../plan/accounts";
+import { RESOURCES, variableSetName } from "../plan/members";
+import type { PlanAccount, PlanOwner, PlanRole, PlanSummary, PlanTarget } from "../plan/summary";
+import { stacksHcl } from "./stacks-hcl";
+import type {
+  ReportAccount,
+  ReportProvenance,
+  ReportRole,
+  ReportTarget,
+  ReportVariable,
+  TrustReport,
+} from "./types";
 
-/** An AWS account, as its stacks configure it. */
-export interface ReportAccount {
-  /** The account's name in the config (`default` for the `aws` block). */
-  readonly name: string;
-  readonly region: string;
-  /** Undefined when the stacks deploy to whatever account their credentials belong to. */
-  readonly accountId?: string;
-  /** `created for https://HOST` (in the base stack), or `reused ARN`. */
-  readonly oidcProvider: string;
-  /** The account's stacks: the base stack (if any) and one per project. */
-  readonly stacks: readonly string[];
-}
-
-/** A role, with whose runs it admits (read from its trust policy) and what it may do. */
-export interface ReportRole {
-  /** The account's name in the config. */
-  readonly account: string;
-  readonly stack: string;
-  readonly address: string;
-  readonly name: string;
-  readonly arn: string;
-  readonly region: string;
-  readonly organization: string;
-  /** Undefined: any project. */
-  readonly project?: string;
-  /** Undefined: every workspace of the project. */
-  readonly workspace?: string;
-  readonly phase: "plan" | "apply" | "plan and apply";
-  readonly tag?: string;
-  readonly subject: string;
-  readonly policies: readonly string[];
-  /** Where its ARN is written: `workspace app: TFC_AWS_RUN_ROLE_ARN`. */
-  readonly variables: readonly string[];
-}
-
-/** A variable written on a workspace or in a project's variable set. */
-export interface ReportVariable {
-  readonly key: string;
-  /** The value, or for a role ARN the role's name. */
-  readonly value: string;
-  /** For a role ARN: the role, as `STACK ADDRESS` (unique, unlike role names across accounts). */
-  readonly role?: string;
-}
-
-/** A workspace or project and the variables written for it. */
-export interface ReportTarget {
-  readonly kind: "workspace" | "project";
-  readonly name: string;
-  readonly created: boolean;
-  /** For a project: the variable set that carries its variables, as written. */
-  readonly variableSet?: { readonly name: string; readonly priority: boolean };
-  readonly variables: readonly ReportVariable[];
-}
-
-/** What the synth was made from (see `synth-record.ts`). */
-export interface ReportProvenance {
-  /** `made from trust.yaml at 2026-11-23 09:05 UTC` */
-  readonly source: string;
-  /** Set when the config changed since: what to do. */
-  readonly stale?: string;
-}
-
-export interface TrustReport {
-  readonly provenance?: ReportProvenance;
-  readonly accounts: readonly ReportAccount[];
-  readonly roles: readonly ReportRole[];
-  readonly targets: readonly ReportTarget[];
-  readonly warnings: readonly string[];
-}
+export type * from "./types";
 
 /** A role's key among the roles of every stack: `STACK ADDRESS`. */
 export function roleKey(role: { readonly stack: string; readonly address: string }): string {
   return `${role.stack} ${role.address}`;
 }
 
-const SUB = /^organization:([^:]*):project:([^:]*):workspace:([^:]*):run_phase:([^:]*)$/;
-const REF = /^\$\{([^}]+)\}$/;
+/**
+ * The ARN a planned role has, or will have: with the account's ID when the plan knows it, else
+ * with {@link UNKNOWN_ACCOUNT_ID} in its place (the account the stack is deployed to).
+ */
+export function plannedRoleArn(role: PlanRole, account: PlanAccount | undefined): string {
+  return (
+    role.arn ??
+    roleArnFor(account?.partition ?? "aws", UNKNOWN_ACCOUNT_ID, role.iamPath, role.roleName)
+  );
+}
 
-/** The trust map of synthesized stacks: accounts, roles and the variables that point at them. */
+/** A role where the plan puts it: its stack and address. */
+interface Placed {
+  readonly role: PlanRole;
+  readonly stack: string;
+  readonly address: string;
+}
+
+/**
+ * The trust map of a plan (the synth's own, or its plan file): accounts, roles, the variables
+ * that point at them and, for HCP Terraform Stacks, the HCL their deployments need.
+ */
 export function buildReport(
-  stacks: readonly SynthesizedStack[],
+  plan: PlanSummary,
   warnings: readonly string[] = [],
   provenance?: ReportProvenance,
 ): TrustReport {
-  const accounts = new Map<string, ReportAccount & { stacks: string[]; oidcProvider: string }>();
-  const synthesized: SynthesizedRole[] = [];
-  for (const { name, json } of stacks) {
-    const aws = json.provider?.aws?.[0];
-    if (aws === undefined) continue;
-    const account = accountOfStack(name);
-    const created = Object.values(json.resource?.aws_iam_openid_connect_provider ?? {})[0];
-    const roles = rolesOfStack(name, json);
-    synthesized.push(...roles);
-    const allowed = aws.allowed_account_ids;
-    const entry = accounts.get(account) ?? {
-      name: account,
-      region: String(aws.region),
-      ...(Array.isArray(allowed) && allowed.length === 1 ? { accountId: String(allowed[0]) } : {}),
-      oidcProvider: "",
+  const planned = new Map(plan.accounts.map((a) => [a.name, a]));
+  // In the order the synth writes them: stacks by name (as in manifest.json), each stack's
+  // `for_each` instances by key.
+  const stacks = [...plan.stacks].sort((a, b) => byCodeUnit(a.name, b.name));
+  const accounts = new Map<string, ReportAccount & { stacks: string[] }>();
+  const placed = new Map<string, Placed>();
+  for (const stack of stacks) {
+    const account = planned.get(stack.account);
+    if (account === undefined) continue;
+    const entry = accounts.get(account.name) ?? {
+      name: account.name,
+      region: account.region,
+      ...(account.accountId === undefined ? {} : { accountId: account.accountId }),
+      oidcProvider: oidcProviderOf(plan, account),
       stacks: [],
     };
-    entry.stacks.push(name);
-    if (created !== undefined)
-      entry.oidcProvider = `created for ${String(created.url)} in stack ${name}`;
-    // Without a base stack, the roles' principal is the reused provider's ARN (a stack that
-    // derives the ARN from its deploying account reads data.aws_caller_identity instead).
-    const principal = roles[0] === undefined ? undefined : principalOf(roles[0]);
-    if (entry.oidcProvider === "" && principal !== undefined && !json.data?.aws_caller_identity) {
-      entry.oidcProvider = `reused ${principal}`;
-    }
-    accounts.set(account, entry);
-  }
-
-  const index: RoleIndex = {
-    byArn: new Map(synthesized.map((r) => [r.arn, r])),
-    byAddress: new Map(synthesized.map((r) => [roleKey(r), r])),
-  };
-  // Variables, by the role they point at.
-  const byRole = new Map<SynthesizedRole, string[]>();
-  const targets: ReportTarget[] = [];
-  for (const { name: stackName, json } of stacks) {
-    const targetOf = new Map<string, ReportTarget & { variables: ReportVariable[] }>();
-    for (const variable of Object.values(json.resource?.tfe_variable ?? {})) {
-      const ref = String(variable.workspace_id ?? variable.variable_set_id ?? "");
-      let target = targetOf.get(ref);
-      if (target === undefined) {
-        target = { ...describeTarget(ref, json), variables: [] };
-        targetOf.set(ref, target);
-        targets.push(target);
-      }
-      const value = String(variable.value);
-      const role = roleOfValue(value, stackName, index);
-      target.variables.push({
-        key: String(variable.key),
-        value: role?.name ?? value,
-        ...(role === undefined ? {} : { role: roleKey(role) }),
+    entry.stacks.push(stack.name);
+    accounts.set(account.name, entry);
+    for (const role of [...stack.roles].sort((a, b) => byCodeUnit(a.key, b.key))) {
+      placed.set(role.key, {
+        role,
+        stack: stack.name,
+        address: `${RESOURCES.role}["${role.key}"]`,
       });
-      if (role !== undefined) {
-        const list = byRole.get(role) ?? [];
-        list.push(`${target.kind} ${target.name}: ${String(variable.key)}`);
-        byRole.set(role, list);
-      }
     }
   }
 
-  const policies = new Map(stacks.map(({ name, json }) => [name, policiesByRole(json)]));
-  const roles = synthesized.map((role): ReportRole => {
-    const json = stacks.find((s) => s.name === role.stack)?.json;
-    const statement = role.trustPolicy.Statement[0] as {
-      Condition?: Record<string, Record<string, string>>;
-    };
-    const subject = Object.entries(
-      statement.Condition?.StringLike ?? statement.Condition?.StringEquals ?? {},
-    ).find(([key]) => key.endsWith(":sub"))?.[1];
-    const [, organization = "", project = "*", workspace = "*", phase = "*"] =
-      SUB.exec(subject ?? "") ?? [];
-    const tags = (json?.resource?.aws_iam_role?.[role.address.replace(/^aws_iam_role\./, "")]
-      ?.tags ?? {}) as Record<string, string>;
-    return {
-      account: accountOfStack(role.stack),
-      stack: role.stack,
-      address: role.address,
-      name: role.name,
-      arn: role.arn,
-      region: accounts.get(accountOfStack(role.stack))?.region ?? "",
-      organization,
-      ...(project === "*" ? {} : { project }),
-      ...(workspace === "*" ? {} : { workspace }),
-      phase: phase === "plan" || phase === "apply" ? phase : "plan and apply",
-      ...(tags.HcpCredentialTag === undefined ? {} : { tag: tags.HcpCredentialTag }),
-      subject: subject ?? "",
-      policies: policies.get(role.stack)?.get(`\${${role.address}.name}`) ?? [],
-      variables: byRole.get(role) ?? [],
-    };
-  });
+  // Variables, by the role they point at.
+  const byRole = new Map<string, string[]>();
+  const targets: ReportTarget[] = [];
+  for (const stack of stacks) {
+    const written = new Map<PlanTarget, ReportVariable[]>();
+    const instances = stack.targets
+      .flatMap((target) => target.variables.map((variable) => ({ target, variable })))
+      .sort((a, b) => byCodeUnit(instanceKey(a), instanceKey(b)));
+    for (const { target, variable } of instances) {
+      let variables = written.get(target);
+      if (variables === undefined) {
+        variables = [];
+        written.set(target, variables);
+      }
+      const { key, value } = variable;
+      if (value.kind === "text") {
+        variables.push({ key, value: value.text });
+        continue;
+      }
+      const role = placed.get(value.role);
+      if (role === undefined) {
+        variables.push({ key, value: value.arn ?? value.role });
+        continue;
+      }
+      const { kind, name } = describeTarget(target);
+      const list = byRole.get(value.role) ?? [];
+      list.push(`${kind} ${name}${kind === "module" ? " test variable" : ""}: ${key}`);
+      byRole.set(value.role, list);
+      variables.push({ key, value: role.role.roleName, role: roleKey(role) });
+    }
+    for (const [target, variables] of written)
+      targets.push({ ...describeTarget(target), variables });
+  }
+
+  const roles = [...placed.values()].map(
+    ({ role, stack, address }): ReportRole => ({
+      account: role.account,
+      stack,
+      address,
+      name: role.roleName,
+      arn: plannedRoleArn(role, planned.get(role.account)),
+      region: planned.get(role.account)?.region ?? "",
+      organization: plan.hcp.organization,
+      ...whose(role.owner),
+      phase: phaseOf(role),
+      ...(role.tag === undefined ? {} : { tag: role.tag }),
+      subject: role.subject,
+      policies: [
+        // AWS managed policies by their short name.
+        ...role.policyArns.map((arn) => arn.replace(/^arn:[\w-]+:iam::aws:policy\//, "")),
+        ...(role.inlinePolicy === undefined ? [] : ["inline"]),
+      ],
+      variables: byRole.get(role.key) ?? [],
+    }),
+  );
+  const hcl = stacksHcl(plan);
   return {
     ...(provenance === undefined ? {} : { provenance }),
     accounts: [...accounts.values()],
     roles,
     targets,
     warnings,
+    ...(hcl.length === 0 ? {} : { stacksHcl: hcl }),
   };
 }
 
-function principalOf(role: SynthesizedRole): string {
-  const statement = role.trustPolicy.Statement[0] as { Principal?: { Federated?: string } };
-  return String(statement.Principal?.Federated ?? "");
+/** The order of JSON keys as the synth writes them (UTF-16 code units, as `Array.sort`). */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** For each `${aws_iam_role.X.name}` reference of a stack: the policies attached through it. */
-function policiesByRole(json: SynthesizedStack["json"]): Map<string, string[]> {
-  const byRole = new Map<string, string[]>();
-  const add = (role: unknown, policy: string) => {
-    const list = byRole.get(String(role)) ?? [];
-    list.push(policy);
-    byRole.set(String(role), list);
-  };
-  for (const a of Object.values(json.resource?.aws_iam_role_policy_attachment ?? {})) {
-    // AWS managed policies by their short name.
-    add(a.role, String(a.policy_arn).replace(/^arn:[\w-]+:iam::aws:policy\//, ""));
+/** A variable's key in its stack's `for_each` map: `TARGET_KEY`. */
+function instanceKey({ target, variable }: { target: PlanTarget; variable: { key: string } }) {
+  return `${target.key}_${variable.key}`;
+}
+
+/** `created for https://HOST in stack NAME` (its base stack), or `reused ARN`. */
+function oidcProviderOf(plan: PlanSummary, account: PlanAccount): string {
+  if (account.oidcProvider.kind === "reused") return `reused ${account.oidcProvider.arn}`;
+  const base = plan.stacks.find((s) => s.kind === "base" && s.account === account.name);
+  return base === undefined ? "" : `created for https://${plan.hcp.hostname} in stack ${base.name}`;
+}
+
+/** The project, workspace, Stack or module whose runs an owner's roles admit. */
+function whose(
+  owner: PlanOwner,
+): Pick<ReportRole, "project" | "workspace" | "hcpStack" | "module"> {
+  switch (owner.kind) {
+    case "workspace":
+      return {
+        ...(owner.project === undefined ? {} : { project: owner.project }),
+        workspace: owner.name,
+      };
+    case "project":
+      return { project: owner.name };
+    case "stack":
+      return {
+        project: owner.project,
+        hcpStack: {
+          name: owner.name,
+          ...(owner.deployment === undefined ? {} : { deployment: owner.deployment }),
+        },
+      };
+    case "module":
+      return {
+        module: { name: owner.name, provider: owner.provider, subjectName: owner.subjectName },
+      };
   }
-  for (const p of Object.values(json.resource?.aws_iam_role_policy ?? {})) add(p.role, "inline");
-  return byRole;
 }
 
-/** The workspace or project a `workspace_id` / `variable_set_id` reference points at. */
-function describeTarget(
-  ref: string,
-  json: SynthesizedStack["json"],
-): Omit<ReportTarget, "variables"> {
-  // `${data.tfe_workspace.workspaces["NAME"].id}`: an existing workspace, looked up by name.
-  const lookedUp = /^data\.tfe_workspace\.[^.[]+\["([^"]+)"\]\.id$/.exec(REF.exec(ref)?.[1] ?? "");
-  if (lookedUp?.[1] !== undefined) return { kind: "workspace", name: lookedUp[1], created: false };
-  const [type, address] = (REF.exec(ref)?.[1] ?? "")
-    .replace(/\.id$/, "")
-    .replace(/^data\./, "data:")
-    .split(".");
-  if (type === "tfe_workspace") {
-    return {
-      kind: "workspace",
-      name: String(json.resource?.tfe_workspace?.[address ?? ""]?.name),
-      created: true,
-    };
+function phaseOf(role: PlanRole): ReportRole["phase"] {
+  if (role.owner.kind === "module") return "test run";
+  return role.phase === "run" ? "plan and apply" : role.phase;
+}
+
+/** The workspace, project (its variable set) or module (its test variables) of a target. */
+function describeTarget(target: PlanTarget): Omit<ReportTarget, "variables"> {
+  const { owner } = target;
+  switch (owner.kind) {
+    case "workspace":
+      return { kind: "workspace", name: owner.name, created: owner.create };
+    case "project":
+      return {
+        kind: "project",
+        name: owner.name,
+        created: false,
+        // Not a priority set: a workspace's own variables keep winning (`hcp-variables.ts`).
+        variableSet: { name: variableSetName(owner.name), priority: false },
+      };
+    case "module":
+      return {
+        kind: "module",
+        name: owner.subjectName,
+        created: false,
+        module: { name: owner.name, provider: owner.provider },
+      };
+    case "stack":
+      throw new Error(`Stack ${owner.name} has no variables: its deployments read .tfdeploy.hcl`);
   }
-  const projectRef = Object.values(json.resource?.tfe_project_variable_set ?? {}).find(
-    (a) => a.variable_set_id === ref,
-  )?.project_id;
-  const projectAddress = (REF.exec(String(projectRef ?? ""))?.[1] ?? "").split(".")[2] ?? "";
-  const set = json.resource?.tfe_variable_set?.[address ?? ""];
-  return {
-    kind: "project",
-    name: String(json.data?.tfe_project?.[projectAddress]?.name ?? address),
-    created: false,
-    ...(set === undefined
-      ? {}
-      : { variableSet: { name: String(set.name), priority: set.priority === true } }),
-  };
-}
-
-/**
- * The role a variable's value names: a reference in the same stack, or a literal ARN (no stack
- * reads another's state, so there is nothing else).
- */
-function roleOfValue(value: string, stack: string, index: RoleIndex): SynthesizedRole | undefined {
-  const ref = REF.exec(value)?.[1];
-  if (ref === undefined) return index.byArn.get(value);
-  const local = /^aws_iam_role\.([^.]+)\.arn$/.exec(ref);
-  return local ? index.byAddress.get(`${stack} aws_iam_role.${local[1]}`) : undefined;
-}
-
-interface RoleIndex {
-  readonly byArn: ReadonlyMap<string, SynthesizedRole>;
-  /** By `STACK aws_iam_role.NAME`. */
-  readonly byAddress: ReadonlyMap<string, SynthesizedRole>;
-}
-
-/** The account a stack belongs to, from its name: `hcp-aws-trust-ACCOUNT[.PROJECT...]`. */
-export function accountOfStack(stack: string): string {
-  const name = stack.startsWith(`${PRODUCT}-`) ? stack.slice(PRODUCT.length + 1) : stack;
-  return name.split(".")[0] ?? name;
 }

@@ -5,7 +5,8 @@
  * https://developer.hashicorp.com/terraform/language/stacks/deploy/authenticate
  * https://developer.hashicorp.com/terraform/language/block/stack/tfdeploy/identity_token
  */
-import type { PlannedAccount, PlannedRole, TrustPlan } from "../plan/model";
+import { roleArnFor } from "../plan/accounts";
+import type { PlanAccount, PlanRole, PlanSummary } from "../plan/summary";
 
 /** The HCL to paste for one Stack. */
 export interface StackHcl {
@@ -29,16 +30,16 @@ export function hclString(text: string): string {
 }
 
 /** The ARN to paste: the role's, or its form with the account left to fill in. */
-function arnOf(role: PlannedRole, account: PlannedAccount | undefined): string {
-  if (role.arn !== undefined) return role.arn;
-  const partition = account?.partition ?? "aws";
-  return `arn:${partition}:iam::ACCOUNT_ID:role${role.iamPath}${role.roleName}`;
+function arnOf(role: PlanRole, account: PlanAccount | undefined): string {
+  return (
+    role.arn ?? roleArnFor(account?.partition ?? "aws", "ACCOUNT_ID", role.iamPath, role.roleName)
+  );
 }
 
 /** The fragments for every Stack of the plan, in config order. */
-export function stacksHcl(plan: TrustPlan): StackHcl[] {
+export function stacksHcl(plan: PlanSummary): StackHcl[] {
   const accounts = new Map(plan.accounts.map((a) => [a.name, a]));
-  const byStack = new Map<string, { project: string; stack: string; roles: PlannedRole[] }>();
+  const byStack = new Map<string, { project: string; stack: string; roles: PlanRole[] }>();
   for (const role of plan.roles) {
     if (role.owner.kind !== "stack") continue;
     const key = `${role.owner.project}\u0000${role.owner.name}`;
