@@ -144,7 +144,7 @@ describe.each(examples.map((path) => [basename(path), path]))(
       for (const { name, json } of readSynthesizedStacks(outdir)) {
         const arns = new Map(rolesOfStack(name, json).map((r) => [r.address, r.arn]));
         // A role's ARN: a literal, or a reference to a role of the same stack.
-        const valueOf = (value: unknown) => {
+        const arnOrText = (value: unknown) => {
           const ref = /^\$\{(aws_iam_role\.roles\["[^"]+"\])\.arn\}$/.exec(String(value))?.[1];
           return ref === undefined ? readLiteral(String(value)) : String(arns.get(ref));
         };
@@ -158,11 +158,11 @@ describe.each(examples.map((path) => [basename(path), path]))(
             ws !== undefined
               ? `workspace ${ws}`
               : `project ${readLiteral(String(sets[set ?? ""]?.name)).replace(/^hcp-aws-trust: /, "")}`;
-          inStacks.push(`${on} ${String(v.key)}=${valueOf(v.value)}`);
+          inStacks.push(`${on} ${String(v.key)}=${arnOrText(v.value)}`);
         }
         for (const v of Object.values(json.resource?.tfe_test_variable ?? {})) {
           const module = `${readLiteral(String(v.module_name))}/${readLiteral(String(v.module_provider))}`;
-          inStacks.push(`module ${module} ${String(v.key)}=${valueOf(v.value)}`);
+          inStacks.push(`module ${module} ${String(v.key)}=${arnOrText(v.value)}`);
         }
       }
       const arnOf = new Map(report.roles.map((r) => [`${r.stack} ${r.address}`, r.arn]));
