@@ -3,6 +3,7 @@ import { SINGLE_ACCOUNT } from "../config/constants";
 import type { AccountConfig, TrustConfig } from "../config/schema";
 import { oidcProviderArnFor } from "../iam/web-identity";
 import type { PlannedAccount } from "./model";
+import type { PlanAccount, PlanRole } from "./summary";
 
 /** The accounts of a config by name; a config with the `aws` block has one, named `default`. */
 export function accountsOf(config: TrustConfig): Record<string, AccountConfig> {
@@ -57,4 +58,18 @@ export function roleArnFor(
   name: string,
 ): string {
   return `arn:${partition}:iam::${accountId}:role${iamPath}${name}`;
+}
+
+/**
+ * The ARN a planned role has, or will have: with the account's ID when the plan knows it, else
+ * with `unknownAccount` in its place (the account the stack is deployed to).
+ */
+export function plannedRoleArn(
+  role: PlanRole,
+  account: PlanAccount | undefined,
+  unknownAccount: string,
+): string {
+  return (
+    role.arn ?? roleArnFor(account?.partition ?? "aws", unknownAccount, role.iamPath, role.roleName)
+  );
 }

@@ -1,5 +1,5 @@
 import { UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
-import { roleArnFor } from "../plan/accounts";
+import { plannedRoleArn } from "../plan/accounts";
 import { RESOURCES, variableSetName } from "../plan/members";
 import type { PlanAccount, PlanOwner, PlanRole, PlanSummary, PlanTarget } from "../plan/summary";
 import { stacksHcl } from "./stacks-hcl";
@@ -17,17 +17,6 @@ export type * from "./types";
 /** A role's key among the roles of every stack: `STACK ADDRESS`. */
 export function roleKey(role: { readonly stack: string; readonly address: string }): string {
   return `${role.stack} ${role.address}`;
-}
-
-/**
- * The ARN a planned role has, or will have: with the account's ID when the plan knows it, else
- * with {@link UNKNOWN_ACCOUNT_ID} in its place (the account the stack is deployed to).
- */
-export function plannedRoleArn(role: PlanRole, account: PlanAccount | undefined): string {
-  return (
-    role.arn ??
-    roleArnFor(account?.partition ?? "aws", UNKNOWN_ACCOUNT_ID, role.iamPath, role.roleName)
-  );
 }
 
 /** A role where the plan puts it: its stack and address. */
@@ -113,7 +102,7 @@ export function buildReport(
       stack,
       address,
       name: role.roleName,
-      arn: plannedRoleArn(role, planned.get(role.account)),
+      arn: plannedRoleArn(role, planned.get(role.account), UNKNOWN_ACCOUNT_ID),
       region: planned.get(role.account)?.region ?? "",
       organization: plan.hcp.organization,
       ...whose(role.owner),

@@ -5,7 +5,7 @@
  * https://developer.hashicorp.com/terraform/language/stacks/deploy/authenticate
  * https://developer.hashicorp.com/terraform/language/block/stack/tfdeploy/identity_token
  */
-import { roleArnFor } from "../plan/accounts";
+import { plannedRoleArn } from "../plan/accounts";
 import type { PlanAccount, PlanRole, PlanSummary } from "../plan/summary";
 
 /** The HCL to paste for one Stack. */
@@ -31,9 +31,7 @@ export function hclString(text: string): string {
 
 /** The ARN to paste: the role's, or its form with the account left to fill in. */
 function arnOf(role: PlanRole, account: PlanAccount | undefined): string {
-  return (
-    role.arn ?? roleArnFor(account?.partition ?? "aws", "ACCOUNT_ID", role.iamPath, role.roleName)
-  );
+  return plannedRoleArn(role, account, "ACCOUNT_ID");
 }
 
 /** The fragments for every Stack of the plan, in config order. */
