@@ -123,7 +123,7 @@ describe("explain's summary", () => {
   it("lists only the roles --role and --workspace name, with their checks", () => {
     const byRole = run("--sub", sub("Apps", "apps-web"), "--role", "tfc-acme-corp-apps-billing");
     expect(byRole.stdout.match(/^(ALLOWED|denied) .*$/gm)).toEqual([
-      'denied   tfc-acme-corp-apps-billing  (hcp-aws-trust-default.Apps: aws_iam_role.roles["ws_apps-billing"])',
+      'denied   tfc-acme-corp-apps-billing  (hcp-aws-trust-default.Apps: aws_iam_role.roles["ws_apps-billing"], a workspace run role)',
     ]);
     const byWorkspace = run("--sub", sub("Apps", "apps-billing"), "--workspace", "apps-billing");
     expect(byWorkspace.stdout.match(/^(ALLOWED|denied) +\S+/gm)).toEqual([

@@ -65,7 +65,6 @@ describe("explain with --sub", () => {
     ],
     ["another project", sub("Default Project 2", "networking-prod")],
     ["another workspace", sub("Default Project", "networking-prod-2")],
-    ["a module test run", moduleTestClaims(ORG, "networking-prod").sub],
   ])(
     "denies %s, showing the expected sub pattern beside the actual sub, and exits 1",
     (_, actual) => {
@@ -79,6 +78,25 @@ describe("explain with --sub", () => {
       expect(stdout).not.toMatch(/issuer:|audience:/);
     },
   );
+
+  it("denies a module test run as a token of another kind, saying so for every role", () => {
+    const { status, stdout } = run("--sub", moduleTestClaims(ORG, "networking-prod").sub, "--all");
+    expect(status).toBe(1);
+    expect(stdout).toContain(
+      "No role admits this token (0 of 3 roles): this is a module test run token, and none of them is a module test run role.",
+    );
+    expect(stdout).toContain("kind: a workspace run role; this is a module test run token");
+    expect(stdout).not.toMatch(/subject:|issuer:|audience:/);
+  });
+
+  it("denies a Stack token whose names are a project-less workspace's fields, naming the kinds", () => {
+    // The workspace `sandbox` has no project: its pattern is `project:*:workspace:sandbox:...`.
+    const crafted = `organization:${ORG}:project:ANY:stack:workspace:deployment:sandbox:operation:plan`;
+    const { status, stdout } = run("--sub", crafted);
+    expect(status).toBe(1);
+    expect(stdout).toContain("No role admits this token (0 of 3 roles)");
+    expect(stdout).toContain("kind: a workspace run role; this is a Stack deployment token");
+  });
 
   it("denies a wrong audience, naming the audience check only", () => {
     const { status, stdout } = run(
@@ -136,6 +154,7 @@ describe("explain with --sub", () => {
       stack: "hcp-aws-trust-default.any.project",
       address: 'aws_iam_role.roles["ws_sandbox"]',
       roleName: "tfc-acme-corp-sandbox",
+      admits: "workspace run",
       decision: "ImplicitlyDenied",
       failures: [
         {

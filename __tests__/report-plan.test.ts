@@ -39,10 +39,10 @@ describe("the report of Stacks and registry modules", () => {
 
   it("GIVEN a Stack with two deployments WHEN reported THEN each role reads as that deployment's, for plan and apply", () => {
     expect(row("tfc-acme-corp-stack-networking-production")).toMatch(
-      /^\| deployment production of Stack networking \(project Platform\) \| plan and apply \| /,
+      /^\| deployment production of Stack networking \(project Platform\) \| Stack deployment tokens only \| plan and apply \| /,
     );
     expect(row("tfc-acme-corp-stack-networking-staging")).toMatch(
-      /^\| deployment staging of Stack networking \(project Platform\) \| plan and apply \| /,
+      /^\| deployment staging of Stack networking \(project Platform\) \| Stack deployment tokens only \| plan and apply \| /,
     );
     expect(markdown).not.toContain("every workspace of any project");
     expect(
@@ -56,7 +56,7 @@ describe("the report of Stacks and registry modules", () => {
 
   it("GIVEN a registry module WHEN reported THEN its role reads as its test runs', and its test variables are listed", () => {
     expect(row("tfc-acme-corp-module-vpc-aws")).toMatch(
-      /^\| test runs of module terraform-aws-vpc \(vpc\/aws\) \| test run \| /,
+      /^\| test runs of module terraform-aws-vpc \(vpc\/aws\) \| module test run tokens only \| test run \| /,
     );
     expect(markdown).toMatch(
       /^\| module terraform-aws-vpc \(vpc\/aws\), its test variables \| `TFC_AWS_PROVIDER_AUTH` = true<br>`TFC_AWS_RUN_ROLE_ARN` = tfc-acme-corp-module-vpc-aws \|$/m,

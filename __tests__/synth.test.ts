@@ -68,6 +68,7 @@ describe("the OIDC provider", () => {
         "tfe.example.com:sub":
           "organization:acme:project:Default Project:workspace:app-prod:run_phase:*",
       },
+      StringNotLike: { "tfe.example.com:sub": "*:*:*:*:*:*:*:*:*" },
     });
   });
 
@@ -87,7 +88,7 @@ describe("the OIDC provider", () => {
 });
 
 describe("a workspace role", () => {
-  it("trusts only its organization, project and workspace, both run phases, and the audience", () => {
+  it("trusts only its organization, project and workspace, both run phases, and the audience, and no sub of more fields", () => {
     const stack = synth(baseConfig());
     expect(trustOf(stack, ROLE)).toEqual({
       Version: "2012-10-17",
@@ -102,6 +103,7 @@ describe("a workspace role", () => {
               "app.terraform.io:sub":
                 "organization:acme:project:Default Project:workspace:app-prod:run_phase:*",
             },
+            StringNotLike: { "app.terraform.io:sub": "*:*:*:*:*:*:*:*:*" },
           },
         },
       ],

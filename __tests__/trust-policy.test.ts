@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { subjectPattern, trustPolicyJson } from "../lib/trust-policy";
+import { fieldCountGuard, subjectPattern, trustPolicyJson } from "../lib/trust-policy";
 
 describe("subjectPattern", () => {
   it("names organization, project and workspace, with both run phases", () => {
@@ -49,5 +49,35 @@ describe("trustPolicyJson", () => {
       providerArn: "arn:aws:iam::111122223333:oidc-provider/app.terraform.io",
     });
     expect(json).toBe(JSON.stringify(JSON.parse(json)));
+  });
+});
+
+describe("fieldCountGuard", () => {
+  it("refuses a sub with one field separator more than a workspace pattern holds", () => {
+    expect(
+      fieldCountGuard("organization:acme:project:*:workspace:app:run_phase:*")?.split(":"),
+    ).toHaveLength(9);
+  });
+
+  it("refuses a sub with one field separator more than a Stack pattern holds", () => {
+    expect(
+      fieldCountGuard("organization:acme:project:P:stack:s:deployment:*:operation:*")?.split(":"),
+    ).toHaveLength(11);
+  });
+
+  it("is not needed for an exact sub, which admits only itself", () => {
+    expect(fieldCountGuard("organization:acme:module:vpc:operation:test_run")).toBeUndefined();
+  });
+
+  it("is written beside the pattern it guards, on the same key", () => {
+    const json = trustPolicyJson({
+      hostname: "app.terraform.io",
+      audience: "aws.workload.identity",
+      providerArn: "arn:aws:iam::111122223333:oidc-provider/app.terraform.io",
+      subject: "organization:acme:project:*:workspace:app:run_phase:*",
+    });
+    expect(JSON.parse(json).Statement[0].Condition.StringNotLike).toEqual({
+      "app.terraform.io:sub": "*:*:*:*:*:*:*:*:*",
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { distance } from "fastest-levenshtein";
-import type { RoleVerdict } from "./explain";
+import type { Failure, RoleVerdict } from "./explain";
 import {
   describeSource,
   effectiveAwsCredentials,
@@ -52,6 +52,12 @@ function differencesOf(verdict: RoleVerdict, claims: TokenClaims) {
   const differences: string[] = [];
   let total = 0;
   for (const failure of verdict.failures) {
+    if (failure.check === "kind") {
+      differences.push(kindLine(failure));
+      // Behind any near miss of the token's own kind.
+      total += claims.sub.length;
+      continue;
+    }
     const line = `expected ${failure.expected.join(" or ")}, got ${failure.actual}`;
     if (failure.check !== "subject") {
       differences.push(`${failure.check}: ${line}`);
@@ -74,6 +80,12 @@ function differencesOf(verdict: RoleVerdict, claims: TokenClaims) {
     total += best.reduce((sum, d) => sum + distance(d.expected, d.actual), 0);
   }
   return { differences, distance: total };
+}
+
+/** `kind: a workspace run role; this is a Stack deployment token` */
+export function kindLine(failure: Failure): string {
+  const role = (failure.expected[0] ?? "").replace(/ tokens$/, "");
+  return `kind: a ${role} role; this is ${failure.actual}`;
 }
 
 /** The role one configuration of a run uses, by HCP Terraform's precedence over the variables. */

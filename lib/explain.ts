@@ -1,11 +1,15 @@
 import { allowStatements, asList } from "./iam/policy-document";
 import { type Decision, evaluateTrust } from "./iam/simulator";
 import { hostOfIssuer, type TokenClaims, webIdentityRequest } from "./iam/web-identity";
+import { parseSubject, SUBJECT_KIND_NAMES, type SubjectKind } from "./run-subject";
 import type { SynthesizedRole } from "./synth-output";
 import type { PolicyDocument } from "./trust-policy";
 
-/** Which part of a trust statement refused the token. */
-export type FailedCheck = "issuer" | "audience" | "subject";
+/**
+ * Which part of a trust statement refused the token; `kind` when the token is of another kind
+ * than the role admits (a Stack deployment's token shown to a workspace role).
+ */
+export type FailedCheck = "kind" | "issuer" | "audience" | "subject";
 
 export interface Failure {
   readonly check: FailedCheck;
@@ -17,6 +21,8 @@ export interface Failure {
 
 export interface RoleVerdict {
   readonly role: SynthesizedRole;
+  /** The kind of token the role's trust admits; undefined when its `sub` pattern is of no kind. */
+  readonly kind: SubjectKind | undefined;
   readonly decision: Decision;
   /** Why the token was refused; empty when it is allowed. */
   readonly failures: readonly Failure[];
@@ -33,20 +39,48 @@ type Statement = Record<string, unknown> & {
  * same simulator.
  */
 export function explain(roles: readonly SynthesizedRole[], claims: TokenClaims): RoleVerdict[] {
+  const tokenKind = parseSubject(claims.sub)?.kind;
   return roles.map((role) => {
+    const kind = trustKind(role.trustPolicy);
     const request = webIdentityRequest(claims, {
       roleArn: role.arn,
       partition: role.partition,
       accountId: role.accountId,
     });
     const decision = evaluateTrust(role.trustPolicy, request);
-    if (decision === "Allowed") return { role, decision, failures: [] };
+    if (decision === "Allowed") return { role, kind, decision, failures: [] };
     const candidates = (allowStatements(role.trustPolicy) as Statement[]).map((statement) =>
       failuresOf(statement, role, claims),
     );
-    const fewest = candidates.sort((a, b) => a.length - b.length)[0] ?? [];
-    return { role, decision, failures: fewest };
+    let fewest = candidates.sort((a, b) => a.length - b.length)[0] ?? [];
+    if (kind !== undefined && tokenKind !== undefined && kind !== tokenKind) {
+      // The fields of another kind's sub do not line up with the pattern's: the kind says it all.
+      fewest = [
+        {
+          check: "kind",
+          expected: [`${SUBJECT_KIND_NAMES[kind]} tokens`],
+          actual: `a ${SUBJECT_KIND_NAMES[tokenKind]} token`,
+        },
+        ...fewest.filter((failure) => failure.check !== "subject"),
+      ];
+    }
+    return { role, kind, decision, failures: fewest };
   });
+}
+
+/** The kind of token a trust policy's `sub` patterns admit; undefined for none or several. */
+export function trustKind(trustPolicy: PolicyDocument): SubjectKind | undefined {
+  const kinds = new Set<SubjectKind | undefined>();
+  for (const statement of allowStatements(trustPolicy) as Statement[]) {
+    for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
+      if (operator !== "StringLike" && operator !== "StringEquals") continue;
+      for (const [key, value] of Object.entries(entries)) {
+        if (!key.endsWith(":sub")) continue;
+        for (const pattern of asList(value)) kinds.add(parseSubject(String(pattern))?.kind);
+      }
+    }
+  }
+  return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 
 function failuresOf(statement: Statement, role: SynthesizedRole, claims: TokenClaims): Failure[] {
@@ -108,7 +142,9 @@ function conditionOn(statement: Statement, suffix: string) {
       if (!key.endsWith(suffix)) continue;
       block[operator] = { ...block[operator], [key]: value };
       keys.push(key);
-      expected.push(...asList(value).map((v) => `${key} ${operator} ${v}`));
+      // A negated condition (the field-count guard) only narrows: what is expected is the rest.
+      if (!operator.includes("Not"))
+        expected.push(...asList(value).map((v) => `${key} ${operator} ${v}`));
     }
   }
   return expected.length === 0 ? undefined : { block, expected, keys };

@@ -4,8 +4,10 @@
  * `organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE` (PHASE `plan` or
  * `apply`); HCP Terraform also issues tokens for module test runs
  * (`organization:ORG:module:MODULE:operation:test_run`) and Stacks deployments
- * (`organization:ORG:project:PROJECT:stack:STACK:deployment:DEPLOYMENT:operation:OPERATION`).
+ * (`organization:ORG:project:PROJECT:stack:STACK:deployment:DEPLOYMENT:operation:OPERATION`),
+ * and hold-your-own-key configurations (`organization:ORG:hyok_config:NAME`).
  * https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/workload-identity-tokens
+ * https://developer.hashicorp.com/terraform/cloud-docs/hold-your-own-key/configure (the HYOK `sub`)
  */
 
 /** The fields of a run's `sub`; in a trust policy's pattern a field may be `*`. */
@@ -19,22 +21,37 @@ export interface RunSubject {
 const FIELDS = ["organization", "project", "workspace", "run_phase"] as const;
 const RUN_FORM = "organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE";
 
-/** The kinds of run HCP Terraform issues tokens for, each with its own `sub` fields. */
-export type SubjectKind = "run" | "stack" | "module";
+/** The kinds of token HCP Terraform issues, each with its own `sub` fields. */
+export type SubjectKind = "run" | "stack" | "module" | "hyok";
 
 /** The field names of each kind's `sub`, in order. */
 export const SUBJECT_FIELDS: Readonly<Record<SubjectKind, readonly string[]>> = {
   run: FIELDS,
   stack: ["organization", "project", "stack", "deployment", "operation"],
   module: ["organization", "module", "operation"],
+  hyok: ["organization", "hyok_config"],
 };
 
-/** What each kind's last field may be in a token HCP Terraform issues. */
-export const SUBJECT_OPERATIONS: Readonly<Record<SubjectKind, readonly string[]>> = {
+/**
+ * What each kind's last field may be in a token HCP Terraform issues; undefined where the last
+ * field is a name (a HYOK configuration's).
+ */
+export const SUBJECT_OPERATIONS: Readonly<Record<SubjectKind, readonly string[] | undefined>> = {
   run: ["plan", "apply"],
   stack: ["plan", "apply"],
   module: ["test_run"],
+  hyok: undefined,
 };
+
+/** How messages name each kind of token: `a workspace run token`, `a Stack deployment token`. */
+export const SUBJECT_KIND_NAMES: Readonly<Record<SubjectKind, string>> = {
+  run: "workspace run",
+  stack: "Stack deployment",
+  module: "module test run",
+  hyok: "HYOK configuration",
+};
+
+const KINDS = Object.keys(SUBJECT_FIELDS) as SubjectKind[];
 
 /** A `sub` (or a trust policy's pattern for one), field by field. */
 export interface ParsedSubject {
@@ -46,7 +63,7 @@ export interface ParsedSubject {
 /** The kind and fields of a `sub` or a pattern for one; undefined when it is of no kind HCP Terraform issues. */
 export function parseSubject(sub: string): ParsedSubject | undefined {
   const parts = sub.split(":");
-  for (const kind of ["run", "stack", "module"] as const) {
+  for (const kind of KINDS) {
     const names = SUBJECT_FIELDS[kind];
     if (parts.length !== names.length * 2 || names.some((name, i) => parts[2 * i] !== name))
       continue;
@@ -72,7 +89,7 @@ export function subjectProblem(sub: string): string | undefined {
   if (parsed === undefined) {
     const parts = sub.split(":");
     const labels = parts.filter((_, i) => i % 2 === 0).join(":");
-    return `${JSON.stringify(sub)} is not the sub of a token HCP Terraform issues: expected ${RUN_FORM} (PHASE plan or apply) for a workspace run, ${STACK_FORM} for a Stack deployment, or ${MODULE_FORM} for a module test run; got the fields ${JSON.stringify(labels)}; CloudTrail records a token's sub as the userName of its AssumeRoleWithWebIdentity event`;
+    return `${JSON.stringify(sub)} is not the sub of a token HCP Terraform issues: expected ${RUN_FORM} (PHASE plan or apply) for a workspace run, ${STACK_FORM} for a Stack deployment, ${MODULE_FORM} for a module test run, or ${HYOK_FORM} for a HYOK configuration; got the fields ${JSON.stringify(labels)}; CloudTrail records a token's sub as the userName of its AssumeRoleWithWebIdentity event`;
   }
   const form = FORMS[parsed.kind];
   for (const [field, value] of parsed.fields) {
@@ -81,7 +98,7 @@ export function subjectProblem(sub: string): string | undefined {
   }
   const [last, operation] = parsed.fields[parsed.fields.length - 1] ?? ["", ""];
   const allowed = SUBJECT_OPERATIONS[parsed.kind];
-  if (!allowed.includes(operation)) {
+  if (allowed !== undefined && !allowed.includes(operation)) {
     return `${last} ${JSON.stringify(operation)} in ${JSON.stringify(sub)} is not one HCP Terraform issues: expected ${allowed.join(" or ")}`;
   }
   return undefined;
@@ -90,10 +107,12 @@ export function subjectProblem(sub: string): string | undefined {
 const STACK_FORM =
   "organization:ORG:project:PROJECT:stack:STACK:deployment:DEPLOYMENT:operation:OPERATION";
 const MODULE_FORM = "organization:ORG:module:MODULE:operation:test_run";
+const HYOK_FORM = "organization:ORG:hyok_config:NAME";
 const FORMS: Readonly<Record<SubjectKind, string>> = {
   run: RUN_FORM,
   stack: STACK_FORM,
   module: MODULE_FORM,
+  hyok: HYOK_FORM,
 };
 
 /** One field of a `sub` that a trust policy's pattern does not admit. */

@@ -1,6 +1,29 @@
 /**
  * The trust policy of a role assumed by HCP Terraform runs.
  * Claims and condition keys: https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/aws-configuration
+ *
+ * One kind of token per role. HCP Terraform issues tokens of several kinds to the same issuer
+ * and audience, each with its own `sub` shape: workspace runs (`organization:O:project:P:workspace:W:run_phase:R`,
+ * 8 fields), Stack deployments (10 fields), module test runs (6) and HYOK configurations
+ * (`organization:O:hyok_config:N`, 4). In `StringLike`, `*` matches any run of characters, `:`
+ * included, so a pattern with a `*` inside can match a `sub` with more fields than it has: a
+ * project-less workspace `deployment` (`...:project:*:workspace:deployment:run_phase:*`) would
+ * admit the Stack token `...:project:X:stack:workspace:deployment:run_phase:operation:plan`.
+ *
+ * Every pattern with a wildcard therefore comes with a `StringNotLike` on the same key that
+ * refuses any `sub` with more `:` than the pattern holds ({@link fieldCountGuard}). Why this is
+ * complete, for every kind there is or will be:
+ * - The config refuses `:`, `*` and `?` in every name (lib/config/names.ts), so the pattern's
+ *   only wildcards are the `*`s written here, and its `:`s are exactly its field separators.
+ * - A `sub` the pattern matches holds at least the pattern's `:`s, one for each literal `:`; the
+ *   guard refuses one that holds more. So an admitted `sub` holds exactly as many, each `*`
+ *   matches text without a `:`, and every field of the `sub` lines up with the same field of the
+ *   pattern: the labels (`project`, `workspace`, `stack`, ...) are literal text there, so they
+ *   must be equal, and the kind is the pattern's own. A token of a kind added later has other
+ *   labels at some position or another field count, and is refused the same way.
+ * - A pattern without a wildcard admits one `sub`, equal to it, so it needs no guard.
+ * - A name holding `:` in a real token (HCP Terraform refuses `:` in names) could only make a
+ *   `sub` longer, so the guard would refuse it: it fails closed.
  */
 
 import { literal } from "./terraform-text";
@@ -74,7 +97,20 @@ export interface PolicyDocument {
   readonly Statement: ReadonlyArray<Record<string, unknown>>;
 }
 
+/**
+ * The `StringNotLike` pattern that refuses every `sub` with more `:` than `subject` holds: `*`
+ * joined by one `:` more than the pattern has. Undefined for a pattern without a wildcard, which
+ * admits only itself. See the module's header for why this keeps a role to its own kind of token.
+ */
+export function fieldCountGuard(subject: string): string | undefined {
+  if (!/[*?]/.test(subject)) return undefined;
+  const separators = subject.split(":").length - 1;
+  return Array.from({ length: separators + 2 }, () => "*").join(":");
+}
+
 export function trustPolicyDocument(props: TrustPolicyProps): PolicyDocument {
+  const subjectKey = `${props.hostname}:sub`;
+  const guard = fieldCountGuard(props.subject);
   return {
     Version: "2012-10-17",
     Statement: [
@@ -84,7 +120,8 @@ export function trustPolicyDocument(props: TrustPolicyProps): PolicyDocument {
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: { [`${props.hostname}:aud`]: props.audience },
-          StringLike: { [`${props.hostname}:sub`]: props.subject },
+          StringLike: { [subjectKey]: props.subject },
+          ...(guard === undefined ? {} : { StringNotLike: { [subjectKey]: guard } }),
         },
       },
     ],

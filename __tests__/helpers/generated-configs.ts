@@ -9,6 +9,8 @@ import { stringify } from "yaml";
 import { parseConfig } from "../../lib/config/load";
 import { workspaceNameProblem } from "../../lib/config/names";
 import type { TokenClaims } from "../../lib/iam/web-identity";
+import { checkRules } from "../../lib/rules/engine";
+import { LABEL_WORDS } from "./cross-kind";
 import { synthRoles } from "./synth";
 import { moduleTestClaims, runClaims, stackClaims } from "./tokens";
 import { scopesOf, type TrustScope } from "./trust-cases";
@@ -22,10 +24,24 @@ const READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess";
  */
 export const TIMEOUT_MS = 10 * 60_000;
 
-const name = (max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`));
+/**
+ * A name of up to `max` characters; one in four is a word of the `sub` forms (`workspace`,
+ * `deployment`, ...), which an attacker may give to lead a wildcard across fields.
+ */
+const name = (max: number) =>
+  fc.oneof(
+    { arbitrary: fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`)), weight: 3 },
+    { arbitrary: fc.constantFrom(...LABEL_WORDS), weight: 1 },
+  );
 /** Workspace names the config accepts (the ones it refuses are tested in config-names.test.ts). */
 const workspaceName = name(90).filter((n) => workspaceNameProblem(n) === undefined);
-const projectName = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_ -]{1,38}[A-Za-z0-9_-]$/);
+const projectName = fc.oneof(
+  {
+    arbitrary: fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_ -]{1,38}[A-Za-z0-9_-]$/),
+    weight: 3,
+  },
+  { arbitrary: fc.constantFrom(...LABEL_WORDS), weight: 1 },
+);
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
 const hostname = fc.oneof(
   fc.constant("app.terraform.io"),
@@ -107,9 +123,14 @@ export const generatedConfig = fc
           }),
       ...(c.module === undefined ? {} : { modules: [{ ...c.module, policyArns: [READ_ONLY] }] }),
     });
+    const config = parseConfig(yaml);
     // The runs each role should admit, from the plan of the config (split roles, project roles).
-    return { yaml, scopes: scopesOf(parseConfig(yaml)) };
-  });
+    return { yaml, config, scopes: scopesOf(config) };
+  })
+  // Names drawn from the labels can collide (a workspace `project` and a project role `plan`
+  // both want the role name tfc-ORG-project-plan): the rules refuse such a config, as they should.
+  .filter(({ config }) => checkRules(config).errors.length === 0)
+  .map(({ yaml, scopes }) => ({ yaml, scopes }));
 
 /**
  * One claim of an in-scope token replaced by a different value. `name` is the owner's own name:

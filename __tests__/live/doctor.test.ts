@@ -163,7 +163,7 @@ describe("doctor on a drifted organization", () => {
     deploy(world, twoWorkspaces);
     const role = world.aws.accounts.get(ACCOUNT)?.roles.find((r) => r.name === "tfc-acme-app");
     if (role !== undefined) {
-      const trust = handMadeTrust([subOf("app")]);
+      const trust = role.trust as { Statement: Array<Record<string, unknown>> };
       const statement = trust.Statement[0] as Record<string, unknown>;
       role.trust = {
         Statement: [{ ...statement, Action: ["sts:AssumeRoleWithWebIdentity"] }],
@@ -172,6 +172,18 @@ describe("doctor on a drifted organization", () => {
     }
     const { status } = await doctor(twoWorkspaces);
     expect(status).toBe(0);
+  });
+
+  it("GIVEN a role whose trust has no field-count guard WHEN running doctor THEN it is an error: tokens of other kinds line up with its wildcards", async () => {
+    deploy(world, twoWorkspaces);
+    const role = world.aws.accounts.get(ACCOUNT)?.roles.find((r) => r.name === "tfc-acme-app");
+    if (role === undefined) throw new Error("no role tfc-acme-app");
+    role.trust = handMadeTrust([subOf("app")]);
+    const { status, stdout } = await doctor(twoWorkspaces);
+    expect(status).not.toBe(0);
+    expect(stdout).toContain(
+      `[role-trust]: its trust policy is not the synthesized one: it also admits tokens of other kinds whose sub lines up with the wildcards of ${subOf("app")} (no StringNotLike on app.terraform.io:sub limits its fields)`,
+    );
   });
 
   it("GIVEN a policy attached by hand WHEN running doctor THEN it is an error: permissions nobody reviewed", async () => {

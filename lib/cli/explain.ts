@@ -7,12 +7,13 @@ import {
   closestRoles,
   type EffectiveRole,
   effectiveRoles,
+  kindLine,
   roleSourceLine,
 } from "../explain-summary";
 import { type TokenClaims, UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
 import { readPlanFile } from "../plan/plan-file";
 import { buildReport, roleKey } from "../report/model";
-import { parseRunSubject, subjectProblem } from "../run-subject";
+import { parseRunSubject, parseSubject, SUBJECT_KIND_NAMES, subjectProblem } from "../run-subject";
 import { readSynthesizedStacks, rolesOfStack, SynthOutputError } from "../synth-output";
 import { provenanceOf } from "../synth-record";
 import { type Io, runCli } from "./io";
@@ -137,15 +138,20 @@ function selected(role: { name: string; trustPolicy: unknown }, request: Request
 }
 
 function head(verdict: RoleVerdict): string {
-  const { role } = verdict;
-  return `${verdict.decision === "Allowed" ? "ALLOWED" : "denied "}  ${role.name}  (${role.stack}: ${role.address})`;
+  const { role, kind } = verdict;
+  const admits = kind === undefined ? "" : `, a ${SUBJECT_KIND_NAMES[kind]} role`;
+  return `${verdict.decision === "Allowed" ? "ALLOWED" : "denied "}  ${role.name}  (${role.stack}: ${role.address}${admits})`;
 }
 
 function describe(verdict: RoleVerdict): string[] {
-  const reasons = verdict.failures.flatMap((failure) => [
-    `           ${failure.check}: expected ${failure.expected.join(" or ")}`,
-    `           ${" ".repeat(failure.check.length)}  got      ${failure.actual}`,
-  ]);
+  const reasons = verdict.failures.flatMap((failure) =>
+    failure.check === "kind"
+      ? [`           ${kindLine(failure)}`]
+      : [
+          `           ${failure.check}: expected ${failure.expected.join(" or ")}`,
+          `           ${" ".repeat(failure.check.length)}  got      ${failure.actual}`,
+        ],
+  );
   return [head(verdict), ...reasons];
 }
 
@@ -231,10 +237,11 @@ function print(
             differences,
           })),
           ...(effective === undefined ? {} : { effective }),
-          roles: verdicts.map(({ role, decision, failures }) => ({
+          roles: verdicts.map(({ role, kind, decision, failures }) => ({
             stack: role.stack,
             address: role.address,
             roleName: role.name,
+            ...(kind === undefined ? {} : { admits: SUBJECT_KIND_NAMES[kind] }),
             decision,
             failures,
           })),
@@ -255,7 +262,14 @@ function print(
     io.out(`${admitting.length} of ${total} admit${admitting.length === 1 ? "s" : ""} this token:`);
     for (const v of admitting) io.out(`  ${v.role.name}  (${v.role.stack}: ${v.role.address})`);
   } else {
-    io.out(`No role admits this token (0 of ${total}).`);
+    const tokenKind = parseSubject(sub)?.kind;
+    const ownKind = verdicts.filter((v) => v.kind === tokenKind).length;
+    // A token of a kind no role admits: say so first, it is the whole reason.
+    const why =
+      tokenKind !== undefined && ownKind === 0
+        ? `: this is a ${SUBJECT_KIND_NAMES[tokenKind]} token, and none of them is a ${SUBJECT_KIND_NAMES[tokenKind]} role`
+        : "";
+    io.out(`No role admits this token (0 of ${total})${why}.`);
     if (closest.length > 0) io.out("Closest:");
     for (const { verdict, differences } of closest) {
       io.out(`  ${verdict.role.name}  (${verdict.role.stack}: ${verdict.role.address})`);

@@ -8,7 +8,7 @@ import {
   trustPolicy,
 } from "./expected";
 import type { HcpReader } from "./hcp-read";
-import { admittedBeyond, samePolicy } from "./policy-compare";
+import { admittedBeyond, otherKindsAdmitted, samePolicy } from "./policy-compare";
 
 /** Something live that differs from the config. */
 export interface Finding {
@@ -122,6 +122,8 @@ async function checkRole(
       audience: state.audience,
       subject: role.subject,
     });
+    const otherKinds = otherKindsAdmitted(live.trust, state.hostname);
+    if (otherKinds !== undefined) beyond.push(otherKinds);
     findings.push({
       severity: "error",
       code: "role-trust",

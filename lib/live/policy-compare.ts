@@ -5,6 +5,8 @@
  * way (hashicorp/awspolicyequivalence), so "equal" here means the deploy changes nothing.
  */
 
+import { fieldCountGuard } from "../trust-policy";
+
 type Json = unknown;
 
 const asList = (value: Json): Json[] =>
@@ -145,6 +147,36 @@ function beyondSubject(
   return listed
     .filter((v, i) => !globWithin(v, scope.subject, i < (like?.length ?? 0)))
     .map((v) => `subject ${v}`);
+}
+
+/**
+ * Whether a live trust lets a token of another kind through where the synthesized one would not:
+ * an allow statement whose `sub` pattern holds a wildcard, without the `StringNotLike` that keeps
+ * the `sub` to the pattern's number of fields (see lib/trust-policy.ts). Roles deployed before
+ * that guard are such roles: a Stack deployment's token can line up with a workspace's wildcard.
+ * Returns what the trust admits beyond its kind, or undefined.
+ */
+export function otherKindsAdmitted(trust: Json, host: string): string | undefined {
+  if (trust === null || typeof trust !== "object") return undefined;
+  const key = `${host}:sub`;
+  for (const statement of asList((trust as Record<string, Json>).Statement)) {
+    const s = (statement ?? {}) as Record<string, Json>;
+    if (s.Effect !== "Allow") continue;
+    const conditions = (s.Condition ?? {}) as Record<string, Record<string, Json>>;
+    const like = (valuesOf(conditions, "StringLike", key) ?? []).filter((v) => /[*?]/.test(v));
+    if (like.length === 0) continue;
+    const guards = valuesOf(conditions, "StringNotLike", key) ?? [];
+    const unguarded = like.filter((pattern) => {
+      const guard = fieldCountGuard(pattern);
+      // A guard of no more fields refuses at least what the pattern's own would.
+      return !guards.some(
+        (g) => /^\*(:\*)*$/.test(g) && guard !== undefined && g.length <= guard.length,
+      );
+    });
+    if (unguarded.length > 0)
+      return `tokens of other kinds whose sub lines up with the wildcards of ${unguarded.join(", ")} (no StringNotLike on ${key} limits its fields)`;
+  }
+  return undefined;
 }
 
 /**

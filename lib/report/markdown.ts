@@ -1,4 +1,5 @@
 import { UNKNOWN_ACCOUNT_ID } from "../iam/web-identity";
+import { parseSubject, SUBJECT_KIND_NAMES } from "../run-subject";
 import { accountAudit } from "./audit";
 import { diagram, MERMAID_LIMITS } from "./diagram";
 import type { ReportRole, ReportTarget, TrustReport } from "./model";
@@ -154,12 +155,14 @@ function roleTables(report: TrustReport): string[] {
     lines.push(
       `Region \`${account.region}\`, deployed to ${id}. OIDC provider: ${account.oidcProvider || "none"}. Stacks: ${account.stacks.map((s) => `\`${s}\``).join(", ")}.`,
       "",
-      "| runs of | phase | role | policies | variables written | stack |",
-      "|---|---|---|---|---|---|",
+      "| runs of | admits | phase | role | policies | variables written | stack |",
+      "|---|---|---|---|---|---|---|",
     );
     for (const role of report.roles.filter((r) => r.account === account.name)) {
+      const kind = parseSubject(role.subject)?.kind;
+      const admits = kind === undefined ? "?" : `${SUBJECT_KIND_NAMES[kind]} tokens only`;
       lines.push(
-        `| ${cell(whose(role))} | ${role.phase} | \`${role.name}\` | ${cell(role.policies.join(", ") || "none")} | ${cell(role.variables.join("<br>") || (role.hcpStack === undefined ? "none" : "`.tfdeploy.hcl` of the Stack (below)"))} | \`${role.stack}\` |`,
+        `| ${cell(whose(role))} | ${admits} | ${role.phase} | \`${role.name}\` | ${cell(role.policies.join(", ") || "none")} | ${cell(role.variables.join("<br>") || (role.hcpStack === undefined ? "none" : "`.tfdeploy.hcl` of the Stack (below)"))} | \`${role.stack}\` |`,
       );
     }
     lines.push("");

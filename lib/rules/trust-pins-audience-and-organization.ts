@@ -7,6 +7,7 @@ const PINNED: Readonly<Record<SubjectKind, string>> = {
   run: "names neither a workspace nor a project",
   stack: "does not name its project and Stack",
   module: "does not name its module",
+  hyok: "does not name its HYOK configuration",
 };
 
 /**
@@ -25,6 +26,8 @@ function pinsOwner(subject: ParsedSubject): boolean {
       return exact("project") && exact("stack");
     case "module":
       return exact("module");
+    case "hyok":
+      return exact("hyok_config");
   }
 }
 
