@@ -42,12 +42,20 @@ export class ProjectStack extends TerraformStack {
           ? HcpOidcProvider.fromArn(account.oidcProviderArn)
           : HcpOidcProvider.inAccountOf(this, hcp.hostname);
       const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
-      addHcpVariables(this, { hcp, targets: stack.targets.filter(isHcpVariableTarget), roleArns });
+      addHcpVariables(this, {
+        hcp,
+        targets: stack.targets.filter(isHcpVariableTarget),
+        roleArns,
+        guardCreated: stack.guardsCreated === true,
+      });
       addTestVariables(this, {
         hcp,
         targets: stack.targets.filter(isTestVariableTarget),
         roleArns,
       });
+    } else if (stack.guardsCreated === true) {
+      // Emptied, but its state may still hold created workspaces: keep them guarded.
+      addHcpVariables(this, { hcp, targets: [], roleArns: new Map(), guardCreated: true });
     }
     const carried = addCarryover(
       this,

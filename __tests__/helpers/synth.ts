@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, parseConfigFiles } from "../../lib/config/load";
+import type { LayoutLock } from "../../lib/plan/lock";
 import type { TrustPlan } from "../../lib/plan/model";
 import { PLAN_FILE, writePlanFile } from "../../lib/plan/plan-file";
 import { expandStack, rolesOfStack, type SynthesizedRole } from "../../lib/synth-output";
@@ -80,12 +81,16 @@ export function recordSynth(
  * with the stacks each depends on. Synthesized in memory: each stack prepared, validated and
  * turned into its Terraform JSON as `app.synth()` does, keys sorted as in the written file.
  */
-export function synthStacksRaw(config: ConfigInput | string): Record<string, SynthesizedStackJson> {
+export function synthStacksRaw(
+  config: ConfigInput | string,
+  lock?: LayoutLock,
+): Record<string, SynthesizedStackJson> {
   const { config: parsed, locate } = readConfigText(config);
   return withCheapStackTraces(() => {
     const { app } = buildApp(parsed, {
       outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory"),
       locate,
+      ...(lock === undefined ? {} : { lock }),
     });
     const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
     for (const stack of stacks) stack.prepareStack();

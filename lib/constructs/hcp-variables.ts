@@ -19,6 +19,12 @@ export interface HcpVariablesProps {
   readonly targets: readonly HcpVariableTarget[];
   /** Each role's ARN by key: a literal, or a reference into this stack. */
   readonly roleArns: ReadonlyMap<string, string>;
+  /**
+   * Write `tfe_workspace.created` even with no created workspace left (an empty map), so that
+   * `prevent_destroy` still guards what the state holds (see `PlannedStack.guardsCreated`).
+   * @default false
+   */
+  readonly guardCreated?: boolean;
 }
 
 const DESCRIPTION = `AWS dynamic credentials. Managed by ${PRODUCT}: change its config and deploy, not this variable.`;
@@ -41,7 +47,8 @@ function idOf(address: string, key: string): string {
  */
 export function addHcpVariables(scope: Construct, props: HcpVariablesProps): void {
   const { hcp, targets, roleArns } = props;
-  if (targets.length === 0) return;
+  const guardCreated = props.guardCreated === true;
+  if (targets.length === 0 && !guardCreated) return;
   const organization = literal(hcp.organization);
 
   const projectNames = new Map<string, string>();
@@ -91,13 +98,17 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
           ws.name,
           {
             project_id: ws.project === undefined ? null : projectId(ws.project),
-            project: ws.project === undefined ? null : literal(ws.project),
+            // Never null: Terraform renders `error_message` even when the condition holds, and
+            // a null in a template fails the plan. The message is shown only for a project.
+            project: ws.project === undefined ? "" : literal(ws.project),
           },
         ]),
       ),
     );
   }
-  if (created.length > 0) {
+  // Kept with an empty map while the stack guards created workspaces: `prevent_destroy` checks
+  // only resources that still have configuration, so removing the block would destroy them.
+  if (created.length > 0 || guardCreated) {
     setForEach(
       pinAddress(
         new Workspace(scope, "created", {
@@ -183,6 +194,7 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
       };
     }
   }
+  if (Object.keys(variables).length === 0) return;
   setForEach(
     pinAddress(
       new Variable(scope, "variables", {

@@ -2,7 +2,7 @@ import { ConfigError } from "../config/errors";
 import type { TrustConfig } from "../config/schema";
 import { planAccounts } from "./accounts";
 import { bucketCounts, planLayout } from "./layout";
-import { carryOver, type LayoutLock } from "./lock";
+import { carryOver, guardsCreated, type LayoutLock } from "./lock";
 import type { PlannedBackend, TrustPlan } from "./model";
 import { baseStackName, stateWorkspaceName } from "./naming";
 import { planRoles } from "./roles";
@@ -48,7 +48,10 @@ export function planTrust(config: TrustConfig, previous?: LayoutLock): TrustPlan
       backend: planBackend(config, name),
     };
   });
-  return { ...plan, stacks: [...stacks, ...emptied], relocations };
+  const all = [...stacks, ...emptied].map((stack) =>
+    guardsCreated(stack, previous) ? { ...stack, guardsCreated: true } : stack,
+  );
+  return { ...plan, stacks: all, relocations };
 }
 
 /** Where a stack keeps its state. Without `backend`: cdktf's default, `terraform.STACK.tfstate`. */

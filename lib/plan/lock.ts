@@ -46,6 +46,12 @@ export const lockSchema = z.strictObject({
       kind: z.enum(["base", "project"]),
       /** Set when the stack holds nothing any more: deploy it once (it destroys what it held), then retire it. */
       empty: z.boolean().optional(),
+      /**
+       * Set once the stack has held a created workspace, and kept: its `tfe_workspace.created`
+       * block stays (with an empty map) so `prevent_destroy` still guards whatever its state
+       * holds, however many synths run between removing the entry and deploying.
+       */
+      guardsCreated: z.literal(true).optional(),
       members: membersSchema,
     }),
   ),
@@ -79,6 +85,7 @@ export function lockOf(plan: TrustPlan): LayoutLock {
       account: stack.account,
       kind: stack.kind,
       ...(empty ? { empty } : {}),
+      ...(stack.guardsCreated === true ? { guardsCreated: true as const } : {}),
       members,
     };
   }
@@ -97,6 +104,21 @@ function sortMembers(members: Members): Members {
         Object.fromEntries(Object.entries(keys).sort(([a], [b]) => a.localeCompare(b))),
       ]),
   ) as Members;
+}
+
+/**
+ * Whether a stack must keep its `tfe_workspace.created` block: it creates workspaces now, or
+ * the previous lock says it held created workspaces (as members, or by the sticky flag).
+ * Terraform checks `prevent_destroy` only while the resource has configuration
+ * (`checkPreventDestroy` in hashicorp/terraform), so dropping the block with the last created
+ * workspace would let the plan destroy it.
+ */
+export function guardsCreated(stack: PlannedStack, previous: LayoutLock | undefined): boolean {
+  const locked = previous?.stacks[stack.name];
+  const heldBefore =
+    locked?.guardsCreated === true ||
+    Object.keys(locked?.members[RESOURCES.workspace] ?? {}).length > 0;
+  return heldBefore || Object.keys(membersOf(stack)[RESOURCES.workspace] ?? {}).length > 0;
 }
 
 /** What a synth must add to its plan so that the deploy carries the previous one over. */

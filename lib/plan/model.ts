@@ -154,6 +154,12 @@ export interface PlannedStack {
   readonly dependsOn: readonly string[];
   /** Where the stack keeps its state. */
   readonly backend: PlannedBackend;
+  /**
+   * The stack holds, or has held, workspaces it created: its `tfe_workspace.created` stays in
+   * the configuration, with an empty map once none is left, because `prevent_destroy` guards
+   * only while its resource block is there. Sticky in the lock (see `lock.ts`).
+   */
+  readonly guardsCreated?: boolean;
 }
 
 /** Where a stack keeps its state: a local file (cdktf's default), HCP Terraform, or S3. */
