@@ -46,7 +46,7 @@ function synthOf(build: (stack: TerraformStack) => void): Record<string, any> {
 }
 
 describe("HcpOidcProvider", () => {
-  it("creates the provider for https://HOST with the audience and the root certificate's thumbprint", () => {
+  it("creates the provider for https://HOST with the audience and the thumbprint of the last certificate the host sends", () => {
     const json = synthOf(
       (s) => new HcpOidcProvider(s, "p", { hostname: "tfe.example.com", audiences: ["aud"] }),
     );
