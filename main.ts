@@ -8,6 +8,7 @@ import { adoptionImports } from "./lib/live/adoption-imports";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
 import { OutputFolderError } from "./lib/output-folder";
 import { lockOf } from "./lib/plan/lock";
+import { whyNotImportable } from "./lib/plan/members";
 import { PRODUCT } from "./lib/product";
 import { REPORT_FILE, REPORT_FILES, writeSynthReport } from "./lib/report/write";
 import { newRecord, provenanceOf, writeSynthRecord } from "./lib/synth-record";
@@ -53,6 +54,11 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     for (const r of plan.relocations) {
       say(
         `Moving ${r.resource}["${r.key}"]: ${r.from} forgets it, ${r.to} imports it (nothing is destroyed)`,
+      );
+    }
+    for (const r of plan.recreated) {
+      say(
+        `Moving ${r.resource}["${r.key}"] without import (${whyNotImportable(r.resource, r.ref)}): deploy ${r.from} first, which destroys it, then ${r.to}, which creates it again`,
       );
     }
     const stacks = app.node.children.length;

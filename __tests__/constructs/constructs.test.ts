@@ -201,6 +201,23 @@ describe("addCarryover", () => {
     expect(json.import[0].to).toBe("tfe_variable.variables[each.key]");
     expect(json.import[0].for_each).toContain("if length(");
   });
+
+  it("refuses to import the variables of a workspace the tfe importer would read as a variable set", () => {
+    const name = "x-varset-abcdefghijklmnop";
+    const move = {
+      resource: "tfe_variable.variables" as const,
+      key: `ws_${name}_K`,
+      ref: `workspace:${name}:K`,
+      from: "old",
+      to: "new",
+    };
+    expect(() => synthOf((s) => addImports(s, addCarryover(s, "acme", [], [move])))).toThrow(
+      `workspace "${name}" ends like a variable set ID`,
+    );
+    expect(() => synthOf((s) => addCarryover(s, "acme", [move], []))).toThrow(
+      `workspace "${name}" ends like a variable set ID`,
+    );
+  });
 });
 
 describe("applyBackend", () => {
