@@ -2,7 +2,13 @@
  * The rules that relate fields to each other: within a workspace, across the lists of a config,
  * and between entries and the accounts they name.
  */
-import { parseOidcProviderArn, parsePolicyArn, parseRoleArn, partitionOfRegion } from "./arns";
+import {
+  knownAccountId,
+  parseOidcProviderArn,
+  parsePolicyArn,
+  parseRoleArn,
+  partitionOfRegion,
+} from "./arns";
 import { SINGLE_ACCOUNT } from "./constants";
 import type { Ctx } from "./fields";
 import type { Grant, Permissions } from "./grants";
@@ -245,11 +251,18 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
     }
   }
 
-  /** Checks one entry's account reference and the partition of its ARNs. */
+  // Accounts with a role that takes its permissions boundary from `defaults`.
+  const defaultBoundaryIn = new Set<string>();
+
+  /**
+   * Checks one entry's account reference, and the partition and account of its ARNs;
+   * `usesDefaultBoundary`: one of its roles takes the permissions boundary of `defaults`.
+   */
   const checkEntry = (
     path: PropertyKey[],
     account: string | undefined,
     arns: Array<[PropertyKey[], string]>,
+    usesDefaultBoundary = false,
   ) => {
     let resolved = account;
     if (account === undefined) {
@@ -272,19 +285,61 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
       });
       return;
     }
-    const region = accounts[resolved ?? ""]?.region ?? "";
-    const partition = partitionOfRegion(region);
+    const name = resolved ?? "";
+    if (usesDefaultBoundary) defaultBoundaryIn.add(name);
     for (const [at, arn] of arns) {
-      const parsed = parsePolicyArn(arn);
-      if (parsed !== undefined && parsed.partition !== partition) {
-        ctx.addIssue({
-          code: "custom",
-          path: [...path, ...at],
-          message: `${quote(arn)} is in partition "${parsed.partition}", but region "${region}" is in "${partition}": use "arn:${partition}:iam::..."`,
-          input: arn,
-        });
-      }
+      checkPartition([...path, ...at], arn, name);
+      checkPolicyAccount([...path, ...at], arn, name);
     }
+  };
+
+  /** A policy ARN must be in the partition of the account's region. */
+  const checkPartition = (at: PropertyKey[], arn: string, account: string) => {
+    const region = accounts[account]?.region ?? "";
+    const partition = partitionOfRegion(region);
+    const parsed = parsePolicyArn(arn);
+    if (parsed !== undefined && parsed.partition !== partition) {
+      ctx.addIssue({
+        code: "custom",
+        path: at,
+        message: `${quote(arn)} is in partition "${parsed.partition}", but region "${region}" is in "${partition}": use "arn:${partition}:iam::..."`,
+        input: arn,
+      });
+    }
+  };
+
+  /**
+   * A customer managed policy is usable only in its own account: IAM attaches to a role, or sets
+   * as its permissions boundary, an AWS managed policy or a policy of the role's account, and no
+   * other (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html:
+   * customer managed policies are "in your AWS account"). Checked when both account IDs are known.
+   */
+  const checkPolicyAccount = (at: PropertyKey[], arn: string, account: string) => {
+    const owner = parsePolicyArn(arn)?.owner;
+    const accountConfig = accounts[account];
+    const accountId = accountConfig === undefined ? undefined : knownAccountId(accountConfig);
+    if (owner === undefined || owner === "aws" || accountId === undefined || owner === accountId)
+      return;
+    const boundary = at.at(-1) === "permissionsBoundary";
+    ctx.addIssue({
+      code: "custom",
+      path: at,
+      message: `${quote(arn)} is a customer managed policy of account ${owner}, but the role is in account ${accountId} (account ${quote(account)}); IAM ${boundary ? "takes as a role's permissions boundary only an AWS managed policy or a customer managed policy" : "attaches to a role only AWS managed policies and customer managed policies"} of the role's own account: use a policy of account ${accountId}`,
+      input: arn,
+    });
+  };
+
+  /** Whether a role of a grant takes its permissions boundary from `defaults`. */
+  const usesDefaultBoundary = (
+    grant: Grant & { permissionsBoundary?: string | undefined },
+  ): boolean => {
+    // A grant with both phases makes a role per phase, each with the entry's options under its own.
+    const phases =
+      grant.plan !== undefined && grant.apply !== undefined ? [grant.plan, grant.apply] : [{}];
+    return phases.some(
+      (phase: { permissionsBoundary?: string | undefined }) =>
+        (phase.permissionsBoundary ?? grant.permissionsBoundary) === undefined,
+    );
   };
 
   const grantArns = (grant: Grant & { permissionsBoundary?: string | undefined }) => {
@@ -313,28 +368,30 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
       ws.apply !== undefined;
     // A workspace whose roles are all under credentials needs no account of its own.
     if (ownGrant || ws.account !== undefined)
-      checkEntry(["workspaces", i], ws.account, grantArns(ws));
+      checkEntry(["workspaces", i], ws.account, grantArns(ws), ownGrant && usesDefaultBoundary(ws));
     ws.credentials?.forEach((credential, j) => {
       checkEntry(
         ["workspaces", i, "credentials", j],
         credential.account ?? ws.account,
         grantArns(credential),
+        usesDefaultBoundary(credential),
       );
     });
   });
   config.projects?.forEach((project, i) => {
-    checkEntry(["projects", i], project.account, grantArns(project));
+    checkEntry(["projects", i], project.account, grantArns(project), usesDefaultBoundary(project));
   });
   config.stacks?.forEach((stack, i) => {
-    checkEntry(["stacks", i], stack.account, grantArns(stack));
+    checkEntry(["stacks", i], stack.account, grantArns(stack), usesDefaultBoundary(stack));
   });
   config.modules?.forEach((module, i) => {
-    checkEntry(["modules", i], module.account, grantArns(module));
+    checkEntry(["modules", i], module.account, grantArns(module), usesDefaultBoundary(module));
   });
-  if (config.defaults?.permissionsBoundary !== undefined) {
-    for (const name of names)
-      checkEntry(["defaults"], name, [
-        [["permissionsBoundary"], config.defaults.permissionsBoundary],
-      ]);
+  const boundary = config.defaults?.permissionsBoundary;
+  if (boundary !== undefined) {
+    for (const name of names) checkPartition(["defaults", "permissionsBoundary"], boundary, name);
+    // Only where a role takes it: an account whose roles all set their own never uses it.
+    for (const name of defaultBoundaryIn)
+      checkPolicyAccount(["defaults", "permissionsBoundary"], boundary, name);
   }
 }

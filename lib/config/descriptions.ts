@@ -28,7 +28,7 @@ export const WORKSPACE = {
     "The workspace's project. 3–40 letters, digits, `-`, `_` and inner spaces (`Default Project`). Without it the role admits runs of a workspace of this name in any project of the organization.",
   account: "The account (a key of `accounts`) of the workspace's own role.",
   policyArns:
-    "Managed policies to attach: `arn:aws:iam::aws:policy/NAME` or `arn:aws:iam::ACCOUNT:policy/PATH/NAME`, no wildcards, each once, at most 20 (AWS's default quota is 10 per role; raise it in Service Quotas before going above).",
+    "Managed policies to attach: `arn:aws:iam::aws:policy/NAME` or `arn:aws:iam::ACCOUNT:policy/PATH/NAME` (ACCOUNT: the role's own account, as IAM requires), no wildcards, each once, at most 20 (AWS's default quota is 10 per role; raise it in Service Quotas before going above).",
   inlinePolicy:
     'An IAM identity policy document, attached inline. `Version: "2012-10-17"` is required; IAM policy variables such as `${aws:username}` reach AWS as written. At most 10,240 characters without whitespace.',
   credentials:
@@ -66,7 +66,8 @@ export const ROLE_OPTION = {
   roleName:
     "The IAM role name, 1–64 of `[A-Za-z0-9+=,.@_-]`. Not with `plan`/`apply` at the entry level (name each phase's role). Two roles of one account may not share a name.",
   path: "The IAM path, starting and ending with `/`.",
-  permissionsBoundary: "A managed policy ARN set as the role's permissions boundary.",
+  permissionsBoundary:
+    "A managed policy ARN set as the role's permissions boundary: an AWS managed policy, or a customer managed policy of the role's own account.",
   maxSessionDuration:
     "Seconds, 3600 to 43200. The AWS provider renews credentials from the run's token, so this rarely matters.",
   tags: "Extra tags; with `defaults.tags` and the tags this app writes (`ManagedBy`, `HcpOrganization`, `HcpProject`, `HcpWorkspace`, `HcpRunPhase`, `HcpCredentialTag`, `HcpStack`, `HcpDeployment`, `HcpModule`, which a config cannot set), at most 50.",
