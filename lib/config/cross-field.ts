@@ -63,6 +63,7 @@ export function checkConfig(config: TrustConfig, ctx: Ctx): void {
   }
   checkUnique(config.workspaces ?? [], "workspaces", "workspace", ctx);
   checkUnique(config.projects ?? [], "projects", "project", ctx);
+  checkProjectSpelling(config, ctx);
   let roles = 0;
   for (const ws of config.workspaces ?? []) {
     roles += rolesOfGrant(ws);
@@ -159,6 +160,44 @@ function checkModules(modules: readonly ModuleConfig[], ctx: Ctx): void {
         input: module.subjectName,
       });
     } else subjects.set(subject, index);
+  });
+}
+
+/**
+ * Checks that a project is spelled one way across the config. HCP Terraform keeps project names
+ * unique without regard to case: hashicorp/terraform-provider-tfe matches them with
+ * `strings.EqualFold` in internal/provider/data_source_project.go ("Case-insensitive uniqueness is
+ * enforced in TFC"; pull request #958: "project names in TFC have to be unique without regard to
+ * case"). So `Payments` and `payments` name one project, and a token's `sub` carries one spelling:
+ * the roles trusting the other would admit no run, and their stacks would be two folders and state
+ * files that collide on a case-insensitive disk. Refused, like the names this app compares
+ * without case elsewhere (shards, the project variable sets a workspace's runs get).
+ */
+function checkProjectSpelling(config: TrustConfig, ctx: Ctx): void {
+  const first = new Map<string, { name: string; at: string }>();
+  const check = (name: string | undefined, list: string, index: number, field: string) => {
+    if (name === undefined) return;
+    const path = [list, index, field];
+    const at = `${list}[${index}].${field}`;
+    const seen = first.get(name.toLowerCase());
+    if (seen === undefined) first.set(name.toLowerCase(), { name, at });
+    else if (seen.name !== name) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `project ${quote(name)} differs only in case from ${quote(seen.name)} (${seen.at}); HCP Terraform project names are unique without regard to case, so both name one project, whose runs' tokens carry its name as HCP Terraform spells it (a role trusting the other spelling admits none of them): write it the same way everywhere`,
+        input: name,
+      });
+    }
+  };
+  config.workspaces?.forEach((ws, i) => {
+    check(ws.project, "workspaces", i, "project");
+  });
+  config.projects?.forEach((project, i) => {
+    check(project.name, "projects", i, "name");
+  });
+  config.stacks?.forEach((stack, i) => {
+    check(stack.project, "stacks", i, "project");
   });
 }
 

@@ -25,7 +25,7 @@ export const ACCOUNT = {
 export const WORKSPACE = {
   name: "The HCP Terraform workspace. 1–90 letters, digits, `-`, `_`. Unique (compared without case, as IAM compares role names).",
   project:
-    "The workspace's project. 3–40 letters, digits, `-`, `_` and inner spaces (`Default Project`). Without it the role admits runs of a workspace of this name in any project of the organization.",
+    "The workspace's project. 3–40 letters, digits, `-`, `_` and inner spaces (`Default Project`). Without it the role admits runs of a workspace of this name in any project of the organization. Spell a project the same way, case included, wherever the config names it: HCP Terraform project names are unique without regard to case, so `Payments` and `payments` are one project and are refused.",
   account: "The account (a key of `accounts`) of the workspace's own role.",
   policyArns:
     "Managed policies to attach: `arn:aws:iam::aws:policy/NAME` or `arn:aws:iam::ACCOUNT:policy/PATH/NAME` (ACCOUNT: the role's own account, as IAM requires), no wildcards, each once, at most 20 (AWS's default quota is 10 per role; raise it in Service Quotas before going above).",
@@ -39,14 +39,14 @@ export const WORKSPACE = {
 } as const;
 
 export const PROJECT = {
-  name: "The HCP Terraform project. Unique.",
+  name: "The HCP Terraform project. Unique, and spelled as the workspaces and Stacks of the config spell it (case included).",
   account: "The account of the project's role.",
 } as const;
 
 export const STACK = {
   name: "The HCP Terraform Stack. 1–90 letters, digits, `-`, `_`. A stack name belongs to one project in the config; two entries of one stack must list different deployments.",
   project:
-    "The Stack's project (required: it is part of the token's `sub`). 3–40 letters, digits, `-`, `_` and inner spaces.",
+    "The Stack's project (required: it is part of the token's `sub`). 3–40 letters, digits, `-`, `_` and inner spaces, spelled as elsewhere in the config (case included).",
   deployments:
     "The deployments whose operations get a role, each its own (the `deployment` blocks of `.tfdeploy.hcl`, 1–64 letters, digits, `-`, `_`), or `any` for one role that admits every deployment of the Stack.",
   account: "The account (a key of `accounts`) of the deployments' roles.",
