@@ -40,7 +40,7 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     const lockPath = lockPathFor(configPath, env);
     const adoption = adoptionImports(config, configPath);
     for (const line of adoption.ignored) say(`Adoption entry ignored: ${line}`);
-    const { app, plan, warnings } = step(
+    const { app, plan, warnings, acknowledged } = step(
       `checking the safety rules and building the stacks of ${size} workspaces and projects`,
       () =>
         buildApp(config, {
@@ -63,10 +63,10 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     }
     const stacks = app.node.children.length;
     step(`writing ${stacks} stack${stacks === 1 ? "" : "s"} to ${app.outdir}`, () => app.synth());
-    writeSynthRecord(app.outdir, newRecord(configPath, { status: "ok", warnings }));
+    writeSynthRecord(app.outdir, newRecord(configPath, { status: "ok", warnings, acknowledged }));
     const { source } = provenanceOf(app.outdir);
     step("writing the trust report", () =>
-      writeSynthReport(app.outdir, plan, warnings, { source }),
+      writeSynthReport(app.outdir, plan, warnings, { source }, acknowledged),
     );
     if (warnings.length > 0) {
       say(

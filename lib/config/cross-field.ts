@@ -64,6 +64,7 @@ export function checkConfig(config: TrustConfig, ctx: Ctx): void {
   checkUnique(config.workspaces ?? [], "workspaces", "workspace", ctx);
   checkUnique(config.projects ?? [], "projects", "project", ctx);
   checkProjectSpelling(config, ctx);
+  checkAcknowledgements(config, ctx);
   let roles = 0;
   for (const ws of config.workspaces ?? []) {
     roles += rolesOfGrant(ws);
@@ -127,6 +128,51 @@ function checkStacks(stacks: readonly StackConfig[], ctx: Ctx): void {
           path: ["stacks", index, "deployments", at],
           message: `deployment ${quote(deployment)} of stack ${quote(stack.name)} is given a role here and at stacks[${other}]; a deployment passes one role ARN, so list it once`,
           input: deployment,
+        });
+      }
+    });
+  });
+}
+
+/** Whether a workspace entry has a role of its own (beside any tagged credentials). */
+function ownGrant(ws: WorkspaceConfig): boolean {
+  return (
+    ws.policyArns.length > 0 ||
+    ws.inlinePolicy !== undefined ||
+    ws.plan !== undefined ||
+    ws.apply !== undefined
+  );
+}
+
+/**
+ * Checks each project's `acknowledgeOwnRoles`: it may list only workspaces of that project with
+ * roles of their own (what the `workspace-role-overrides-project` rule warns of), each once.
+ */
+function checkAcknowledgements(config: TrustConfig, ctx: Ctx): void {
+  config.projects?.forEach((project, i) => {
+    const allowed = (config.workspaces ?? [])
+      .filter((ws) => ws.project?.toLowerCase() === project.name.toLowerCase() && ownGrant(ws))
+      .map((ws) => ws.name);
+    const seen = new Map<string, number>();
+    project.acknowledgeOwnRoles?.forEach((name, j) => {
+      const path = ["projects", i, "acknowledgeOwnRoles", j];
+      const first = seen.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `${quote(name)} is listed twice (also at acknowledgeOwnRoles[${first}])`,
+          input: name,
+        });
+        return;
+      }
+      seen.set(name, j);
+      if (!allowed.includes(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `${quote(name)} is not a workspace of project ${quote(project.name)} with a role of its own; list only those: ${allowed.length === 0 ? "it has none, so leave acknowledgeOwnRoles out" : allowed.join(", ")}`,
+          input: name,
         });
       }
     });
@@ -400,14 +446,10 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
   };
 
   config.workspaces?.forEach((ws, i) => {
-    const ownGrant =
-      ws.policyArns.length > 0 ||
-      ws.inlinePolicy !== undefined ||
-      ws.plan !== undefined ||
-      ws.apply !== undefined;
+    const own = ownGrant(ws);
     // A workspace whose roles are all under credentials needs no account of its own.
-    if (ownGrant || ws.account !== undefined)
-      checkEntry(["workspaces", i], ws.account, grantArns(ws), ownGrant && usesDefaultBoundary(ws));
+    if (own || ws.account !== undefined)
+      checkEntry(["workspaces", i], ws.account, grantArns(ws), own && usesDefaultBoundary(ws));
     ws.credentials?.forEach((credential, j) => {
       checkEntry(
         ["workspaces", i, "credentials", j],

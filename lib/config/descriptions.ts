@@ -41,6 +41,8 @@ export const WORKSPACE = {
 export const PROJECT = {
   name: "The HCP Terraform project. Unique, and spelled as the workspaces and Stacks of the config spell it (case included).",
   account: "The account of the project's role.",
+  acknowledgeOwnRoles:
+    "Workspaces of this project listed under `workspaces` with roles of their own, accepted as such: their runs use their own roles, and the project's role still admits their tokens. Each synth warns of such workspaces until they are listed here; the report then lists them instead. Only such workspaces may be listed.",
 } as const;
 
 export const STACK = {
