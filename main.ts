@@ -8,6 +8,7 @@ import { adoptionImports } from "./lib/live/adoption-imports";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
 import { OutputFolderError } from "./lib/output-folder";
 import { lockOf } from "./lib/plan/lock";
+import { whyNotImportable } from "./lib/plan/members";
 import { PRODUCT } from "./lib/product";
 import { REPORT_FILE, REPORT_FILES, writeSynthReport } from "./lib/report/write";
 import { newRecord, provenanceOf, writeSynthRecord } from "./lib/synth-record";
@@ -39,7 +40,7 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     const lockPath = lockPathFor(configPath, env);
     const adoption = adoptionImports(config, configPath);
     for (const line of adoption.ignored) say(`Adoption entry ignored: ${line}`);
-    const { app, plan, warnings } = step(
+    const { app, plan, warnings, acknowledged } = step(
       `checking the safety rules and building the stacks of ${size} workspaces and projects`,
       () =>
         buildApp(config, {
@@ -55,12 +56,17 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
         `Moving ${r.resource}["${r.key}"]: ${r.from} forgets it, ${r.to} imports it (nothing is destroyed)`,
       );
     }
+    for (const r of plan.recreated) {
+      say(
+        `Moving ${r.resource}["${r.key}"] without import (${whyNotImportable(r.resource, r.ref)}): deploy ${r.from} first, which destroys it, then ${r.to}, which creates it again`,
+      );
+    }
     const stacks = app.node.children.length;
     step(`writing ${stacks} stack${stacks === 1 ? "" : "s"} to ${app.outdir}`, () => app.synth());
-    writeSynthRecord(app.outdir, newRecord(configPath, { status: "ok", warnings }));
+    writeSynthRecord(app.outdir, newRecord(configPath, { status: "ok", warnings, acknowledged }));
     const { source } = provenanceOf(app.outdir);
     step("writing the trust report", () =>
-      writeSynthReport(app.outdir, plan, warnings, { source }),
+      writeSynthReport(app.outdir, plan, warnings, { source }, acknowledged),
     );
     if (warnings.length > 0) {
       say(

@@ -8,7 +8,8 @@ import {
   WORKSPACE_NAME,
   workspaceNameProblem,
 } from "../lib/config/names";
-import { baseConfig, synth, workspace } from "./helpers/synth";
+import { problemsOf } from "./features/helpers";
+import { baseConfig, synth, synthStacks, workspace } from "./helpers/synth";
 
 describe("workspace names", () => {
   it.each([["networking-prod"], ["a"], ["App_Prod-2"], ["1st-workspace"], ["w".repeat(90)]])(
@@ -86,6 +87,64 @@ describe("project names", () => {
     const problem = nameProblem(name, PROJECT_NAME);
     expect(problem).toContain(why);
     expect(problem).toContain("inner spaces");
+  });
+});
+
+describe("project names that differ only in case", () => {
+  const READ = ["arn:aws:iam::aws:policy/ReadOnlyAccess"];
+  const config = (extra: Record<string, unknown>) => ({
+    hcp: { organization: "acme" },
+    aws: { region: "us-east-1" },
+    ...extra,
+  });
+  const why =
+    "HCP Terraform project names are unique without regard to case, so both name one project, whose runs' tokens carry its name as HCP Terraform spells it (a role trusting the other spelling admits none of them): write it the same way everywhere";
+
+  it.each([
+    [
+      "two workspaces",
+      config({
+        workspaces: [
+          { name: "a", project: "Payments", policyArns: READ },
+          { name: "b", project: "payments", policyArns: READ },
+        ],
+      }),
+      `workspaces[1].project: project "payments" differs only in case from "Payments" (workspaces[0].project); ${why}`,
+    ],
+    [
+      "a workspace and a project-wide role",
+      config({
+        workspaces: [{ name: "a", project: "Payments", policyArns: READ }],
+        projects: [{ name: "PAYMENTS", policyArns: READ }],
+      }),
+      `projects[0].name: project "PAYMENTS" differs only in case from "Payments" (workspaces[0].project)`,
+    ],
+    [
+      "a workspace and a Stack",
+      config({
+        workspaces: [{ name: "a", project: "Payments", policyArns: READ }],
+        stacks: [{ name: "net", project: "payments", deployments: ["prod"], policyArns: READ }],
+      }),
+      `stacks[0].project: project "payments" differs only in case from "Payments" (workspaces[0].project)`,
+    ],
+  ])("are refused in %s, naming both fields", (_, input, expected) => {
+    expect(problemsOf(input)).toContain(expected);
+  });
+
+  it("are one stack when spelled alike", () => {
+    const stacks = synthStacks(
+      config({
+        workspaces: [
+          { name: "a", project: "Payments", policyArns: READ },
+          { name: "b", project: "Payments", policyArns: READ },
+        ],
+        projects: [{ name: "Payments", policyArns: READ }],
+      }),
+    );
+    expect(Object.keys(stacks).sort()).toEqual([
+      "hcp-aws-trust-default",
+      "hcp-aws-trust-default.Payments",
+    ]);
   });
 });
 

@@ -82,7 +82,12 @@ const BASES: ReadonlyArray<Record<string, unknown>> = [
       { name: "split", project: "Apps", ...split("split") },
     ],
     projects: [
-      { name: "Apps", account: "default", ...grant("apps") },
+      {
+        name: "Apps",
+        account: "default",
+        acknowledgeOwnRoles: ["app", "split"],
+        ...grant("apps"),
+      },
       { name: "Data", account: "default", ...split("data") },
     ],
     stacks: [

@@ -54,8 +54,34 @@ describe("the JSON Schema", () => {
     ["a missing hcp block", { aws: { region: "us-east-1" }, workspaces: [{ name: "a" }] }],
     ["a name of the wrong type", { hcp: { organization: 42 } }],
     ["an empty workspaces list", { hcp: { organization: "acme" }, workspaces: [] }],
+    [
+      "a project's acknowledgeOwnRoles that is not a list of names",
+      {
+        hcp: { organization: "acme" },
+        aws: { region: "us-east-1" },
+        projects: [{ name: "Apps", policyArns: [], acknowledgeOwnRoles: "apps-billing" }],
+      },
+    ],
   ])("rejects %s", (_, config) => {
     expect(validate(config)).toBe(false);
+  });
+
+  it("accepts a project that acknowledges the workspaces with roles of their own, and describes the key", () => {
+    const config = {
+      hcp: { organization: "acme" },
+      aws: { region: "us-east-1" },
+      projects: [{ name: "Apps", policyArns: [], acknowledgeOwnRoles: ["apps-billing"] }],
+      workspaces: [{ name: "apps-billing", project: "Apps", policyArns: [] }],
+    };
+    expect(validate(config)).toBe(true);
+    const projects = (
+      configJsonSchema() as {
+        properties: {
+          projects: { items: { properties: Record<string, { description?: string }> } };
+        };
+      }
+    ).properties.projects.items.properties;
+    expect(projects.acknowledgeOwnRoles?.description).toContain("the project's role still admits");
   });
 });
 

@@ -118,6 +118,35 @@ describe("the app", () => {
     }
   });
 
+  it("says which stack to deploy first when a move cannot import a workspace's variables", () => {
+    const dir = tempDir("varset-");
+    const path = join(dir, "trust.yaml");
+    const ws = (project: string) => ({
+      workspaces: [
+        {
+          name: "x-varset-abcdefghijklmnop",
+          project,
+          policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+        },
+      ],
+    });
+    writeFileSync(path, stringify(baseConfig(ws("Apps"))));
+    expect(runApp({ TRUST_CONFIG: path }).status).toBe(0);
+    writeFileSync(path, stringify(baseConfig(ws("Tools"))));
+    const { status, stdout } = runApp({ TRUST_CONFIG: path });
+    expect(status).toBe(0);
+    const why =
+      'workspace "x-varset-abcdefghijklmnop" ends like a variable set ID, so the tfe provider would import its variables from a set';
+    for (const key of ["TFC_AWS_PROVIDER_AUTH", "TFC_AWS_RUN_ROLE_ARN"]) {
+      expect(stdout).toContain(
+        `Moving tfe_variable.variables["ws_x-varset-abcdefghijklmnop_${key}"] without import (${why}): deploy hcp-aws-trust-default.Apps first, which destroys it, then hcp-aws-trust-default.Tools, which creates it again`,
+      );
+    }
+    expect(stdout).toContain(
+      'Moving aws_iam_role.roles["ws_x-varset-abcdefghijklmnop"]: hcp-aws-trust-default.Apps forgets it, hcp-aws-trust-default.Tools imports it',
+    );
+  });
+
   it("fails on a missing config file, naming it", () => {
     const { status, stderr, outdir } = runApp({ TRUST_CONFIG: "/nonexistent/trust.yaml" });
     expect(status).toBe(1);

@@ -202,6 +202,22 @@ describe("npm run report", () => {
     expect(warning).toBeLessThan(text.indexOf("## Summary"));
   });
 
+  it("keeps what the synth's config acknowledged, in its own section after the warnings", () => {
+    const config = join(tempDir("config-"), "trust.yaml");
+    copyFileSync(EVERYTHING, config);
+    const dir = synthToDir(readFileSync(config, "utf8"));
+    const acknowledged = [
+      'projects[0].acknowledgeOwnRoles: [workspace-role-overrides-project] project "Apps" has a project-wide role, and workspaces of it have roles of their own, acknowledged: apps-new (workspaces[1]).',
+    ];
+    recordSynth(dir, config, { status: "ok", warnings: WARNINGS, acknowledged });
+    expect(run(["--out", dir]).status).toBe(0);
+    const text = readFileSync(join(dir, REPORT_FILE), "utf8");
+    expect(text.indexOf("## Acknowledged")).toBeGreaterThan(text.indexOf("## Warnings"));
+    expect(text.indexOf(`- ${acknowledged[0]}`)).toBeLessThan(text.indexOf("## Summary"));
+    const json = JSON.parse(run(["--out", dir, "--json"]).stdout) as TrustReport;
+    expect(json.acknowledged).toEqual(acknowledged);
+  });
+
   it("prints the same with --json, warnings included", () => {
     const { dir } = synthWithRecord();
     const { status, stdout } = run(["--out", dir, "--json"]);

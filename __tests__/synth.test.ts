@@ -27,7 +27,7 @@ function interpolations(text: string): string[] {
 }
 
 describe("the OIDC provider", () => {
-  it("is created for https://HOSTNAME with the audience and the root certificate's thumbprint", () => {
+  it("is created for https://HOSTNAME with the audience and the thumbprint of the last certificate the host sends", () => {
     const stack = synth(baseConfig());
     expect(stack.data?.tls_certificate?.hcp).toMatchObject({ url: "https://app.terraform.io" });
     expect(resource(stack, "aws_iam_openid_connect_provider", "hcp")).toMatchObject({

@@ -5,7 +5,8 @@ import { PRODUCT } from "./product";
 
 /**
  * What a synth was made from, written beside its stacks: the config (path and a hash of its
- * content), when, whether it succeeded, and the safety rules' warnings. `report` and `explain`
+ * content), when, whether it succeeded, and the safety rules' warnings and what the config
+ * acknowledged. `report` and `explain`
  * read it to name their source, to say when the config changed since, and to refuse the output
  * of a failed synth.
  */
@@ -22,6 +23,11 @@ export interface SynthRecord {
   readonly synthesizedAt: string;
   /** The safety rules' warnings, as printed. */
   readonly warnings: readonly string[];
+  /**
+   * The safety rules' findings the config acknowledged (for the report, not printed).
+   * @default - none (a record of an older synth has no such field)
+   */
+  readonly acknowledged?: readonly string[];
   /** Why a failed synth failed, as printed. */
   readonly error?: string;
 }
@@ -52,7 +58,7 @@ export function configFingerprint(path: string): string | undefined {
 /** A record for a synth of `config` now. */
 export function newRecord(
   config: string,
-  fields: Pick<SynthRecord, "status" | "warnings"> & { error?: string },
+  fields: Pick<SynthRecord, "status" | "warnings" | "acknowledged"> & { error?: string },
   now: Date = new Date(),
 ): SynthRecord {
   const fingerprint = configFingerprint(config);
@@ -64,6 +70,9 @@ export function newRecord(
     ...(fingerprint === undefined ? {} : { configSha256: fingerprint }),
     synthesizedAt: now.toISOString(),
     warnings: fields.warnings,
+    ...(fields.acknowledged === undefined || fields.acknowledged.length === 0
+      ? {}
+      : { acknowledged: fields.acknowledged }),
     ...(fields.error === undefined ? {} : { error: fields.error }),
   };
 }

@@ -36,6 +36,8 @@ export interface BuiltApp {
   readonly plan: TrustPlan;
   /** Safety rule violations the config opted out of; print them on every synth. */
   readonly warnings: readonly string[];
+  /** Safety rule findings the config acknowledged; the report lists them, nothing prints them. */
+  readonly acknowledged: readonly string[];
 }
 
 /**
@@ -93,5 +95,6 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
     app,
     plan,
     warnings: findings.warnings.map((finding) => `Warning: ${formatFinding(finding, locate)}`),
+    acknowledged: findings.acknowledged.map((finding) => formatFinding(finding, locate)),
   };
 }

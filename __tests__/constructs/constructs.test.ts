@@ -46,7 +46,7 @@ function synthOf(build: (stack: TerraformStack) => void): Record<string, any> {
 }
 
 describe("HcpOidcProvider", () => {
-  it("creates the provider for https://HOST with the audience and the root certificate's thumbprint", () => {
+  it("creates the provider for https://HOST with the audience and the thumbprint of the last certificate the host sends", () => {
     const json = synthOf(
       (s) => new HcpOidcProvider(s, "p", { hostname: "tfe.example.com", audiences: ["aud"] }),
     );
@@ -200,6 +200,23 @@ describe("addCarryover", () => {
     });
     expect(json.import[0].to).toBe("tfe_variable.variables[each.key]");
     expect(json.import[0].for_each).toContain("if length(");
+  });
+
+  it("refuses to import the variables of a workspace the tfe importer would read as a variable set", () => {
+    const name = "x-varset-abcdefghijklmnop";
+    const move = {
+      resource: "tfe_variable.variables" as const,
+      key: `ws_${name}_K`,
+      ref: `workspace:${name}:K`,
+      from: "old",
+      to: "new",
+    };
+    expect(() => synthOf((s) => addImports(s, addCarryover(s, "acme", [], [move])))).toThrow(
+      `workspace "${name}" ends like a variable set ID`,
+    );
+    expect(() => synthOf((s) => addCarryover(s, "acme", [move], []))).toThrow(
+      `workspace "${name}" ends like a variable set ID`,
+    );
   });
 });
 

@@ -208,6 +208,90 @@ describe("several AWS accounts", () => {
     expect(problemsOf(config)).toContain(expected);
   });
 
+  describe("customer managed policies of another account", () => {
+    const OTHER = "arn:aws:iam::999988887777:policy/X";
+    const config = (account: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      hcp: { organization: "acme" },
+      accounts: { prod: { region: "us-east-1", ...account } },
+      ...extra,
+    });
+
+    it.each([
+      [
+        "attached to a role of a known account",
+        config(
+          { accountId: "111122223333" },
+          { workspaces: [workspace("app", { policyArns: [READ_ONLY, OTHER] })] },
+        ),
+        `workspaces[0].policyArns[1]: "${OTHER}" is a customer managed policy of account 999988887777, but the role is in account 111122223333 (account "prod"); IAM attaches to a role only AWS managed policies and customer managed policies of the role's own account: use a policy of account 111122223333`,
+      ],
+      [
+        "in a phase of a project, the account known from its reused OIDC provider",
+        config(
+          { oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/app.terraform.io" },
+          {
+            projects: [
+              { name: "Apps", plan: { policyArns: [READ_ONLY] }, apply: { policyArns: [OTHER] } },
+            ],
+          },
+        ),
+        `projects[0].apply.policyArns[0]: "${OTHER}" is a customer managed policy of account 999988887777, but the role is in account 111122223333 (account "prod")`,
+      ],
+      [
+        "as a permissions boundary",
+        config(
+          { accountId: "111122223333" },
+          { workspaces: [workspace("app", { permissionsBoundary: OTHER })] },
+        ),
+        `workspaces[0].permissionsBoundary: "${OTHER}" is a customer managed policy of account 999988887777, but the role is in account 111122223333 (account "prod"); IAM takes as a role's permissions boundary only an AWS managed policy or a customer managed policy of the role's own account: use a policy of account 111122223333`,
+      ],
+      [
+        "as the default permissions boundary of a role that does not set its own",
+        config(
+          { accountId: "111122223333" },
+          { defaults: { permissionsBoundary: OTHER }, workspaces: [workspace("app")] },
+        ),
+        `defaults.permissionsBoundary: "${OTHER}" is a customer managed policy of account 999988887777, but the role is in account 111122223333 (account "prod")`,
+      ],
+    ])("are refused %s, naming the field and both accounts", (_, input, expected) => {
+      expect(problemsOf(input)).toContain(expected);
+    });
+
+    it.each([
+      [
+        "of the role's own account",
+        config(
+          { accountId: "999988887777" },
+          { workspaces: [workspace("app", { policyArns: [OTHER], permissionsBoundary: OTHER })] },
+        ),
+      ],
+      [
+        "when the role's account ID is not known",
+        config({}, { workspaces: [workspace("app", { policyArns: [OTHER] })] }),
+      ],
+      [
+        "as a default boundary that every role of the other account replaces",
+        {
+          hcp: { organization: "acme" },
+          accounts: {
+            a: { region: "us-east-1", accountId: "999988887777" },
+            b: { region: "us-east-1", accountId: "111122223333" },
+          },
+          defaults: { permissionsBoundary: OTHER },
+          workspaces: [
+            workspace("one", { account: "a" }),
+            workspace("two", {
+              account: "b",
+              permissionsBoundary: "arn:aws:iam::111122223333:policy/B",
+            }),
+          ],
+        },
+      ],
+    ])("are accepted %s", (_, input) => {
+      expect(Object.keys(synthStacks(input)).length).toBeGreaterThan(0);
+    });
+  });
+
   it("accept a v1 aws block as the single account named default", () => {
     expect(
       problemsOf({

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config/load";
+import { reportMarkdown } from "../../lib/report/markdown";
+import { buildReport } from "../../lib/report/model";
 import { checkRules } from "../../lib/rules/engine";
-import { resource, synth, workspace } from "../helpers/synth";
-import { example, problemsOf, READ_ONLY, trustOf, variablesOf } from "./helpers";
+import { buildApp } from "../../stacks/app";
+import { readConfigText, resource, synth, tempDir, workspace } from "../helpers/synth";
+import { example, exampleConfig, problemsOf, READ_ONLY, trustOf, variablesOf } from "./helpers";
 
 describe("project-wide roles", () => {
   const stack = synth(example("project-roles.yaml"));
@@ -50,15 +53,15 @@ describe("project-wide roles", () => {
     });
   });
 
-  it("warn, on every synth, when a workspace of the project keeps its own role", () => {
+  it("warn, on every synth, when a workspace of the project keeps its own role, and say the project's role still admits it", () => {
     const { warnings, errors } = checkRules(parseConfig(example("project-roles.yaml")));
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
       {
         rule: "workspace-role-overrides-project",
-        path: "workspaces[0]",
+        path: "projects[0]",
         message:
-          "workspace apps-billing is in project \"Apps\", which has a project-wide role (projects[0]); the workspace's own variables name its own role for every key the project's variable set carries, so its plan and apply runs use its own role, not the project's",
+          "project \"Apps\" has a project-wide role, and workspaces of it have roles of their own: apps-billing (workspaces[0]). A workspace's own variables win over the project's variable set, so its plan and apply runs use its own role; but the project's role still admits its tokens too (it trusts every workspace of the project), so whoever can change the workspace's variables or code can have its runs use the project's role. To accept this, list them under acknowledgeOwnRoles on the project",
       },
     ]);
     expect(variablesOf(stack, '${data.tfe_workspace.workspaces["apps-billing"].id}')).toEqual({
@@ -98,6 +101,58 @@ describe("project-wide roles", () => {
       TFC_AWS_RUN_ROLE_ARN: '${aws_iam_role.roles["ws_other"].arn}',
     });
   });
+
+  it("take an acknowledgement on the project: the synth prints no warning, and the report lists it instead", () => {
+    const data = exampleConfig("project-roles.yaml") as {
+      projects: Array<Record<string, unknown>>;
+    };
+    data.projects[0] = { ...data.projects[0], acknowledgeOwnRoles: ["apps-billing"] };
+    const { config, locate } = readConfigText(data);
+    const { plan, warnings, acknowledged } = buildApp(config, { outdir: tempDir("ack-"), locate });
+    expect(warnings).toEqual([]);
+    expect(acknowledged).toEqual([
+      expect.stringMatching(
+        /^trust\.yaml line \d+: projects\[0\]\.acknowledgeOwnRoles: \[workspace-role-overrides-project\] project "Apps" has a project-wide role, and workspaces of it have roles of their own, acknowledged: apps-billing \(workspaces\[0\]\)\./,
+      ),
+    ]);
+    const markdown = reportMarkdown(buildReport(plan, warnings, undefined, acknowledged));
+    expect(markdown).not.toContain("## Warnings");
+    expect(markdown).toContain("## Acknowledged");
+    expect(markdown).toContain("acknowledged: apps-billing (workspaces[0])");
+  });
+
+  it.each([
+    [
+      "a workspace of another project",
+      ["elsewhere"],
+      'projects[0].acknowledgeOwnRoles[0]: "elsewhere" is not a workspace of project "Apps" with a role of its own; list only those: apps-billing',
+    ],
+    [
+      "a workspace the config does not list",
+      ["apps-gone"],
+      'projects[0].acknowledgeOwnRoles[0]: "apps-gone" is not a workspace of project "Apps" with a role of its own; list only those: apps-billing',
+    ],
+    [
+      "a workspace listed twice",
+      ["apps-billing", "apps-billing"],
+      'projects[0].acknowledgeOwnRoles[1]: "apps-billing" is listed twice (also at acknowledgeOwnRoles[0])',
+    ],
+  ])(
+    "refuse an acknowledgement of %s, naming the field, the value and what it may list",
+    (_, names, expected) => {
+      expect(
+        problemsOf({
+          hcp: { organization: "acme" },
+          aws: { region: "us-east-1" },
+          projects: [{ name: "Apps", policyArns: [READ_ONLY], acknowledgeOwnRoles: names }],
+          workspaces: [
+            workspace("apps-billing", { project: "Apps" }),
+            workspace("elsewhere", { project: "Tools" }),
+          ],
+        }),
+      ).toContain(expected);
+    },
+  );
 
   it("fail on a project listed twice", () => {
     const project = { name: "Apps", policyArns: [READ_ONLY] };

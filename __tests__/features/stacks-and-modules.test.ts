@@ -1,13 +1,18 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseHclText } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { apiCost } from "../../lib/api-cost";
-import { ConfigError, parseConfig } from "../../lib/config/load";
+import { ConfigError, loadConfig, parseConfig } from "../../lib/config/load";
 import { planTrust } from "../../lib/plan";
 import { lockOf } from "../../lib/plan/lock";
 import { RESOURCES } from "../../lib/plan/members";
-import { hclString, stacksHcl } from "../../lib/report/stacks-hcl";
+import { reportMarkdown } from "../../lib/report/markdown";
+import { buildReport } from "../../lib/report/model";
+import { AWS_PROVIDER_VERSION, hclString, stacksHcl } from "../../lib/report/stacks-hcl";
 import { decide } from "../helpers/evaluate";
 import { synthRoles, synthStacks, synthStacksRaw } from "../helpers/synth";
 import { moduleTestClaims, runClaims, stackClaims } from "../helpers/tokens";
@@ -369,10 +374,129 @@ describe("the HCL a Stack's repository needs", () => {
       'role_arn       = "arn:aws:iam::ACCOUNT_ID:role/tfc-acme-stack-net"',
     );
     expect(hcl?.deployments).toContain("Every deployment of the Stack may use this role");
-    expect(hcl?.providers).toContain('region = "eu-west-1"');
+    expect(hcl?.deployments).toContain('region         = "eu-west-1"');
+  });
+
+  it("declares the AWS provider in required_providers, as a Stack configuration must", async () => {
+    const [networking] = stacksHcl(planTrust(parseConfig(example)));
+    const providers = await parseHcl(networking?.providers ?? "");
+    expect(providers.required_providers).toEqual([
+      { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION } },
+    ]);
+  });
+
+  it("gives each deployment its own account's region, not the first one's", async () => {
+    const data = config({
+      accounts: {
+        staging: { region: "us-east-1", accountId: "111122223333" },
+        prod: { region: "eu-west-1", accountId: "444455556666" },
+      },
+      modules: undefined,
+    });
+    const [hcl] = stacksHcl(planTrust(parseConfig(stringify(data))));
+    const deployments = await parseHcl(hcl?.deployments ?? "");
+    const inputs = (name: string) => deployments.deployment?.[name]?.[0]?.inputs;
+    expect(inputs("staging")?.region).toBe("us-east-1");
+    expect(inputs("production")?.region).toBe("eu-west-1");
+    expect(hcl?.providers).not.toContain("us-east-1");
+    expect(hcl?.providers).toContain("region = var.region");
+  });
+
+  it.each(examplesWithStacks())(
+    "parses, for %s, every HCL fragment the report prints, and each deployment gives exactly the variables the component configuration declares",
+    async (_, path) => {
+      const markdown = reportMarkdown(buildReport(planTrust(loadConfig(path).config)));
+      const fragments = [...markdown.matchAll(/```hcl\n([\s\S]*?)```/g)].map(
+        ([, body]) => body ?? "",
+      );
+      expect(fragments.length).toBeGreaterThan(0);
+      const parsed = await Promise.all(fragments.map((fragment) => parseHcl(fragment)));
+      const declared = parsed.flatMap((file) => Object.keys(file.variable ?? {}));
+      const deployments = parsed.flatMap((file) => Object.entries(file.deployment ?? {}));
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const [name, [deployment]] of deployments) {
+        expect(Object.keys(deployment?.inputs ?? {}).sort(), `deployment ${name}`).toEqual(
+          [...declared].sort(),
+        );
+      }
+      // Every provider has its local name in required_providers, and reads only declared variables.
+      for (const file of parsed) {
+        for (const local of Object.keys(file.provider ?? {})) {
+          const required = parsed.flatMap((f) => f.required_providers ?? []);
+          expect(
+            required.some((block) => local in block),
+            `provider ${local}`,
+          ).toBe(true);
+        }
+        const used = [...JSON.stringify(file.provider ?? {}).matchAll(/\$\{var\.(\w+)\}/g)].map(
+          ([, v]) => v,
+        );
+        for (const variable of used) expect(declared).toContain(variable);
+      }
+    },
+  );
+
+  it.skipIf(!terraformInstalled())("writes every fragment as terraform fmt would", () => {
+    for (const [, path] of examplesWithStacks()) {
+      for (const hcl of stacksHcl(planTrust(loadConfig(path).config))) {
+        for (const fragment of [hcl.deployments, hcl.providers]) {
+          const formatted = execFileSync("terraform", ["fmt", "-"], {
+            input: fragment,
+            env: { ...process.env, TF_CLI_CONFIG_FILE: emptyCliConfig() },
+          }).toString();
+          expect(formatted.trimEnd()).toBe(fragment);
+        }
+      }
+    }
   });
 
   it("writes text as HCL reads it: quotes escaped, templates not evaluated", () => {
     expect(hclString('a"b\\c${x}%{y}')).toBe('"a\\"b\\\\c$${x}%%{y}"');
   });
 });
+
+/** The configs of examples/ (files and config directories) that have HCP Terraform Stacks. */
+function examplesWithStacks(): Array<[string, string]> {
+  const root = join(__dirname, "..", "..", "examples");
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() || /\.ya?ml$/.test(entry.name))
+    .map((entry): [string, string] => [entry.name, join(root, entry.name)])
+    .filter(([, path]) => {
+      try {
+        return (loadConfig(path).config.stacks?.length ?? 0) > 0;
+      } catch {
+        return false; // not a config (the GitHub Actions example)
+      }
+    });
+}
+
+interface HclFile {
+  readonly required_providers?: ReadonlyArray<Record<string, { source: string; version: string }>>;
+  readonly variable?: Record<string, unknown>;
+  readonly provider?: Record<string, unknown>;
+  readonly deployment?: Record<string, ReadonlyArray<{ inputs?: Record<string, string> }>>;
+}
+
+/** HCL read by HashiCorp's own parser (hcl2json), which refuses what is not HCL. */
+function parseHcl(text: string): Promise<HclFile> {
+  return parseHclText("fragment.hcl", text) as Promise<HclFile>;
+}
+
+function terraformInstalled(): boolean {
+  try {
+    execFileSync("terraform", ["version"], {
+      stdio: "ignore",
+      env: { ...process.env, TF_CLI_CONFIG_FILE: emptyCliConfig() },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An empty Terraform CLI config, so the CLI reads none of the machine's. */
+function emptyCliConfig(): string {
+  const path = join(tmpdir(), "empty.tfrc");
+  writeFileSync(path, "");
+  return path;
+}

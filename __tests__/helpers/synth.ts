@@ -67,7 +67,7 @@ export function planOf(outdir: string): TrustPlan {
 export function recordSynth(
   outdir: string,
   configPath: string,
-  fields: Pick<SynthRecord, "status" | "warnings"> & { error?: string },
+  fields: Pick<SynthRecord, "status" | "warnings" | "acknowledged"> & { error?: string },
 ): void {
   const record = newRecord(configPath, fields);
   writeSynthRecord(outdir, record);

@@ -207,6 +207,30 @@ describe("the layout lock", () => {
     expect(after.stacks.find((s) => s.name === "hcp-aws-trust-prod.Apps")?.roles).toEqual([]);
   });
 
+  it("moves the variables of a workspace named like a variable set ID without importing them: the tfe importer would read its name as a set", () => {
+    // The tfe provider reads the middle of ORG/CONTAINER/VAR_ID as a variable set when it ends in
+    // varset- and 16 letters or digits, so the import of this workspace's variables would fail.
+    const ws = {
+      name: "x-varset-abcdefghijklmnop",
+      project: "Apps",
+      account: "prod",
+      split: false,
+      create: false,
+    } as const;
+    const lock = lockOf(planTrust(parseConfig(configOf([ws], undefined, false))));
+    const after = planTrust(
+      parseConfig(configOf([{ ...ws, project: "Tools" }], undefined, false)),
+      lock,
+    );
+    expect(after.relocations.map((r) => r.resource).sort()).toEqual(
+      [RESOURCES.attachment, RESOURCES.role].sort(),
+    );
+    expect(after.recreated.map((r) => `${r.resource}["${r.key}"] ${r.from} -> ${r.to}`)).toEqual([
+      'tfe_variable.variables["ws_x-varset-abcdefghijklmnop_TFC_AWS_PROVIDER_AUTH"] hcp-aws-trust-prod.Apps -> hcp-aws-trust-prod.Tools',
+      'tfe_variable.variables["ws_x-varset-abcdefghijklmnop_TFC_AWS_RUN_ROLE_ARN"] hcp-aws-trust-prod.Apps -> hcp-aws-trust-prod.Tools',
+    ]);
+  });
+
   it("refuses to drop an account whose stacks still hold what an earlier deploy made", () => {
     const app = {
       name: "app",

@@ -10,7 +10,7 @@ const USAGE = `Usage: npm run report -- [--out DIR] [--json]
 
 Writes DIR/${REPORT_FILE} (default DIR: cdktf.out) and the JSON beside it: who can reach which AWS
 account, from the plan of the synth (DIR/${PLAN_FILE}), with the safety rules' warnings of that
-synth on top (kept in DIR/${RECORD_FILE}). --json prints the same as JSON instead.`;
+synth on top, then what its config acknowledged (kept in DIR/${RECORD_FILE}). --json prints the same as JSON instead.`;
 
 /** Runs `report` with command-line arguments; returns the exit status. */
 export function runReport(argv: readonly string[], io: Io): number {
@@ -33,7 +33,7 @@ export function runReport(argv: readonly string[], io: Io): number {
       );
     }
     if (provenance.stale !== undefined) io.err(`report: ${provenance.stale}`);
-    const { warnings, synthesizedAt } = provenance.record;
+    const { warnings, acknowledged = [], synthesizedAt } = provenance.record;
     const plan = readPlanFile(values.out, synthesizedAt);
     const { source, stale } = provenance;
     const fields = { source, ...(stale === undefined ? {} : { stale }) };
@@ -41,10 +41,10 @@ export function runReport(argv: readonly string[], io: Io): number {
       "report",
       () => {
         if (values.json) {
-          io.out(JSON.stringify(buildReport(plan, warnings, fields), null, 2));
+          io.out(JSON.stringify(buildReport(plan, warnings, fields, acknowledged), null, 2));
           return 0;
         }
-        writeReport(values.out, plan, warnings, fields);
+        writeReport(values.out, plan, warnings, fields, acknowledged);
         io.out(`wrote ${values.out}/${REPORT_FILE}`);
         return 0;
       },

@@ -117,3 +117,23 @@ export function accountIdProblem(value: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The ID of an account if its config reveals it: given as `accountId`, or in the ARN of its reused
+ * OIDC provider or of its deploy role.
+ */
+export function knownAccountId(account: {
+  readonly accountId?: string | undefined;
+  readonly oidcProviderArn?: string | undefined;
+  readonly assumeRoleArn?: string | undefined;
+}): string | undefined {
+  if (account.accountId !== undefined) return account.accountId;
+  const provider =
+    account.oidcProviderArn === undefined
+      ? undefined
+      : parseOidcProviderArn(account.oidcProviderArn);
+  if (provider !== undefined) return provider.accountId;
+  return account.assumeRoleArn === undefined
+    ? undefined
+    : parseRoleArn(account.assumeRoleArn)?.accountId;
+}

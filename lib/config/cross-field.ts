@@ -2,7 +2,13 @@
  * The rules that relate fields to each other: within a workspace, across the lists of a config,
  * and between entries and the accounts they name.
  */
-import { parseOidcProviderArn, parsePolicyArn, parseRoleArn, partitionOfRegion } from "./arns";
+import {
+  knownAccountId,
+  parseOidcProviderArn,
+  parsePolicyArn,
+  parseRoleArn,
+  partitionOfRegion,
+} from "./arns";
 import { SINGLE_ACCOUNT } from "./constants";
 import type { Ctx } from "./fields";
 import type { Grant, Permissions } from "./grants";
@@ -57,6 +63,8 @@ export function checkConfig(config: TrustConfig, ctx: Ctx): void {
   }
   checkUnique(config.workspaces ?? [], "workspaces", "workspace", ctx);
   checkUnique(config.projects ?? [], "projects", "project", ctx);
+  checkProjectSpelling(config, ctx);
+  checkAcknowledgements(config, ctx);
   let roles = 0;
   for (const ws of config.workspaces ?? []) {
     roles += rolesOfGrant(ws);
@@ -126,6 +134,51 @@ function checkStacks(stacks: readonly StackConfig[], ctx: Ctx): void {
   });
 }
 
+/** Whether a workspace entry has a role of its own (beside any tagged credentials). */
+function ownGrant(ws: WorkspaceConfig): boolean {
+  return (
+    ws.policyArns.length > 0 ||
+    ws.inlinePolicy !== undefined ||
+    ws.plan !== undefined ||
+    ws.apply !== undefined
+  );
+}
+
+/**
+ * Checks each project's `acknowledgeOwnRoles`: it may list only workspaces of that project with
+ * roles of their own (what the `workspace-role-overrides-project` rule warns of), each once.
+ */
+function checkAcknowledgements(config: TrustConfig, ctx: Ctx): void {
+  config.projects?.forEach((project, i) => {
+    const allowed = (config.workspaces ?? [])
+      .filter((ws) => ws.project?.toLowerCase() === project.name.toLowerCase() && ownGrant(ws))
+      .map((ws) => ws.name);
+    const seen = new Map<string, number>();
+    project.acknowledgeOwnRoles?.forEach((name, j) => {
+      const path = ["projects", i, "acknowledgeOwnRoles", j];
+      const first = seen.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `${quote(name)} is listed twice (also at acknowledgeOwnRoles[${first}])`,
+          input: name,
+        });
+        return;
+      }
+      seen.set(name, j);
+      if (!allowed.includes(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `${quote(name)} is not a workspace of project ${quote(project.name)} with a role of its own; list only those: ${allowed.length === 0 ? "it has none, so leave acknowledgeOwnRoles out" : allowed.join(", ")}`,
+          input: name,
+        });
+      }
+    });
+  });
+}
+
 /** Checks that each module is listed once, and that no two modules share the name their tokens carry. */
 function checkModules(modules: readonly ModuleConfig[], ctx: Ctx): void {
   const seen = new Map<string, number>();
@@ -153,6 +206,44 @@ function checkModules(modules: readonly ModuleConfig[], ctx: Ctx): void {
         input: module.subjectName,
       });
     } else subjects.set(subject, index);
+  });
+}
+
+/**
+ * Checks that a project is spelled one way across the config. HCP Terraform keeps project names
+ * unique without regard to case: hashicorp/terraform-provider-tfe matches them with
+ * `strings.EqualFold` in internal/provider/data_source_project.go ("Case-insensitive uniqueness is
+ * enforced in TFC"; pull request #958: "project names in TFC have to be unique without regard to
+ * case"). So `Payments` and `payments` name one project, and a token's `sub` carries one spelling:
+ * the roles trusting the other would admit no run, and their stacks would be two folders and state
+ * files that collide on a case-insensitive disk. Refused, like the names this app compares
+ * without case elsewhere (shards, the project variable sets a workspace's runs get).
+ */
+function checkProjectSpelling(config: TrustConfig, ctx: Ctx): void {
+  const first = new Map<string, { name: string; at: string }>();
+  const check = (name: string | undefined, list: string, index: number, field: string) => {
+    if (name === undefined) return;
+    const path = [list, index, field];
+    const at = `${list}[${index}].${field}`;
+    const seen = first.get(name.toLowerCase());
+    if (seen === undefined) first.set(name.toLowerCase(), { name, at });
+    else if (seen.name !== name) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `project ${quote(name)} differs only in case from ${quote(seen.name)} (${seen.at}); HCP Terraform project names are unique without regard to case, so both name one project, whose runs' tokens carry its name as HCP Terraform spells it (a role trusting the other spelling admits none of them): write it the same way everywhere`,
+        input: name,
+      });
+    }
+  };
+  config.workspaces?.forEach((ws, i) => {
+    check(ws.project, "workspaces", i, "project");
+  });
+  config.projects?.forEach((project, i) => {
+    check(project.name, "projects", i, "name");
+  });
+  config.stacks?.forEach((stack, i) => {
+    check(stack.project, "stacks", i, "project");
   });
 }
 
@@ -245,11 +336,18 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
     }
   }
 
-  /** Checks one entry's account reference and the partition of its ARNs. */
+  // Accounts with a role that takes its permissions boundary from `defaults`.
+  const defaultBoundaryIn = new Set<string>();
+
+  /**
+   * Checks one entry's account reference, and the partition and account of its ARNs;
+   * `usesDefaultBoundary`: one of its roles takes the permissions boundary of `defaults`.
+   */
   const checkEntry = (
     path: PropertyKey[],
     account: string | undefined,
     arns: Array<[PropertyKey[], string]>,
+    usesDefaultBoundary = false,
   ) => {
     let resolved = account;
     if (account === undefined) {
@@ -272,19 +370,61 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
       });
       return;
     }
-    const region = accounts[resolved ?? ""]?.region ?? "";
-    const partition = partitionOfRegion(region);
+    const name = resolved ?? "";
+    if (usesDefaultBoundary) defaultBoundaryIn.add(name);
     for (const [at, arn] of arns) {
-      const parsed = parsePolicyArn(arn);
-      if (parsed !== undefined && parsed.partition !== partition) {
-        ctx.addIssue({
-          code: "custom",
-          path: [...path, ...at],
-          message: `${quote(arn)} is in partition "${parsed.partition}", but region "${region}" is in "${partition}": use "arn:${partition}:iam::..."`,
-          input: arn,
-        });
-      }
+      checkPartition([...path, ...at], arn, name);
+      checkPolicyAccount([...path, ...at], arn, name);
     }
+  };
+
+  /** A policy ARN must be in the partition of the account's region. */
+  const checkPartition = (at: PropertyKey[], arn: string, account: string) => {
+    const region = accounts[account]?.region ?? "";
+    const partition = partitionOfRegion(region);
+    const parsed = parsePolicyArn(arn);
+    if (parsed !== undefined && parsed.partition !== partition) {
+      ctx.addIssue({
+        code: "custom",
+        path: at,
+        message: `${quote(arn)} is in partition "${parsed.partition}", but region "${region}" is in "${partition}": use "arn:${partition}:iam::..."`,
+        input: arn,
+      });
+    }
+  };
+
+  /**
+   * A customer managed policy is usable only in its own account: IAM attaches to a role, or sets
+   * as its permissions boundary, an AWS managed policy or a policy of the role's account, and no
+   * other (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html:
+   * customer managed policies are "in your AWS account"). Checked when both account IDs are known.
+   */
+  const checkPolicyAccount = (at: PropertyKey[], arn: string, account: string) => {
+    const owner = parsePolicyArn(arn)?.owner;
+    const accountConfig = accounts[account];
+    const accountId = accountConfig === undefined ? undefined : knownAccountId(accountConfig);
+    if (owner === undefined || owner === "aws" || accountId === undefined || owner === accountId)
+      return;
+    const boundary = at.at(-1) === "permissionsBoundary";
+    ctx.addIssue({
+      code: "custom",
+      path: at,
+      message: `${quote(arn)} is a customer managed policy of account ${owner}, but the role is in account ${accountId} (account ${quote(account)}); IAM ${boundary ? "takes as a role's permissions boundary only an AWS managed policy or a customer managed policy" : "attaches to a role only AWS managed policies and customer managed policies"} of the role's own account: use a policy of account ${accountId}`,
+      input: arn,
+    });
+  };
+
+  /** Whether a role of a grant takes its permissions boundary from `defaults`. */
+  const usesDefaultBoundary = (
+    grant: Grant & { permissionsBoundary?: string | undefined },
+  ): boolean => {
+    // A grant with both phases makes a role per phase, each with the entry's options under its own.
+    const phases =
+      grant.plan !== undefined && grant.apply !== undefined ? [grant.plan, grant.apply] : [{}];
+    return phases.some(
+      (phase: { permissionsBoundary?: string | undefined }) =>
+        (phase.permissionsBoundary ?? grant.permissionsBoundary) === undefined,
+    );
   };
 
   const grantArns = (grant: Grant & { permissionsBoundary?: string | undefined }) => {
@@ -306,35 +446,33 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
   };
 
   config.workspaces?.forEach((ws, i) => {
-    const ownGrant =
-      ws.policyArns.length > 0 ||
-      ws.inlinePolicy !== undefined ||
-      ws.plan !== undefined ||
-      ws.apply !== undefined;
+    const own = ownGrant(ws);
     // A workspace whose roles are all under credentials needs no account of its own.
-    if (ownGrant || ws.account !== undefined)
-      checkEntry(["workspaces", i], ws.account, grantArns(ws));
+    if (own || ws.account !== undefined)
+      checkEntry(["workspaces", i], ws.account, grantArns(ws), own && usesDefaultBoundary(ws));
     ws.credentials?.forEach((credential, j) => {
       checkEntry(
         ["workspaces", i, "credentials", j],
         credential.account ?? ws.account,
         grantArns(credential),
+        usesDefaultBoundary(credential),
       );
     });
   });
   config.projects?.forEach((project, i) => {
-    checkEntry(["projects", i], project.account, grantArns(project));
+    checkEntry(["projects", i], project.account, grantArns(project), usesDefaultBoundary(project));
   });
   config.stacks?.forEach((stack, i) => {
-    checkEntry(["stacks", i], stack.account, grantArns(stack));
+    checkEntry(["stacks", i], stack.account, grantArns(stack), usesDefaultBoundary(stack));
   });
   config.modules?.forEach((module, i) => {
-    checkEntry(["modules", i], module.account, grantArns(module));
+    checkEntry(["modules", i], module.account, grantArns(module), usesDefaultBoundary(module));
   });
-  if (config.defaults?.permissionsBoundary !== undefined) {
-    for (const name of names)
-      checkEntry(["defaults"], name, [
-        [["permissionsBoundary"], config.defaults.permissionsBoundary],
-      ]);
+  const boundary = config.defaults?.permissionsBoundary;
+  if (boundary !== undefined) {
+    for (const name of names) checkPartition(["defaults", "permissionsBoundary"], boundary, name);
+    // Only where a role takes it: an account whose roles all set their own never uses it.
+    for (const name of defaultBoundaryIn)
+      checkPolicyAccount(["defaults", "permissionsBoundary"], boundary, name);
   }
 }

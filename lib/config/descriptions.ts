@@ -25,10 +25,10 @@ export const ACCOUNT = {
 export const WORKSPACE = {
   name: "The HCP Terraform workspace. 1–90 letters, digits, `-`, `_`. Unique (compared without case, as IAM compares role names).",
   project:
-    "The workspace's project. 3–40 letters, digits, `-`, `_` and inner spaces (`Default Project`). Without it the role admits runs of a workspace of this name in any project of the organization.",
+    "The workspace's project. 3–40 letters, digits, `-`, `_` and inner spaces (`Default Project`). Without it the role admits runs of a workspace of this name in any project of the organization. Spell a project the same way, case included, wherever the config names it: HCP Terraform project names are unique without regard to case, so `Payments` and `payments` are one project and are refused.",
   account: "The account (a key of `accounts`) of the workspace's own role.",
   policyArns:
-    "Managed policies to attach: `arn:aws:iam::aws:policy/NAME` or `arn:aws:iam::ACCOUNT:policy/PATH/NAME`, no wildcards, each once, at most 20 (AWS's default quota is 10 per role; raise it in Service Quotas before going above).",
+    "Managed policies to attach: `arn:aws:iam::aws:policy/NAME` or `arn:aws:iam::ACCOUNT:policy/PATH/NAME` (ACCOUNT: the role's own account, as IAM requires), no wildcards, each once, at most 20 (AWS's default quota is 10 per role; raise it in Service Quotas before going above).",
   inlinePolicy:
     'An IAM identity policy document, attached inline. `Version: "2012-10-17"` is required; IAM policy variables such as `${aws:username}` reach AWS as written. At most 10,240 characters without whitespace.',
   credentials:
@@ -39,14 +39,16 @@ export const WORKSPACE = {
 } as const;
 
 export const PROJECT = {
-  name: "The HCP Terraform project. Unique.",
+  name: "The HCP Terraform project. Unique, and spelled as the workspaces and Stacks of the config spell it (case included).",
   account: "The account of the project's role.",
+  acknowledgeOwnRoles:
+    "Workspaces of this project listed under `workspaces` with roles of their own, accepted as such: their runs use their own roles, and the project's role still admits their tokens. Each synth warns of such workspaces until they are listed here; the report then lists them instead. Only such workspaces may be listed.",
 } as const;
 
 export const STACK = {
   name: "The HCP Terraform Stack. 1–90 letters, digits, `-`, `_`. A stack name belongs to one project in the config; two entries of one stack must list different deployments.",
   project:
-    "The Stack's project (required: it is part of the token's `sub`). 3–40 letters, digits, `-`, `_` and inner spaces.",
+    "The Stack's project (required: it is part of the token's `sub`). 3–40 letters, digits, `-`, `_` and inner spaces, spelled as elsewhere in the config (case included).",
   deployments:
     "The deployments whose operations get a role, each its own (the `deployment` blocks of `.tfdeploy.hcl`, 1–64 letters, digits, `-`, `_`), or `any` for one role that admits every deployment of the Stack.",
   account: "The account (a key of `accounts`) of the deployments' roles.",
@@ -66,7 +68,8 @@ export const ROLE_OPTION = {
   roleName:
     "The IAM role name, 1–64 of `[A-Za-z0-9+=,.@_-]`. Not with `plan`/`apply` at the entry level (name each phase's role). Two roles of one account may not share a name.",
   path: "The IAM path, starting and ending with `/`.",
-  permissionsBoundary: "A managed policy ARN set as the role's permissions boundary.",
+  permissionsBoundary:
+    "A managed policy ARN set as the role's permissions boundary: an AWS managed policy, or a customer managed policy of the role's own account.",
   maxSessionDuration:
     "Seconds, 3600 to 43200. The AWS provider renews credentials from the run's token, so this rarely matters.",
   tags: "Extra tags; with `defaults.tags` and the tags this app writes (`ManagedBy`, `HcpOrganization`, `HcpProject`, `HcpWorkspace`, `HcpRunPhase`, `HcpCredentialTag`, `HcpStack`, `HcpDeployment`, `HcpModule`, which a config cannot set), at most 50.",

@@ -77,6 +77,13 @@ const projectSchema = z
     name: checkedString((v) => nameProblem(v, PROJECT_NAME)).meta({ description: PROJECT.name }),
     account: z.string().optional().meta({ description: PROJECT.account }),
     allowAdmin: z.boolean().default(false).meta({ description: WORKSPACE.allowAdmin }),
+    acknowledgeOwnRoles: z
+      .array(checkedString(workspaceNameProblem))
+      .min(1, {
+        error: "acknowledgeOwnRoles is empty; list at least one workspace or leave it out",
+      })
+      .optional()
+      .meta({ description: PROJECT.acknowledgeOwnRoles }),
     ...grantShape,
   })
   .superRefine((project, ctx) => checkGrant(project, ctx, `project ${quote(project.name)}`, true));

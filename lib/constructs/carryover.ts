@@ -2,7 +2,13 @@ import { DataTfeVariableSet } from "@cdktf/provider-tfe/lib/data-tfe-variable-se
 import { DataTfeVariables } from "@cdktf/provider-tfe/lib/data-tfe-variables";
 import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
 import { TerraformLocal, type TerraformStack } from "cdktf";
-import { RESOURCES, type ResourceName, variableSetName } from "../plan/members";
+import {
+  parseVariableRef,
+  RESOURCES,
+  type ResourceName,
+  variableSetName,
+  whyNotImportable,
+} from "../plan/members";
 import type { Relocation } from "../plan/model";
 import { projectKey, terraformName, workspaceKey } from "../plan/naming";
 import { literal } from "../terraform-text";
@@ -30,6 +36,15 @@ export function addCarryover(
   leaving: readonly Relocation[],
   joining: readonly Relocation[],
 ): ImportBlock[] {
+  // The plan never carries these (it has them destroyed and created again): forgetting one would
+  // leave it live, and its import would fail or read another object.
+  for (const r of [...leaving, ...joining]) {
+    const why = whyNotImportable(r.resource, r.ref);
+    if (why !== undefined)
+      throw new Error(
+        `${r.resource}["${r.key}"] cannot be carried from ${r.from} to ${r.to}: ${why}`,
+      );
+  }
   if (leaving.length > 0) {
     const departed = (r: Relocation) =>
       `${r.resource.split(".")[0]}.${terraformName(`departed_${r.resource.split(".")[1]}_${r.key}`)}`;
@@ -71,9 +86,7 @@ export function addCarryover(
         break;
       case RESOURCES.variable: {
         // `workspace:NAME:KEY` or `set:PROJECT:KEY`; the variable's ID is found by its key at plan time.
-        const [kind, ...rest] = r.ref.split(":");
-        const key = rest.pop() ?? "";
-        const name = rest.join(":");
+        const { kind, owner: name, key } = parseVariableRef(r.ref);
         if (kind === "workspace") {
           workspaces.add(name);
           variables[r.key] = { owner: workspaceKey(name), key, prefix: `${org}/${literal(name)}` };

@@ -24,8 +24,9 @@ export interface HcpOidcProviderProps {
 
 /**
  * The IAM OIDC identity provider that lets AWS verify HCP Terraform's workload identity tokens,
- * with the thumbprint of the host's root certificate. AWS allows one per URL per account; a
- * config reuses an existing one with `oidcProviderArn` instead ({@link HcpOidcProvider.fromArn}).
+ * with the thumbprint of the last certificate the host sends (usually the top intermediate CA's).
+ * AWS allows one per URL per account; a config reuses an existing one with `oidcProviderArn`
+ * instead ({@link HcpOidcProvider.fromArn}).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html
  */
 export class HcpOidcProvider extends Construct implements IHcpOidcProvider {
@@ -61,8 +62,12 @@ export class HcpOidcProvider extends Construct implements IHcpOidcProvider {
     const provider = new IamOpenidConnectProvider(this, "provider", {
       url,
       clientIdList: props.audiences.map(literal),
-      // The chain is listed root first; AWS pins the root CA's fingerprint (and, since provider
-      // 5.81, falls back to it only where its own CA library does not cover the host).
+      // tls 4.x lists the peer certificates in reverse of the order the server sends them
+      // (hashicorp/terraform-provider-tls internal/provider/data_source_certificate.go:
+      // `certs[len(peerCerts)-i-1]`), and a server sends its leaf first and seldom the root, so
+      // [0] is the last one sent: usually the top intermediate CA, whose thumbprint IAM asks for
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html).
+      // IAM uses it only for a host whose certificate no CA of its own library signed.
       thumbprintList: [certificate.certificates.get(0).sha1Fingerprint],
       tags: props.tags === undefined ? undefined : literalMap(props.tags),
     });

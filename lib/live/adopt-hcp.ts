@@ -1,5 +1,6 @@
+import { readAsVariableSet } from "../plan/members";
 import type { AdoptedVariableSet, AdoptedWorkspace } from "./adoption-format";
-import { importId, liveIdForm, READ_AS_VARIABLE_SET } from "./adoption-format";
+import { importId, liveIdForm } from "./adoption-format";
 import {
   type ExpectedState,
   type ExpectedVariable,
@@ -136,7 +137,7 @@ async function adoptWorkspace(
       findings.adopted.push({ subject });
     }
   }
-  if (READ_AS_VARIABLE_SET.test(ws.name)) {
+  if (readAsVariableSet(ws.name)) {
     findings.conflicts.push({
       subject,
       message:

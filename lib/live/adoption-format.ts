@@ -14,7 +14,8 @@
  *   `internal/provider/resource_tfe_workspace.go`: `ORG/NAME` or the ID).
  * - `tfe_variable`: `ORG/WORKSPACE/VAR_ID` on a workspace, `ORG/VARSET_ID/VAR_ID` in a set; the
  *   importer reads the middle part as a set when it matches `varset-[a-zA-Z0-9]{16}$`
- *   (`resource_tfe_variable.go`, `ImportState`; the pattern is in `resource_tfe_variable_set.go`).
+ *   (`resource_tfe_variable.go`, `ImportState`; the pattern is in `resource_tfe_variable_set.go`;
+ *   the one guard against a workspace named so is `readAsVariableSet` in `lib/plan/members.ts`).
  * - `tfe_variable_set`: its ID `varset-...` (passthrough importer).
  * - `tfe_project_variable_set`: `ORG/PROJECT_ID/VARSET_NAME` (`resource_tfe_project_variable_set.go`).
  *
@@ -25,6 +26,7 @@
 import { z } from "zod";
 import { parseOidcProviderArn, parsePolicyArn } from "../config/arns";
 import { hostnameProblem } from "../config/names";
+import { readAsVariableSet } from "../plan/members";
 
 export const ADOPTION_VERSION = 1;
 
@@ -42,8 +44,6 @@ const VARIABLE_ID = /^var-[A-Za-z0-9]{1,64}$/;
 const PROJECT_ID = /^prj-[A-Za-z0-9]{1,64}$/;
 /** What the tfe provider's importer takes for a variable set ID (`variableSetIDRegexp`). */
 export const VARIABLE_SET_ID = /^varset-[a-zA-Z0-9]{16}$/;
-/** A workspace name the tfe importer would mistake for a variable set ID (the pattern is not anchored at the start). */
-export const READ_AS_VARIABLE_SET = /varset-[a-zA-Z0-9]{16}$/;
 
 export interface AdoptedRole {
   readonly id: string;
@@ -181,7 +181,7 @@ export const adoptionSchema = z
     }
     for (const [workspace, entry] of Object.entries(file.workspaces ?? {})) {
       const variables = Object.entries(entry.variables ?? {});
-      if (variables.length > 0 && READ_AS_VARIABLE_SET.test(workspace)) {
+      if (variables.length > 0 && readAsVariableSet(workspace)) {
         ctx.addIssue({
           code: "custom",
           path: ["workspaces", workspace],

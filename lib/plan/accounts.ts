@@ -1,4 +1,4 @@
-import { parseOidcProviderArn, parseRoleArn, partitionOfRegion } from "../config/arns";
+import { knownAccountId, partitionOfRegion } from "../config/arns";
 import { SINGLE_ACCOUNT } from "../config/constants";
 import type { AccountConfig, TrustConfig } from "../config/schema";
 import { oidcProviderArnFor } from "../iam/web-identity";
@@ -35,19 +35,6 @@ function planAccount(name: string, account: AccountConfig, hostname: string): Pl
     oidcProvider: reused === undefined ? { kind: "created" } : { kind: "reused", arn: reused },
     ...(providerArn === undefined ? {} : { oidcProviderArn: providerArn }),
   };
-}
-
-/** The ID of an account if the config reveals it (given, or in a reused provider or deploy role ARN). */
-function knownAccountId(account: AccountConfig): string | undefined {
-  if (account.accountId !== undefined) return account.accountId;
-  const provider =
-    account.oidcProviderArn === undefined
-      ? undefined
-      : parseOidcProviderArn(account.oidcProviderArn);
-  if (provider !== undefined) return provider.accountId;
-  const deployer =
-    account.assumeRoleArn === undefined ? undefined : parseRoleArn(account.assumeRoleArn);
-  return deployer?.accountId;
 }
 
 /** The ARN a role will have: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. */

@@ -29,9 +29,10 @@ export function planTrust(config: TrustConfig, previous?: LayoutLock): TrustPlan
     targets,
     stacks,
     relocations: [],
+    recreated: [],
   };
   const known = new Set(accounts.map((account) => account.name));
-  const { emptied, relocations } = carryOver(previous, plan, (name, locked) => {
+  const { emptied, relocations, recreated } = carryOver(previous, plan, (name, locked) => {
     if (!known.has(locked.account)) {
       throw new ConfigError(
         `account "${locked.account}" is gone from the config, but stack ${name} still holds what an earlier deploy made there (the layout lock): keep the account in the config, with no workspaces, until that stack's deploy has destroyed them`,
@@ -51,7 +52,7 @@ export function planTrust(config: TrustConfig, previous?: LayoutLock): TrustPlan
   const all = [...stacks, ...emptied].map((stack) =>
     guardsCreated(stack, previous) ? { ...stack, guardsCreated: true } : stack,
   );
-  return { ...plan, stacks: all, relocations };
+  return { ...plan, stacks: all, relocations, recreated };
 }
 
 /** Where a stack keeps its state. Without `backend`: cdktf's default, `terraform.STACK.tfstate`. */

@@ -5,7 +5,7 @@ import {
   membersOf,
   RESOURCES,
   type ResourceName,
-  UNIMPORTABLE_RESOURCES,
+  whyNotImportable,
 } from "./members";
 import type { PlannedStack, Relocation, TrustPlan } from "./model";
 
@@ -126,6 +126,11 @@ export interface Carryover {
   /** Stacks of the lock that the plan no longer has: synthesized empty, so their deploy destroys what they held. */
   readonly emptied: readonly PlannedStack[];
   readonly relocations: readonly Relocation[];
+  /**
+   * Members that change stack but cannot be imported ({@link whyNotImportable}): the stack they
+   * leave destroys them and the one they join creates them, so the leaving stack deploys first.
+   */
+  readonly recreated: readonly Relocation[];
 }
 
 /**
@@ -137,7 +142,7 @@ export function carryOver(
   plan: TrustPlan,
   emptyStack: (name: string, locked: LockedStack) => PlannedStack,
 ): Carryover {
-  if (previous === undefined) return { emptied: [], relocations: [] };
+  if (previous === undefined) return { emptied: [], relocations: [], recreated: [] };
   // The lock is reviewed in pull requests but still untrusted: what a relocation imports (its
   // key and reference) always comes from the plan; the lock only says where a member was.
   const now = new Map<string, { stack: string; account: string; ref: string }>();
@@ -150,20 +155,18 @@ export function carryOver(
   // Earlier relocations first, then members that left their stack since the last synth; one per
   // member and stack left, pointing at where the member is now.
   const relocations = new Map<string, Relocation>();
+  const recreated = new Map<string, Relocation>();
   const consider = (resource: ResourceName, key: string, from: string, account: string) => {
     const where = now.get(`${resource} ${key}`);
     // Gone from the config: the stack that holds it destroys it. Back home: nothing to carry.
     if (where === undefined || where.stack === from) return;
     // An AWS object in another account is another object: the old one is destroyed, a new one made.
     if (ACCOUNT_RESOURCES.has(resource) && where.account !== account) return;
-    if (UNIMPORTABLE_RESOURCES.has(resource)) return;
-    relocations.set(`${from} ${resource} ${key}`, {
-      resource,
-      key,
-      ref: where.ref,
-      from,
-      to: where.stack,
-    });
+    const move = { resource, key, ref: where.ref, from, to: where.stack };
+    // What cannot be imported is destroyed where it was and created where it is.
+    if (whyNotImportable(resource, where.ref) !== undefined)
+      recreated.set(`${from} ${resource} ${key}`, move);
+    else relocations.set(`${from} ${resource} ${key}`, move);
   };
   for (const r of previous.relocations ?? []) {
     consider(r.resource, r.key, r.from, previous.stacks[r.from]?.account ?? "");
@@ -182,5 +185,5 @@ export function carryOver(
     .filter(([name]) => !planned.has(name) || stillNeeded.has(name))
     .filter(([name]) => !planned.has(name))
     .map(([name, locked]) => emptyStack(name, locked));
-  return { emptied, relocations: [...relocations.values()] };
+  return { emptied, relocations: [...relocations.values()], recreated: [...recreated.values()] };
 }

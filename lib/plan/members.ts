@@ -37,6 +37,54 @@ export const ACCOUNT_RESOURCES: ReadonlySet<string> = new Set([
 export const UNIMPORTABLE_RESOURCES: ReadonlySet<string> = new Set([RESOURCES.testVariable]);
 
 /**
+ * The tfe provider's test of the middle part of a `tfe_variable` import ID
+ * (`ORG/WORKSPACE_NAME/VAR_ID` or `ORG/VARSET_ID/VAR_ID`): a match is read as a variable set ID.
+ * It is not anchored at the start, so a workspace named `x-varset-abcdefghijklmnop` matches too.
+ * hashicorp/terraform-provider-tfe: `variableSetIDRegexp` in
+ * internal/provider/resource_tfe_variable_set.go, used by `legacyImportByID` in
+ * internal/provider/resource_tfe_variable.go.
+ */
+export const READ_AS_VARIABLE_SET = /varset-[a-zA-Z0-9]{16}$/;
+
+/**
+ * Whether the tfe provider would import the variables of this workspace from a variable set
+ * instead: then they cannot be imported by the workspace's name, so `adopt` leaves them out and a
+ * move to another stack destroys and re-creates them.
+ */
+export function readAsVariableSet(workspace: string): boolean {
+  return READ_AS_VARIABLE_SET.test(workspace);
+}
+
+/** A variable's reference (see {@link membersOf}): `workspace:NAME:KEY` or `set:PROJECT:KEY`. */
+export interface VariableRef {
+  readonly kind: "workspace" | "set";
+  /** The workspace, or the project of the variable set. */
+  readonly owner: string;
+  readonly key: string;
+}
+
+/** Reads a variable's reference; names and keys hold no `:`. */
+export function parseVariableRef(ref: string): VariableRef {
+  const [kind, ...rest] = ref.split(":");
+  const key = rest.pop() ?? "";
+  return { kind: kind === "set" ? "set" : "workspace", owner: rest.join(":"), key };
+}
+
+/**
+ * Why a member cannot be imported where it moves to, if it cannot: it is then never carried over
+ * (forgotten and imported) but destroyed by the stack it leaves and created by the one it joins.
+ */
+export function whyNotImportable(resource: ResourceName, ref: string): string | undefined {
+  if (UNIMPORTABLE_RESOURCES.has(resource))
+    return `the tfe provider cannot import ${resource.split(".")[0]}`;
+  if (resource !== RESOURCES.variable) return undefined;
+  const variable = parseVariableRef(ref);
+  if (variable.kind === "workspace" && readAsVariableSet(variable.owner))
+    return `workspace ${JSON.stringify(variable.owner)} ends like a variable set ID, so the tfe provider would import its variables from a set`;
+  return undefined;
+}
+
+/**
  * How to find an existing object again, by resource. AWS objects have IDs known from names
  * (a role: its name; an attachment: `ROLE/POLICY_ARN`; an inline policy: `ROLE:inline`); HCP
  * Terraform objects are found by names at plan time (`workspace:NAME:KEY`, `set:NAME:KEY` for

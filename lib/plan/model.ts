@@ -198,6 +198,12 @@ export interface TrustPlan {
   readonly stacks: readonly PlannedStack[];
   /** Members that change stack since the previous synth (from `trust.lock.json`). */
   readonly relocations: readonly Relocation[];
+  /**
+   * Members that change stack but cannot be imported where they go (a module's test variables;
+   * the variables of a workspace named like a variable set ID): the stack they leave destroys
+   * them, the one they join creates them again.
+   */
+  readonly recreated: readonly Relocation[];
 }
 
 /** The `for_each` resources of a project stack, each keyed by stable names (see `members.ts`). */

@@ -35,6 +35,16 @@ export function reportMarkdown(report: TrustReport): string {
       "",
     );
   }
+  if (report.acknowledged !== undefined && report.acknowledged.length > 0) {
+    lines.push(
+      "## Acknowledged",
+      "",
+      "What the safety rules would warn of, accepted in the config (not printed by the synth):",
+      "",
+      ...report.acknowledged.map((a) => `- ${a}`),
+      "",
+    );
+  }
   lines.push(...summary(report));
   if (report.roles.length <= DETAIL_LIMIT) lines.push(...roleTables(report));
   if (report.targets.length > 0 && report.targets.length <= DETAIL_LIMIT) {

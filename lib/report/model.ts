@@ -34,6 +34,7 @@ export function buildReport(
   plan: PlanSummary,
   warnings: readonly string[] = [],
   provenance?: ReportProvenance,
+  acknowledged: readonly string[] = [],
 ): TrustReport {
   const planned = new Map(plan.accounts.map((a) => [a.name, a]));
   // In the order the synth writes them: stacks by name (as in manifest.json), each stack's
@@ -124,6 +125,7 @@ export function buildReport(
     roles,
     targets,
     warnings,
+    ...(acknowledged.length === 0 ? {} : { acknowledged }),
     ...(hcl.length === 0 ? {} : { stacksHcl: hcl }),
   };
 }

@@ -8,13 +8,25 @@
 import { plannedRoleArn } from "../plan/accounts";
 import type { PlanAccount, PlanRole, PlanSummary } from "../plan/summary";
 
+/**
+ * The AWS provider versions the Stack's component configuration asks for: the major version this
+ * app's own stacks use (`@cdktf/provider-aws` is generated for `~> 6.0`). A Stack configuration
+ * must declare every provider it configures in `required_providers`, with a version
+ * (hashicorp/terraform internal/stacks/stackconfig: "Undeclared provider local name" in stack.go,
+ * the version requirement in provider_requirements.go).
+ */
+export const AWS_PROVIDER_VERSION = "~> 6.0";
+
 /** The HCL to paste for one Stack. */
 export interface StackHcl {
   readonly project: string;
   readonly stack: string;
-  /** `deployments.tfdeploy.hcl`: the token and each deployment's role ARN. */
+  /** `deployments.tfdeploy.hcl`: the token, and each deployment's role ARN and region. */
   readonly deployments: string;
-  /** `providers.tfcomponent.hcl`: the variables and the AWS provider that assumes the role. */
+  /**
+   * `providers.tfcomponent.hcl`: the AWS provider's requirement, the variables the deployments
+   * give, and the provider that assumes the role in the deployment's region.
+   */
   readonly providers: string;
 }
 
@@ -74,15 +86,27 @@ export function stacksHcl(plan: PlanSummary): StackHcl[] {
         `deployment ${hclString(label)} {`,
         "  inputs = {",
         `    role_arn       = ${hclString(arn)}`,
+        // Deployments of one Stack may be in accounts of different regions: each gives its own.
+        `    region         = ${hclString(account?.region ?? "")}`,
         "    identity_token = identity_token.aws.jwt",
         "  }",
         "}",
       );
     }
-    const region = accounts.get(roles[0]?.account ?? "")?.region ?? "us-east-1";
     const providers = [
       "# providers.tfcomponent.hcl",
+      "required_providers {",
+      "  aws = {",
+      '    source  = "hashicorp/aws"',
+      `    version = ${hclString(AWS_PROVIDER_VERSION)}`,
+      "  }",
+      "}",
+      "",
       'variable "role_arn" {',
+      "  type = string",
+      "}",
+      "",
+      'variable "region" {',
       "  type = string",
       "}",
       "",
@@ -93,7 +117,7 @@ export function stacksHcl(plan: PlanSummary): StackHcl[] {
       "",
       'provider "aws" "this" {',
       "  config {",
-      `    region = ${hclString(region)}`,
+      "    region = var.region",
       "    assume_role_with_web_identity {",
       "      role_arn           = var.role_arn",
       "      web_identity_token = var.identity_token",

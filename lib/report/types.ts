@@ -80,6 +80,8 @@ export interface TrustReport {
   readonly roles: readonly ReportRole[];
   readonly targets: readonly ReportTarget[];
   readonly warnings: readonly string[];
+  /** The safety rules' findings the config acknowledged; absent when there are none. */
+  readonly acknowledged?: readonly string[];
   /** For each HCP Terraform Stack: the `.tfdeploy.hcl` and provider fragments to paste. */
   readonly stacksHcl?: readonly StackHcl[];
 }

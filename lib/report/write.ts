@@ -21,8 +21,9 @@ export function writeReport(
   plan: PlanSummary,
   warnings: readonly string[],
   provenance?: ReportProvenance,
+  acknowledged: readonly string[] = [],
 ): TrustReport {
-  const report = buildReport(plan, warnings, provenance);
+  const report = buildReport(plan, warnings, provenance, acknowledged);
   writeFileSync(join(outdir, REPORT_FILE), reportMarkdown(report));
   writeFileSync(join(outdir, REPORT_JSON_FILE), `${JSON.stringify(report, null, 2)}\n`);
   return report;
@@ -37,7 +38,8 @@ export function writeSynthReport(
   plan: PlanSummary,
   warnings: readonly string[],
   provenance?: ReportProvenance,
+  acknowledged: readonly string[] = [],
 ): TrustReport {
   writePlanFile(outdir, plan, readSynthRecord(outdir)?.synthesizedAt);
-  return writeReport(outdir, plan, warnings, provenance);
+  return writeReport(outdir, plan, warnings, provenance, acknowledged);
 }

@@ -22,6 +22,8 @@ export interface Findings {
   readonly errors: readonly Finding[];
   /** Warnings and violations the config opted out of, printed on every synth. */
   readonly warnings: readonly Finding[];
+  /** Findings the config acknowledged: listed in the report, not printed. */
+  readonly acknowledged: readonly Finding[];
 }
 
 /**
@@ -60,8 +62,13 @@ export function checkRules(
   const review = reviewOf(config, plan);
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
+  const acknowledged: Finding[] = [];
   for (const rule of rules) {
     for (const violation of rule.check(review)) {
+      if (violation.acknowledged === true) {
+        acknowledged.push({ rule: rule.id, path: violation.path, message: violation.message });
+        continue;
+      }
       const optedOut = rule.optOut !== undefined && violation.role?.planned[rule.optOut] === true;
       const warning = optedOut || rule.severity === "warning";
       const entry = violation.role?.planned.owner.kind ?? "entry";
@@ -76,7 +83,7 @@ export function checkRules(
       });
     }
   }
-  return { errors, warnings };
+  return { errors, warnings, acknowledged };
 }
 
 /** A finding as printed; `locate` turns its config path into where the author finds it. */

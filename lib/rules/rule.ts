@@ -23,6 +23,12 @@ export interface Violation {
   readonly message: string;
   /** The role at fault; its entry's opt-out (if the rule has one) silences the violation. */
   readonly role?: ReviewedRole;
+  /**
+   * Set when the config acknowledges this finding (`acknowledgeOwnRoles`): it is listed in the
+   * report as acknowledged, never printed as a warning or refused as an error.
+   * @default false
+   */
+  readonly acknowledged?: boolean;
 }
 
 /** A safety rule: a pure function of the validated config and the trust policies it produces. */
