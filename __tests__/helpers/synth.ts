@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, parseConfigFiles } from "../../lib/config/load";
 import type { LayoutLock } from "../../lib/plan/lock";
 import type { TrustPlan } from "../../lib/plan/model";
+import type { Pins } from "../../lib/plan/pins";
 import { PLAN_FILE, writePlanFile } from "../../lib/plan/plan-file";
 import { expandStack, rolesOfStack, type SynthesizedRole } from "../../lib/synth-output";
 import { newRecord, type SynthRecord, writeSynthRecord } from "../../lib/synth-record";
@@ -84,6 +85,7 @@ export function recordSynth(
 export function synthStacksRaw(
   config: ConfigInput | string,
   lock?: LayoutLock,
+  pins?: Pins,
 ): Record<string, SynthesizedStackJson> {
   const { config: parsed, locate } = readConfigText(config);
   return withCheapStackTraces(() => {
@@ -91,6 +93,7 @@ export function synthStacksRaw(
       outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory"),
       locate,
       ...(lock === undefined ? {} : { lock }),
+      ...(pins === undefined ? {} : { pins }),
     });
     const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
     for (const stack of stacks) stack.prepareStack();
