@@ -47,6 +47,12 @@ export function parsePins(text: string, source: string): Pins {
       `${source} gives a key twice (${duplicates.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}`).join(", ")}): each pin may appear once; restore it from version control`,
     );
   }
+  const proto = protoKeyPath(data, []);
+  if (proto !== undefined) {
+    throw new ConfigError(
+      `${source} is not a pins file of this app at ${proto}: "__proto__" is not a name; restore it from version control`,
+    );
+  }
   const parsed = pinsSchema.safeParse(data);
   if (!parsed.success) {
     const problem = parsed.error.issues[0];
@@ -61,6 +67,17 @@ export function parsePins(text: string, source: string): Pins {
     );
   }
   return parsed.data;
+}
+
+/** Where a `__proto__` key is (JSON.parse keeps it as a plain key, which schemas then skip). */
+function protoKeyPath(value: unknown, path: string[]): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") return [...path, key].join(".");
+    const inner = protoKeyPath((value as Record<string, unknown>)[key], [...path, key]);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 /** The pins as written: keys sorted, so the file changes only when a pin does. */

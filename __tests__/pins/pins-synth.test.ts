@@ -19,7 +19,7 @@ const config = baseConfig({
   projects: [{ name: "Apps", policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }],
 });
 
-export const PINS: Pins = {
+const PINS: Pins = {
   version: 1,
   organization: "acme",
   hostname: "app.terraform.io",
