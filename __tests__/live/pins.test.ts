@@ -217,7 +217,10 @@ describe.skipIf(terraform.missing !== undefined)("the deploy refuses what doctor
   it.each([
     [
       "deleted and created again",
-      (w: World) => (w.hcp.deleteWorkspace("app"), w.hcp.workspace("app")),
+      (w: World) => {
+        w.hcp.deleteWorkspace("app");
+        return w.hcp.workspace("app");
+      },
     ],
     [
       "renamed, its name reused",
