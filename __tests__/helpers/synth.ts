@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { threadId } from "node:worker_threads";
 import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, parseConfigFiles } from "../../lib/config/load";
@@ -90,7 +91,8 @@ export function synthStacksRaw(
   const { config: parsed, locate } = readConfigText(config);
   return withCheapStackTraces(() => {
     const { app } = buildApp(parsed, {
-      outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory"),
+      // One folder per worker: cdktf makes its `stacks` folder without `recursive`, so workers racing on one fail with EEXIST.
+      outdir: join(process.env.TMPDIR ?? ".tmp", `in-memory-${process.pid}-${threadId}`),
       locate,
       ...(lock === undefined ? {} : { lock }),
       ...(pins === undefined ? {} : { pins }),

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config/load";
 import { planTrust } from "../../lib/plan";
 import type { Pins } from "../../lib/plan/pins";
+import { planFileOf } from "../../lib/plan/plan-file";
+import { reportMarkdown } from "../../lib/report/markdown";
+import { buildReport } from "../../lib/report/model";
 import { baseConfig, synthStacksRaw, workspace } from "../helpers/synth";
 
 type Block = Record<string, unknown>;
@@ -92,6 +95,17 @@ describe("pins in the synthesized stacks", () => {
     expect(tags("loose")).not.toHaveProperty("HcpWorkspaceId");
     expect(tags("fresh")).not.toHaveProperty("HcpWorkspaceId");
     expect(plan.pinning).toEqual({ pinned: 3, unpinned: ["workspace loose", "workspace fresh"] });
+  });
+
+  it("lists the unpinned names in the report, and keeps them in the plan file", () => {
+    const plan = planTrust(parseConfig(JSON.stringify(config)), undefined, PINS);
+    const text = reportMarkdown(buildReport(plan));
+    expect(text).toContain("3 of 5 trusted names pinned to their HCP Terraform ID");
+    expect(text).toContain("Unpinned (2)");
+    expect(text).toContain("- workspace loose\n- workspace fresh\n");
+    expect(planFileOf(plan).pinning).toEqual(plan.pinning);
+    const unpinned = buildReport(planTrust(parseConfig(JSON.stringify(config))));
+    expect(unpinned.pinning?.unpinned).toContain("organization acme");
   });
 
   it("refuses pins of another organization", () => {

@@ -138,13 +138,13 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
           organization,
           lifecycle: {
             postcondition: [
-              pinCondition('Workspace "${each.key}"', "workspace"),
               {
                 condition:
                   "${each.value.project_id == null || self.project_id == each.value.project_id}",
                 errorMessage:
                   'Workspace "${each.key}" is not in project "${each.value.project}" any more. Its roles trust only runs of that project: move it back in HCP Terraform, or set its project in the config.',
               },
+              pinCondition('Workspace "${each.key}"', "workspace"),
             ],
           },
         }),

@@ -124,6 +124,9 @@ export function buildReport(
     roles,
     targets,
     warnings,
+    ...(plan.pinning === undefined
+      ? {}
+      : { pinning: { pinned: plan.pinning.pinned, unpinned: [...plan.pinning.unpinned] } }),
     ...(hcl.length === 0 ? {} : { stacksHcl: hcl }),
   };
 }
