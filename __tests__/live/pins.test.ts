@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAdopt } from "../../lib/live/adopt";
@@ -109,8 +110,22 @@ describe("doctor raises the alarm when a pinned name changes hands", () => {
       message: `is ${again.id} now, not ${pins.workspaces?.app} as pinned: it was deleted and created again, or renamed and its name reused; its runs can assume role ${ROLE_ARN} now, and the next deploy fails on the pin`,
       todo: expect.stringContaining('re-pin with "npm run doctor -- --pin"'),
     });
+    // The README shows this finding as doctor prints it.
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const shown = readme
+      .split("\n")
+      .filter((line) => line.startsWith("  - workspace app [workspace-reclaimed]"))
+      .map((line) => {
+        const next = readme.split("\n")[readme.split("\n").indexOf(line) + 1] ?? "";
+        return `${line}\n${next}`;
+      })[0];
+    expect(shown).toBeDefined();
     const text = (await doctor()).stdout;
-    expect(text).toContain("RECLAIMED: someone else's runs can assume these roles now.");
+    expect(text).toContain(
+      (shown ?? "")
+        .replace("ws-Kq3dW8xJ2nB5vR7m", again.id)
+        .replace("ws-8fZcT1pLr4Ya6GhE", pins.workspaces?.app ?? ""),
+    );
   });
 
   it("GIVEN a workspace renamed and its name reused WHEN running doctor THEN it reports the name reclaimed", async () => {

@@ -66,11 +66,7 @@ export async function runAdopt(
     io.err(`adopt: ${stopReason(error)}`);
     return 2;
   }
-  if (pinned.changes.length > 0) {
-    io.out(`Pinned in ${pinned.path} (commit it with the config, and review it like the lock):`);
-    for (const p of pinned.changes) io.out(`  - ${p.subject}: ${p.id}`);
-  }
-  report(io, path, adoption, findings, args.overwrite);
+  report(io, path, adoption, findings, args.overwrite, pinned);
   const blocking = findings.conflicts.filter((c) => !(args.overwrite && c.overwritable));
   return blocking.length > 0 ? 1 : 0;
 }
@@ -145,9 +141,14 @@ function report(
   adoption: Adoption,
   findings: AdoptionFindings,
   overwrite: boolean,
+  pinned: { readonly path: string; readonly changes: readonly PinChange[] },
 ): void {
   const imports = countImports(adoption);
   io.out(`Wrote ${path}: ${imports} import${imports === 1 ? "" : "s"}.`);
+  if (pinned.changes.length > 0) {
+    io.out(`Pinned in ${pinned.path} (commit it with the config, and review it like the lock):`);
+    for (const p of pinned.changes) io.out(`  - ${p.subject}: ${p.id}`);
+  }
   const adopted = [...findings.adopted].sort((a, b) => a.subject.localeCompare(b.subject));
   if (adopted.length > 0) {
     io.out("\nAdopted (imported in place by the next deploy):");
