@@ -7,6 +7,7 @@ import { AdoptionFileError } from "./lib/live/adoption-file";
 import { adoptionImports } from "./lib/live/adoption-imports";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
 import { OutputFolderError } from "./lib/output-folder";
+import { pinsPathFor, readPins } from "./lib/pins-file";
 import { lockOf } from "./lib/plan/lock";
 import { whyNotImportable } from "./lib/plan/members";
 import { PRODUCT } from "./lib/product";
@@ -45,6 +46,7 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
       () =>
         buildApp(config, {
           lock: readLock(lockPath),
+          ...optionalPins(readPins(pinsPathFor(configPath))),
           adopt: adoption.entries,
           environment: env,
           locate,
@@ -85,6 +87,11 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     if (!(error instanceof ConfigError || error instanceof AdoptionFileError)) throw error;
     fail(error.message, configPath, outdir, env);
   }
+}
+
+/** The pins option of `buildApp`, when the config has a pins file. */
+function optionalPins(pins: ReturnType<typeof readPins>) {
+  return pins === undefined ? {} : { pins };
 }
 
 /**

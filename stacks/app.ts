@@ -8,6 +8,7 @@ import { outputFolder, prepareOutputFolder } from "../lib/output-folder";
 import { planTrust } from "../lib/plan";
 import type { LayoutLock } from "../lib/plan/lock";
 import type { TrustPlan } from "../lib/plan/model";
+import type { Pins } from "../lib/plan/pins";
 import { checkRules, formatFinding } from "../lib/rules/engine";
 import { BaseStack } from "./base-stack";
 import { ProjectStack } from "./project-stack";
@@ -17,6 +18,8 @@ export interface BuildAppOptions {
   readonly outdir?: string;
   /** The layout of the previous synth (`trust.lock.json`). @default - none: a first synth */
   readonly lock?: LayoutLock;
+  /** The pinned HCP Terraform IDs (`trust.pins.json`). @default - none: every entry unpinned */
+  readonly pins?: Pins;
   /** Objects that exist already, to import in place (`trust.imports.json`). @default - none */
   readonly adopt?: readonly ImportEntry[];
   /**
@@ -46,7 +49,7 @@ export interface BuiltApp {
  * Throws `OutputFolderError` if the output folder cannot be made (cdktf makes only its last level).
  */
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
-  const plan = planTrust(config, options.lock);
+  const plan = planTrust(config, options.lock, options.pins);
   const findings = checkRules(config, plan);
   const locate = options.locate ?? ((path: string) => path);
   if (findings.errors.length > 0) {
@@ -83,6 +86,7 @@ export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): Bu
             stack,
             relocations: plan.relocations,
             imports: importsOf(stack.name),
+            ...(plan.pins === undefined ? {} : { pins: plan.pins }),
           });
     for (const name of stack.dependsOn) {
       const before = stacks.get(name);

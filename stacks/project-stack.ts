@@ -4,12 +4,13 @@ import type { Construct } from "constructs";
 import { addAwsProvider } from "../lib/constructs/aws-provider";
 import { applyBackend } from "../lib/constructs/backend";
 import { addCarryover, addImports, adoptedImports } from "../lib/constructs/carryover";
-import { addHcpVariables } from "../lib/constructs/hcp-variables";
+import { addHcpVariables, addOrganizationPin } from "../lib/constructs/hcp-variables";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
 import { addTestVariables } from "../lib/constructs/test-variables";
 import type { ImportTarget } from "../lib/live/adoption-addresses";
 import type { PlannedAccount, PlannedHcp, PlannedStack, Relocation } from "../lib/plan/model";
+import type { Pins } from "../lib/plan/pins";
 import { isHcpVariableTarget, isTestVariableTarget } from "../lib/plan/variables";
 import { literal } from "../lib/terraform-text";
 
@@ -22,6 +23,8 @@ export interface ProjectStackProps {
   readonly relocations: readonly Relocation[];
   /** Objects that exist already, imported in place (from the adoption file). */
   readonly imports: readonly ImportTarget[];
+  /** The pinned IDs (`trust.pins.json`), checked by the lookups. @default - none */
+  readonly pins?: Pins;
 }
 
 /**
@@ -42,11 +45,13 @@ export class ProjectStack extends TerraformStack {
           ? HcpOidcProvider.fromArn(account.oidcProviderArn)
           : HcpOidcProvider.inAccountOf(this, hcp.hostname);
       const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
+      addOrganizationPin(this, hcp, props.pins);
       addHcpVariables(this, {
         hcp,
         targets: stack.targets.filter(isHcpVariableTarget),
         roleArns,
         guardCreated: stack.guardsCreated === true,
+        ...(props.pins === undefined ? {} : { pins: props.pins }),
       });
       addTestVariables(this, {
         hcp,

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { threadId } from "node:worker_threads";
 import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, parseConfigFiles } from "../../lib/config/load";
 import type { LayoutLock } from "../../lib/plan/lock";
 import type { TrustPlan } from "../../lib/plan/model";
+import type { Pins } from "../../lib/plan/pins";
 import { PLAN_FILE, writePlanFile } from "../../lib/plan/plan-file";
 import { expandStack, rolesOfStack, type SynthesizedRole } from "../../lib/synth-output";
 import { newRecord, type SynthRecord, writeSynthRecord } from "../../lib/synth-record";
@@ -84,13 +86,16 @@ export function recordSynth(
 export function synthStacksRaw(
   config: ConfigInput | string,
   lock?: LayoutLock,
+  pins?: Pins,
 ): Record<string, SynthesizedStackJson> {
   const { config: parsed, locate } = readConfigText(config);
   return withCheapStackTraces(() => {
     const { app } = buildApp(parsed, {
-      outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory"),
+      // One folder per worker: cdktf makes its `stacks` folder without `recursive`, so workers racing on one fail with EEXIST.
+      outdir: join(process.env.TMPDIR ?? ".tmp", `in-memory-${process.pid}-${threadId}`),
       locate,
       ...(lock === undefined ? {} : { lock }),
+      ...(pins === undefined ? {} : { pins }),
     });
     const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
     for (const stack of stacks) stack.prepareStack();

@@ -28,6 +28,12 @@ export interface FakeVariableSet {
   vars: FakeVariable[];
 }
 
+export interface FakeStack {
+  readonly id: string;
+  name: string;
+  projectId: string;
+}
+
 export interface FakeProject {
   readonly id: string;
   name: string;
@@ -46,6 +52,11 @@ export class FakeHcp {
   projects: FakeProject[] = [];
   workspaces: FakeWorkspace[] = [];
   varsets: FakeVariableSet[] = [];
+  stacks: FakeStack[] = [];
+  /** The organization's external ID (`org-…`), which stays with it whatever its name. */
+  externalId: string;
+  /** Deleted: every path under it answers 404, as for a name nobody holds. */
+  organizationDeleted = false;
   /** Every request's path and query, in order. */
   readonly requests: string[] = [];
   /** The next this many requests get HTTP 429. */
@@ -57,6 +68,25 @@ export class FakeHcp {
 
   constructor(organization = "acme") {
     this.organization = organization;
+    // Not from the counter, so that the other IDs stay what they were.
+    this.externalId = "org-ExTeRnAl0000001";
+  }
+
+  /** A Stack in a project. */
+  stack(name: string, project: string): FakeStack {
+    const stack = { id: id16("st", ++this.counter), name, projectId: this.project(project).id };
+    this.stacks.push(stack);
+    return stack;
+  }
+
+  /** Deletes a workspace; its name is free for anyone who may create workspaces. */
+  deleteWorkspace(name: string): void {
+    this.workspaces = this.workspaces.filter((w) => w.name !== name);
+  }
+
+  /** A new ID, as a deleted object created again under its old name gets. */
+  nextId(prefix: string): string {
+    return id16(prefix, ++this.counter);
   }
 
   get address(): string {
@@ -149,10 +179,33 @@ export class FakeHcp {
       .map(decodeURIComponent);
     const q = url.searchParams;
     const org = this.organization;
+    if (this.organizationDeleted) return undefined;
     if (parts[0] === "organizations") {
       if (parts[1] !== org) return undefined;
       if (parts.length === 2)
-        return { data: { id: org, type: "organizations", attributes: { name: org } } };
+        return {
+          data: {
+            id: org,
+            type: "organizations",
+            attributes: { name: org, "external-id": this.externalId },
+          },
+        };
+      if (parts[2] === "stacks") {
+        const projectId = q.get("filter[project][id]");
+        const term = (q.get("search[name]") ?? "").toLowerCase();
+        return this.page(
+          q,
+          this.stacks
+            .filter((s) => projectId === null || s.projectId === projectId)
+            .filter((s) => s.name.toLowerCase().includes(term))
+            .map((s) => ({
+              id: s.id,
+              type: "stacks",
+              attributes: { name: s.name },
+              relationships: { project: { data: { id: s.projectId, type: "projects" } } },
+            })),
+        );
+      }
       if (parts[2] === "workspaces" && parts.length === 4) {
         const ws = this.workspaces.find((w) => w.name === parts[3]);
         return ws === undefined ? undefined : { data: this.workspaceJson(ws) };

@@ -80,7 +80,10 @@ describe("the README's walkthrough of moving a hand-made setup under the app", (
     const status = await runAdopt(["--config", path], io, world.env, FAST);
     return {
       status,
-      stdout: io.stdout().replaceAll(join(world.dir, "trust.imports.json"), "trust.imports.json"),
+      stdout: io
+        .stdout()
+        .replaceAll(join(world.dir, "trust.imports.json"), "trust.imports.json")
+        .replaceAll(join(world.dir, "trust.pins.json"), "trust.pins.json"),
     };
   }
 

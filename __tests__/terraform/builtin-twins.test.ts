@@ -36,6 +36,8 @@ function lookupTwin(stack: Stack, actualProject?: string): Block | undefined {
   const lookup = stack.data?.tfe_workspace?.workspaces;
   if (lookup === undefined) return undefined;
   const twin = twinOf(resolveReferences(lookup, projectIds), {
+    // Unpinned here: any ID passes the pin's postcondition (see pin-twins.test.ts).
+    id: "ws-live",
     project_id: actualProject ?? "${each.value.project_id}",
   });
   return { resource: { terraform_data: { workspaces: twin } } };

@@ -1,3 +1,4 @@
+import { DataTfeOrganization } from "@cdktf/provider-tfe/lib/data-tfe-organization";
 import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
 import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
 import { ProjectVariableSet } from "@cdktf/provider-tfe/lib/project-variable-set";
@@ -8,6 +9,7 @@ import type { Construct } from "constructs";
 import { variableSetName } from "../plan/members";
 import type { HcpVariableTarget, PlannedHcp } from "../plan/model";
 import { projectKey } from "../plan/naming";
+import { type Pins, pinnedId } from "../plan/pins";
 import { PRODUCT } from "../product";
 import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
@@ -25,6 +27,50 @@ export interface HcpVariablesProps {
    * @default false
    */
   readonly guardCreated?: boolean;
+  /** The pinned IDs (`trust.pins.json`): each lookup fails the plan when its name moved on. */
+  readonly pins?: Pins;
+}
+
+/** What a swap probably was, and what to do: the end of every pin postcondition's message. */
+const RE_PIN =
+  'Confirm that the new owner is yours, then re-pin with "npm run doctor -- --pin"; or remove the entry from the config (and its pin from the pins file).';
+
+/**
+ * A pin's postcondition on a `for_each` lookup whose map values carry `pinned_id` (the pin, or
+ * "" when there is none: an unpinned entry still deploys). Terraform renders `error_message`
+ * even when the condition holds, so every value it reads is a string, never null.
+ */
+function pinCondition(what: string, kind: string) {
+  return {
+    condition: '${each.value.pinned_id == "" || self.id == each.value.pinned_id}',
+    errorMessage: `${what} is not the ${kind} its roles were made for: the pins file pins \${each.value.pinned_id}, but the name now belongs to \${self.id}. The ${kind} was probably deleted and created again, or renamed and its name reused: runs of \${self.id} can assume the roles that trust the name, and this deploy stops before writing them any variables. ${RE_PIN}`,
+  };
+}
+
+/**
+ * The organization's lookup, when its external ID is pinned: the plan fails when the name
+ * belongs to another organization now (deleted, and its name registered again).
+ */
+export function addOrganizationPin(scope: Construct, hcp: PlannedHcp, pins?: Pins): void {
+  const id = pinnedId(pins, "organization", hcp.organization);
+  if (id === undefined) return;
+  const organization = literal(hcp.organization);
+  const quoted = literal(JSON.stringify(hcp.organization));
+  pinAddress(
+    new DataTfeOrganization(scope, "organization", {
+      name: organization,
+      lifecycle: {
+        postcondition: [
+          {
+            // The ID matched `org-[A-Za-z0-9]+` when the pins file was read: safe in an expression.
+            condition: `\${self.external_id == "${id}"}`,
+            errorMessage: `Organization ${quoted} is not the organization its roles were made for: the pins file pins ${id}, but the name now belongs to \${self.external_id == null ? "an organization without an external ID" : self.external_id}. The organization was probably deleted and its name registered again${hcp.hostname === "app.terraform.io" ? " (on app.terraform.io anyone can register a free name)" : ""}: runs of its workspaces can assume the roles that trust the name, and this deploy stops before writing anything. ${RE_PIN}`,
+          },
+        ],
+      },
+    }),
+    "organization",
+  );
 }
 
 const DESCRIPTION = `AWS dynamic credentials. Managed by ${PRODUCT}: change its config and deploy, not this variable.`;
@@ -46,7 +92,7 @@ function idOf(address: string, key: string): string {
  * its runs failing with AccessDenied later.
  */
 export function addHcpVariables(scope: Construct, props: HcpVariablesProps): void {
-  const { hcp, targets, roleArns } = props;
+  const { hcp, targets, roleArns, pins } = props;
   const guardCreated = props.guardCreated === true;
   if (targets.length === 0 && !guardCreated) return;
   const organization = literal(hcp.organization);
@@ -63,10 +109,20 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
         new DataTfeProject(scope, "projects", {
           name: eachValue("name"),
           organization,
+          lifecycle: { postcondition: [pinCondition('Project "${each.value.name}"', "project")] },
         }),
         "projects",
       ),
-      Object.fromEntries([...projectNames].map(([key, name]) => [key, { name: literal(name) }])),
+      Object.fromEntries(
+        [...projectNames].map(([key, name]) => [
+          key,
+          {
+            name: literal(name),
+            // Validated as `prj-[A-Za-z0-9]+` when read; "" when unpinned, never null.
+            pinned_id: pinnedId(pins, "project", name) ?? "",
+          },
+        ]),
+      ),
     );
   }
   const projectId = (name: string) => idOf("data.tfe_project.projects", projectKey(name));
@@ -88,6 +144,7 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
                 errorMessage:
                   'Workspace "${each.key}" is not in project "${each.value.project}" any more. Its roles trust only runs of that project: move it back in HCP Terraform, or set its project in the config.',
               },
+              pinCondition('Workspace "${each.key}"', "workspace"),
             ],
           },
         }),
@@ -101,6 +158,7 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
             // Never null: Terraform renders `error_message` even when the condition holds, and
             // a null in a template fails the plan. The message is shown only for a project.
             project: ws.project === undefined ? "" : literal(ws.project),
+            pinned_id: pinnedId(pins, "workspace", ws.name) ?? "",
           },
         ]),
       ),

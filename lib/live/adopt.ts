@@ -4,11 +4,14 @@
  * failing with `EntityAlreadyExists` or "Key has already been taken". Reads only.
  */
 import { type Io, parseCommand } from "../cli/io";
+import { pinsPathFor, readPins, writePins } from "../pins-file";
+import { checkPinsFor, type Pins } from "../plan/pins";
 import { adoptAccount, checkedAccountId } from "./adopt-aws";
 import { adoptHcp } from "./adopt-hcp";
 import { adoptionPathFor, writeAdoption } from "./adoption-file";
 import { ADOPTION_VERSION, type AdoptedAccount, type Adoption } from "./adoption-format";
 import { type AdoptionFindings, emptyFindings } from "./findings";
+import { type PinChange, readLiveNames, recordPins } from "./pins-live";
 import { type LiveOptions, openSession, type Session, stopReason } from "./session";
 
 export const ADOPT_USAGE = `Usage: npm run adopt -- [--config PATH] [--overwrite]
@@ -16,7 +19,9 @@ export const ADOPT_USAGE = `Usage: npm run adopt -- [--config PATH] [--overwrite
 Finds the OIDC provider, roles, policy attachments, workspace variables, variable sets and
 created workspaces of the config that exist already, and writes their import IDs to
 trust.imports.json beside the config (inside a config directory). The next synth imports them
-in place. Reads AWS and HCP Terraform; changes nothing there.
+in place. Pins the ID of each trusted name it finds (organization, projects, workspaces,
+Stacks) in trust.pins.json, keeping every earlier pin. Reads AWS and HCP Terraform; changes
+nothing there.
 
   --config PATH   the config file or directory (default: TRUST_CONFIG, else trust.yaml)
   --overwrite     also adopt roles and variables that differ from the config; the deploy then
@@ -46,16 +51,22 @@ export async function runAdopt(
   let findings: AdoptionFindings;
   let adoption: Adoption;
   let path: string;
+  let pinned: { path: string; pins: Pins; changes: PinChange[] };
   try {
     session = openSession(args.config, env, options);
+    const pinsPath = pinsPathFor(session.configPath);
+    const previous = readPins(pinsPath);
+    checkPinsFor(previous, session.state);
     ({ findings, adoption } = await findAdoption(session, args.overwrite));
+    pinned = { path: pinsPath, ...(await findPins(session, previous, findings)) };
     path = adoptionPathFor(session.configPath);
     writeAdoption(path, adoption);
+    if (pinned.changes.length > 0) writePins(pinned.path, pinned.pins);
   } catch (error) {
     io.err(`adopt: ${stopReason(error)}`);
     return 2;
   }
-  report(io, path, adoption, findings, args.overwrite);
+  report(io, path, adoption, findings, args.overwrite, pinned);
   const blocking = findings.conflicts.filter((c) => !(args.overwrite && c.overwritable));
   return blocking.length > 0 ? 1 : 0;
 }
@@ -101,15 +112,43 @@ export async function findAdoption(
   return { findings, adoption };
 }
 
+/**
+ * The pins after this adoption: each trusted name found gets its ID; an earlier pin is never
+ * replaced here (a name that resolves to another ID now is a conflict: `doctor` tells more,
+ * and `doctor --pin` re-pins once the new owner is confirmed).
+ */
+async function findPins(
+  session: Session,
+  previous: Pins | undefined,
+  findings: AdoptionFindings,
+): Promise<{ pins: Pins; changes: PinChange[] }> {
+  const live = (await readLiveNames(session.state, session.hcp)) ?? [];
+  const recorded = recordPins(session.state, previous, live, false);
+  for (const c of recorded.conflicts) {
+    findings.conflicts.push({
+      subject: c.subject,
+      message: `is ${c.id} now, not ${c.was ?? "?"} as pinned: it was deleted and created again, or renamed and its name reused, and its runs can assume the roles that trust the name`,
+      todo: 'run "npm run doctor"; once the new owner is confirmed as yours, re-pin with "npm run doctor -- --pin"',
+      overwritable: false,
+    });
+  }
+  return { pins: recorded.pins, changes: recorded.pinned };
+}
+
 function report(
   io: Io,
   path: string,
   adoption: Adoption,
   findings: AdoptionFindings,
   overwrite: boolean,
+  pinned: { readonly path: string; readonly changes: readonly PinChange[] },
 ): void {
   const imports = countImports(adoption);
   io.out(`Wrote ${path}: ${imports} import${imports === 1 ? "" : "s"}.`);
+  if (pinned.changes.length > 0) {
+    io.out(`Pinned in ${pinned.path} (commit it with the config, and review it like the lock):`);
+    for (const p of pinned.changes) io.out(`  - ${p.subject}: ${p.id}`);
+  }
   const adopted = [...findings.adopted].sort((a, b) => a.subject.localeCompare(b.subject));
   if (adopted.length > 0) {
     io.out("\nAdopted (imported in place by the next deploy):");

@@ -21,6 +21,13 @@ export interface Finding {
   readonly message: string;
   /** What to do about it. */
   readonly todo: string;
+  /**
+   * For a pinned name (`trust.pins.json`): `reclaimed`, it belongs to another object now;
+   * `reclaimable`, nothing holds it, and whoever creates it gets the roles that trust it.
+   */
+  readonly threat?: "reclaimed" | "reclaimable";
+  /** The roles that trust the name: what the threat reaches. */
+  readonly roleArns?: readonly string[];
 }
 
 /**

@@ -3,21 +3,28 @@
  * nothing, and prints findings grouped by severity, each with what to do.
  */
 import { type Io, parseCommand } from "../cli/io";
+import { pinsPathFor, readPins, writePins } from "../pins-file";
+import { checkPinsFor } from "../plan/pins";
 import { checkedAccountId } from "./adopt-aws";
 import { checkAccount, type Finding } from "./doctor-aws";
 import { checkOrganization } from "./doctor-hcp";
+import { pinFindings, readLiveNames, recordPins } from "./pins-live";
 import { type LiveOptions, openSession, type Session, stopReason } from "./session";
 
-export const DOCTOR_USAGE = `Usage: npm run doctor -- [--config PATH] [--json]
+export const DOCTOR_USAGE = `Usage: npm run doctor -- [--config PATH] [--json] [--pin]
 
 Compares what is live in AWS and HCP Terraform with the config: each workspace exists in its
 project; the AWS credentials its runs really get (all variables and variable sets, with HCP
 Terraform's precedence, per phase and tag) are the config's; each role exists with the
 synthesized trust and policies; roles the config no longer names, and roles trusting a workspace
-or project that no longer exists; each OIDC provider accepts the audience. Changes nothing.
+or project that no longer exists; each OIDC provider accepts the audience; each pinned name
+(trust.pins.json beside the config) still belongs to the object it was pinned for. Changes nothing.
 
   --config PATH   the config file or directory (default: TRUST_CONFIG, else trust.yaml)
   --json          print the result as JSON
+  --pin           record the ID each trusted name has now (organization, projects, workspaces,
+                  Stacks) in trust.pins.json beside the config, and print what it pinned: reads
+                  HCP Terraform only, changes nothing there
 
 Needs TFE_TOKEN (and TFE_ADDRESS for Terraform Enterprise), and AWS credentials for each account.
 Exit status: 0 healthy, 1 findings, 2 cannot check (bad arguments, config, credentials or network).`;
@@ -46,12 +53,17 @@ export async function runDoctor(
   const parsed = parseCommand(
     "doctor",
     argv,
-    { config: { type: "string" }, json: { type: "boolean", default: false } },
+    {
+      config: { type: "string" },
+      json: { type: "boolean", default: false },
+      pin: { type: "boolean", default: false },
+    },
     DOCTOR_USAGE,
     io,
   );
   if (typeof parsed === "number") return parsed;
-  const args = parsed as { config?: string; json: boolean };
+  const args = parsed as { config?: string; json: boolean; pin: boolean };
+  if (args.pin) return pin(args, io, env, options);
   let report: DoctorReport;
   try {
     report = await diagnose(openSession(args.config, env, options));
@@ -75,6 +87,10 @@ export async function diagnose(session: Session): Promise<DoctorReport> {
     if (reader !== undefined) accountIds.set(account.name, await checkedAccountId(account, reader));
   }
   const findings: Finding[] = [];
+  const pins = readPins(pinsPathFor(session.configPath));
+  checkPinsFor(pins, state);
+  const live = pins === undefined ? [] : await readLiveNames(state, session.hcp);
+  if (pins !== undefined) findings.push(...pinFindings(state, pins, live, accountIds));
   const accounts: Array<{ name: string; accountId: string; roles: number }> = [];
   const missingRoles = new Set<string>();
   for (const account of state.accounts) {
@@ -86,8 +102,24 @@ export async function diagnose(session: Session): Promise<DoctorReport> {
     accounts.push({ name: account.name, accountId, roles: checked.roles });
     for (const name of checked.missing) missingRoles.add(`${account.name}/${name}`);
   }
-  const org = await checkOrganization(state, accountIds, session.hcp, missingRoles);
-  findings.push(...org.findings);
+  // A pinned organization that is gone: nothing of it can be read, and the alarm is raised.
+  const org =
+    live === undefined && pins?.organizationId !== undefined
+      ? { findings: [], workspaces: 0, projectWorkspaces: 0, variableSets: 0 }
+      : await checkOrganization(state, accountIds, session.hcp, missingRoles);
+  // A pinned name that is gone is reported once, as reclaimable, with its pin.
+  const reclaimable = new Set(
+    findings.filter((f) => f.threat === "reclaimable").map((f) => f.subject),
+  );
+  findings.push(
+    ...org.findings.filter(
+      (f) =>
+        !(
+          (f.code === "workspace-missing" || f.code === "project-missing") &&
+          reclaimable.has(f.subject)
+        ),
+    ),
+  );
   findings.sort(
     (a, b) =>
       a.severity.localeCompare(b.severity) ||
@@ -108,6 +140,55 @@ export async function diagnose(session: Session): Promise<DoctorReport> {
   };
 }
 
+/** `doctor --pin`: records the ID each trusted name has now; reads HCP Terraform only. */
+async function pin(
+  args: { config?: string; json: boolean },
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  options: LiveOptions,
+): Promise<number> {
+  try {
+    const session = openSession(args.config, env, options);
+    const { state } = session;
+    const path = pinsPathFor(session.configPath);
+    const previous = readPins(path);
+    await session.hcp.checkOrganization();
+    const live = (await readLiveNames(state, session.hcp)) ?? [];
+    const recorded = recordPins(state, previous, live, true);
+    const written = writePins(path, recorded.pins);
+    if (args.json) {
+      io.out(
+        JSON.stringify(
+          { path, written, pinned: recorded.pinned, missing: recorded.missing },
+          null,
+          2,
+        ),
+      );
+      return 0;
+    }
+    io.out(
+      written
+        ? `Wrote ${path}: commit it with the config, and review it like the lock.`
+        : `${path} is up to date.`,
+    );
+    if (recorded.pinned.length > 0) {
+      io.out("\nPinned:");
+      for (const p of recorded.pinned)
+        io.out(`  - ${p.subject}: ${p.id}${p.was === undefined ? "" : ` (was ${p.was})`}`);
+    }
+    if (recorded.missing.length > 0) {
+      io.out(
+        "\nNot found, so not pinned (an earlier pin is kept; pin again once it exists, after the deploy that creates it):",
+      );
+      for (const subject of recorded.missing) io.out(`  - ${subject}`);
+    }
+    return 0;
+  } catch (error) {
+    io.err(`doctor: ${stopReason(error)}`);
+    return 2;
+  }
+}
+
 function print(io: Io, report: DoctorReport): void {
   const { checked } = report;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -125,8 +206,15 @@ function print(io: Io, report: DoctorReport): void {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     io.out(`\n${severity === "error" ? "Errors" : "Warnings"} (${group.length}):`);
-    for (const f of group)
-      io.out(`  - ${f.subject} [${f.code}]: ${f.message}.\n    To do: ${f.todo}.`);
+    for (const f of group) {
+      const threat =
+        f.threat === "reclaimed"
+          ? " RECLAIMED: someone else's runs can assume these roles now."
+          : f.threat === "reclaimable"
+            ? " RECLAIMABLE: whoever creates this name gets these roles."
+            : "";
+      io.out(`  - ${f.subject} [${f.code}]: ${f.message}.${threat}\n    To do: ${f.todo}.`);
+    }
   }
   const errors = report.findings.filter((f) => f.severity === "error").length;
   const warnings = report.findings.length - errors;

@@ -8,6 +8,7 @@ import { planTrust } from "../plan";
 import { roleArnFor } from "../plan/accounts";
 import { variableSetName } from "../plan/members";
 import type { Owner, PlannedRole } from "../plan/model";
+import { type TrustedNames, trustedNames } from "../plan/pins";
 import { type PolicyDocument, trustPolicyDocument } from "../trust-policy";
 
 /** An AWS account of the config, and the OIDC provider its roles trust. */
@@ -84,6 +85,8 @@ export interface ExpectedState {
   readonly roles: readonly ExpectedRole[];
   readonly workspaces: readonly ExpectedWorkspace[];
   readonly variableSets: readonly ExpectedVariableSet[];
+  /** The organization, projects, workspaces and Stacks the roles trust by name: what is pinned. */
+  readonly trusted: TrustedNames;
 }
 
 /** The name the synth gives a role's inline policy. */
@@ -140,7 +143,11 @@ export function expectedState(config: TrustConfig): ExpectedState {
       });
     }
   }
-  return { organization, hostname, audience, accounts, roles, workspaces, variableSets };
+  const trusted = trustedNames(
+    organization,
+    plan.roles.map((role) => role.owner),
+  );
+  return { organization, hostname, audience, accounts, roles, workspaces, variableSets, trusted };
 }
 
 function expectedOwner(owner: Owner): ExpectedRole["owner"] {

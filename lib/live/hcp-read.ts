@@ -8,6 +8,8 @@
  * - `GET /organizations/ORG/varsets?q=NAME` (variable_set.go `List`, `q` matches names partially)
  * - `GET /projects/ID`, `GET /organizations/ORG/projects?filter[names]=NAME` (project.go)
  * - `GET /organizations/ORG/workspaces?filter[project][id]=ID` (workspace.go `List`)
+ * - `GET /organizations/ORG`: its `external-id` (`org-…`), the ID its name may not keep
+ * - `GET /organizations/ORG/stacks?filter[project][id]=ID&search[name]=NAME` (stack.go `List`)
  */
 import { CannotCheckError } from "./errors";
 import type { HcpClient, Resource } from "./hcp-client";
@@ -38,6 +40,16 @@ export interface LiveVariableSet {
   readonly projectIds: readonly string[];
 }
 
+export interface LiveOrganization {
+  /** `org-…`: stays with the organization, unlike its name. */
+  readonly externalId?: string;
+}
+
+export interface LiveStack {
+  readonly id: string;
+  readonly name: string;
+}
+
 export interface LiveProject {
   readonly id: string;
   readonly name: string;
@@ -54,17 +66,44 @@ export class HcpReader {
     readonly organization: string,
   ) {}
 
-  /** Checks that the token reaches the organization; throws {@link CannotCheckError} otherwise. */
-  async checkOrganization(): Promise<void> {
+  /**
+   * The organization as the token sees it: its external ID (`org-…`), or undefined when the
+   * API answers 404 (deleted, or not readable with this token: it does not say which).
+   */
+  async organizationInfo(): Promise<LiveOrganization | undefined> {
     const org = await this.client.get(`/organizations/${seg(this.organization)}`, {
       object: `organization ${this.organization}`,
       permission: "membership in the organization",
     });
+    if (org === undefined) return undefined;
+    const external = org.attributes["external-id"];
+    return typeof external === "string" ? { externalId: external } : {};
+  }
+
+  /** Checks that the token reaches the organization; throws {@link CannotCheckError} otherwise. */
+  async checkOrganization(): Promise<LiveOrganization> {
+    const org = await this.organizationInfo();
     if (org === undefined) {
       throw new CannotCheckError(
         `organization ${this.organization} was not found, or TFE_TOKEN may not read it (HCP Terraform answers 404 to both): check hcp.organization and that the token belongs to a team or user of that organization`,
       );
     }
+    return org;
+  }
+
+  /** The Stack of that exact name in a project, if any. */
+  async stackByName(project: LiveProject, name: string): Promise<LiveStack | undefined> {
+    const url = `/organizations/${seg(this.organization)}/stacks?filter[project][id]=${seg(project.id)}&search[name]=${seg(name)}`;
+    const items = await this.client.list(url, {
+      object: `the Stacks of project ${JSON.stringify(project.name)}`,
+      permission: `read access to the Stacks of project ${JSON.stringify(project.name)}`,
+    });
+    // `search` matches names partially; a Stack that names its project must name this one.
+    const found = (items ?? []).find((item) => {
+      const inProject = relatedId(item, "project");
+      return item.attributes.name === name && (inProject === undefined || inProject === project.id);
+    });
+    return found === undefined ? undefined : { id: found.id, name };
   }
 
   async workspace(name: string): Promise<LiveWorkspace | undefined> {

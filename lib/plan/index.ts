@@ -5,6 +5,7 @@ import { bucketCounts, planLayout } from "./layout";
 import { carryOver, guardsCreated, type LayoutLock } from "./lock";
 import type { PlannedBackend, TrustPlan } from "./model";
 import { baseStackName, stateWorkspaceName } from "./naming";
+import { checkPinsFor, type Pins, pinningOf, trustedNames } from "./pins";
 import { planRoles } from "./roles";
 import { planVariables } from "./variables";
 
@@ -14,10 +15,11 @@ export type * from "./model";
  * The plan of a validated config: accounts, roles, variables and stacks, as plain data.
  * Throws `ConfigError` when the config asks for something no deploy order could satisfy.
  */
-export function planTrust(config: TrustConfig, previous?: LayoutLock): TrustPlan {
+export function planTrust(config: TrustConfig, previous?: LayoutLock, pins?: Pins): TrustPlan {
   const { organization, hostname, audience } = config.hcp;
+  checkPinsFor(pins, config.hcp);
   const accounts = planAccounts(config);
-  const roles = planRoles(config, accounts);
+  const roles = planRoles(config, accounts, pins);
   const targets = planVariables(roles, audience);
   const stacks = planLayout(accounts, roles, targets, bucketCounts(config.shards), (name) =>
     planBackend(config, name),
@@ -30,6 +32,14 @@ export function planTrust(config: TrustConfig, previous?: LayoutLock): TrustPlan
     stacks,
     relocations: [],
     recreated: [],
+    ...(pins === undefined ? {} : { pins }),
+    pinning: pinningOf(
+      trustedNames(
+        organization,
+        roles.map((role) => role.owner),
+      ),
+      pins,
+    ),
   };
   const known = new Set(accounts.map((account) => account.name));
   const { emptied, relocations, recreated } = carryOver(previous, plan, (name, locked) => {

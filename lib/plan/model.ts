@@ -1,3 +1,5 @@
+import type { Pinning, Pins } from "./pins";
+
 /**
  * The plan: everything one synth will write, as plain data, computed from a validated config
  * before any construct exists. Stacks and constructs receive finished values from it; the rules,
@@ -190,6 +192,10 @@ export interface PlannedHcp {
 
 /** The whole plan of one synth. */
 export interface TrustPlan {
+  /** The pinned IDs of what the trusts name (`trust.pins.json`), checked by the deploy. */
+  readonly pins?: Pins;
+  /** Which trusted names are pinned; the report lists the others. */
+  readonly pinning?: Pinning;
   readonly hcp: PlannedHcp;
   readonly accounts: readonly PlannedAccount[];
   /** Every role, workspaces (with their credentials) first, then projects, in config order. */

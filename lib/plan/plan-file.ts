@@ -82,6 +82,9 @@ const planFileSchema = z.strictObject({
       ]),
     }),
   ),
+  pinning: z
+    .strictObject({ pinned: z.int().nonnegative(), unpinned: z.array(text(1024)) })
+    .optional(),
   stacks: z.array(
     z.strictObject({
       name: stackName,
@@ -130,6 +133,12 @@ export function planFileOf(plan: PlanSummary, synthesizedAt?: string): PlanFile 
     version: PLAN_FILE_VERSION,
     ...optional("synthesizedAt", synthesizedAt),
     hcp: { ...plan.hcp },
+    ...optional(
+      "pinning",
+      plan.pinning === undefined
+        ? undefined
+        : { pinned: plan.pinning.pinned, unpinned: [...plan.pinning.unpinned] },
+    ),
     accounts: plan.accounts.map((a) => ({
       name: a.name,
       region: a.region,
@@ -246,5 +255,11 @@ function summaryOf(file: PlanFile, refuse: (why: string) => never): PlanSummary 
       }
     }
   }
-  return { hcp: file.hcp, accounts: file.accounts, roles, stacks: planStacks };
+  return {
+    hcp: file.hcp,
+    accounts: file.accounts,
+    roles,
+    stacks: planStacks,
+    ...(file.pinning === undefined ? {} : { pinning: file.pinning }),
+  };
 }

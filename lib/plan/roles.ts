@@ -14,6 +14,7 @@ import { moduleTestSubject, stackSubjectPattern, subjectPattern } from "../trust
 import { roleArnFor } from "./accounts";
 import type { Owner, Phase, PlannedAccount, PlannedRole } from "./model";
 import { moduleKey, projectKey, projectSlug, roleKey, stackKey, workspaceKey } from "./naming";
+import { type Pins, pinnedId } from "./pins";
 
 /** What an entry grants, as the planner reads it. */
 export interface GrantSource {
@@ -87,7 +88,11 @@ export function ownerKey(owner: Owner): string {
 }
 
 /** The roles a validated config asks for: workspaces (with their credentials) first, then projects. */
-export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount[]): PlannedRole[] {
+export function planRoles(
+  config: TrustConfig,
+  accounts: readonly PlannedAccount[],
+  pins?: Pins,
+): PlannedRole[] {
   const byName = new Map(accounts.map((account) => [account.name, account]));
   const only = accounts.length === 1 ? accounts[0]?.name : undefined;
   const accountOf = (name: string | undefined): PlannedAccount => {
@@ -98,7 +103,7 @@ export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount
   const roles: PlannedRole[] = [];
   config.workspaces?.forEach((workspace, index) => {
     const owner = workspaceOwner(workspace, index);
-    const base = { config, owner, allowAdmin: workspace.allowAdmin };
+    const base = { config, pins, owner, allowAdmin: workspace.allowAdmin };
     if (grants(workspace)) {
       roles.push(
         ...planGrant({
@@ -126,6 +131,7 @@ export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount
     roles.push(
       ...planGrant({
         config,
+        pins,
         owner,
         allowAdmin: project.allowAdmin,
         entry: project,
@@ -139,6 +145,7 @@ export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount
       roles.push(
         ...planGrant({
           config,
+          pins,
           owner,
           allowAdmin: stack.allowAdmin,
           entry: stack,
@@ -153,6 +160,7 @@ export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount
     roles.push(
       ...planGrant({
         config,
+        pins,
         owner,
         allowAdmin: module.allowAdmin,
         entry: module,
@@ -166,6 +174,8 @@ export function planRoles(config: TrustConfig, accounts: readonly PlannedAccount
 
 interface GrantInput {
   readonly config: TrustConfig;
+  /** The pinned IDs, tagged on each role (`trust.pins.json`). */
+  readonly pins?: Pins | undefined;
   readonly owner: Owner;
   readonly allowAdmin: boolean;
   readonly entry: GrantSource & RoleOptions;
@@ -219,6 +229,7 @@ function planRole(
     managedTags,
     phase,
   );
+  Object.assign(managedTags, pinTags(owner, input.pins));
   if (phase !== "run") managedTags.HcpRunPhase = phase;
   if (tag !== undefined) managedTags.HcpCredentialTag = tag;
   const tagNote = tag === undefined ? "" : ` (credentials tag ${tag})`;
@@ -250,6 +261,36 @@ function planRole(
     tags: { ...config.defaults?.tags, ...options.tags, ...managedTags },
     allowAdmin: input.allowAdmin,
   };
+}
+
+/**
+ * The pinned IDs of whom a role was made for, as tags (`HcpOrganizationId`, `HcpProjectId`,
+ * `HcpWorkspaceId`, `HcpStackId`): with them a role says which objects its trust meant, whatever
+ * later holds their names. Only pinned IDs are written; each is at most 68 characters.
+ */
+export function pinTags(owner: Owner, pins: Pins | undefined): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const set = (key: string, id: string | undefined) => {
+    if (id !== undefined) tags[key] = id;
+  };
+  set("HcpOrganizationId", pinnedId(pins, "organization", ""));
+  switch (owner.kind) {
+    case "workspace":
+      if (owner.project !== undefined)
+        set("HcpProjectId", pinnedId(pins, "project", owner.project));
+      set("HcpWorkspaceId", pinnedId(pins, "workspace", owner.name));
+      break;
+    case "project":
+      set("HcpProjectId", pinnedId(pins, "project", owner.name));
+      break;
+    case "stack":
+      set("HcpProjectId", pinnedId(pins, "project", owner.project));
+      set("HcpStackId", pinnedId(pins, "stack", owner.name, owner.project));
+      break;
+    case "module":
+      break;
+  }
+  return tags;
 }
 
 /** How a role of an owner is named, described and trusted; fills in the owner's managed tags. */

@@ -6,6 +6,7 @@ import type {
   PlannedStack,
   PlannedVariable,
 } from "./model";
+import type { Pinning } from "./pins";
 
 /**
  * What the report and `explain` read of a plan: the plan itself at synth, or the plan file
@@ -59,4 +60,6 @@ export interface PlanSummary {
   readonly roles: readonly PlanRole[];
   /** Every stack, in the plan's (synth) order, with its roles and variable targets. */
   readonly stacks: readonly PlanStack[];
+  /** Which trusted names are pinned (`trust.pins.json`); the report lists the others. */
+  readonly pinning?: Pinning;
 }

@@ -45,7 +45,7 @@ export function reportMarkdown(report: TrustReport): string {
       "",
     );
   }
-  lines.push(...summary(report));
+  lines.push(...summary(report), ...pinningSection(report));
   if (report.roles.length <= DETAIL_LIMIT) lines.push(...roleTables(report));
   if (report.targets.length > 0 && report.targets.length <= DETAIL_LIMIT) {
     lines.push("## Variables written", "", "| on | variables |", "|---|---|");
@@ -91,6 +91,30 @@ function stacksSection(report: TrustReport): string[] {
       "",
     );
   }
+  return lines;
+}
+
+/** Which trusted names are pinned, and the unpinned ones (up to {@link DETAIL_LIMIT}). */
+function pinningSection(report: TrustReport): string[] {
+  const pinning = report.pinning;
+  if (pinning === undefined) return [];
+  const total = pinning.pinned + pinning.unpinned.length;
+  const lines = [
+    "## Pins",
+    "",
+    `${pinning.pinned} of ${total} trusted names pinned to their HCP Terraform ID (\`trust.pins.json\`): a deploy refuses a pinned name that now belongs to another object, and \`npm run doctor\` reports it.`,
+    "",
+  ];
+  if (pinning.unpinned.length === 0) return lines;
+  lines.push(
+    `Unpinned (${pinning.unpinned.length}): they deploy, but nothing notices if their name passes to another object; pin them with \`npm run doctor -- --pin\`.`,
+    "",
+    ...pinning.unpinned.slice(0, DETAIL_LIMIT).map((name) => `- ${cell(name)}`),
+    ...(pinning.unpinned.length > DETAIL_LIMIT
+      ? [`- … and ${pinning.unpinned.length - DETAIL_LIMIT} more, in \`${REPORT_JSON_FILE}\``]
+      : []),
+    "",
+  );
   return lines;
 }
 

@@ -126,6 +126,9 @@ export function buildReport(
     targets,
     warnings,
     ...(acknowledged.length === 0 ? {} : { acknowledged }),
+    ...(plan.pinning === undefined
+      ? {}
+      : { pinning: { pinned: plan.pinning.pinned, unpinned: [...plan.pinning.unpinned] } }),
     ...(hcl.length === 0 ? {} : { stacksHcl: hcl }),
   };
 }

@@ -82,6 +82,11 @@ export interface TrustReport {
   readonly warnings: readonly string[];
   /** The safety rules' findings the config acknowledged; absent when there are none. */
   readonly acknowledged?: readonly string[];
+  /**
+   * The trusted names whose ID is pinned (`trust.pins.json`), and the others: an unpinned
+   * name deploys, but nothing notices when it passes to another object.
+   */
+  readonly pinning?: { readonly pinned: number; readonly unpinned: readonly string[] };
   /** For each HCP Terraform Stack: the `.tfdeploy.hcl` and provider fragments to paste. */
   readonly stacksHcl?: readonly StackHcl[];
 }
