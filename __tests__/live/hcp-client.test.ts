@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CannotCheckError } from "../../lib/live/errors";
 import { HcpClient, waitOf } from "../../lib/live/hcp-client";
 
@@ -89,25 +90,114 @@ describe("the HCP Terraform client", () => {
     expect(url.searchParams.get("page[size]")).toBe("100");
     expect(url.searchParams.get("filter[project][id]")).toBe("prj-1");
   });
+});
 
-  it("starts no more requests per second than asked", async () => {
-    let started = 0;
-    const fetchCount = (async () => {
-      started++;
+/** The most request starts that fall in any window of `windowMs` (half-open: [t, t + windowMs)). */
+function busiestWindow(starts: readonly number[], windowMs: number): number {
+  const sorted = [...starts].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; j < sorted.length; j++) {
+    while ((sorted[j] ?? 0) - (sorted[i] ?? 0) >= windowMs) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+describe("the HCP Terraform client's rate limit", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A client whose requests take `latencyMs` each, recording when each one starts. */
+  function timedClient(options: { requestsPerSecond?: number; latencyMs?: number } = {}) {
+    const starts: number[] = [];
+    const fetchTimed = (async () => {
+      starts.push(Date.now());
+      const latency = options.latencyMs ?? 0;
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       return new Response(JSON.stringify({ data: {} }), { status: 200 });
     }) as typeof fetch;
     const client = new HcpClient({
       address: "http://unused",
       token: "t",
-      requestsPerSecond: 5,
-      fetch: fetchCount,
+      fetch: fetchTimed,
+      ...(options.requestsPerSecond === undefined
+        ? {}
+        : { requestsPerSecond: options.requestsPerSecond }),
     });
-    const all = Promise.all(Array.from({ length: 8 }, () => client.get("/x", target)));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(started).toBe(5);
+    const get = (n: number) =>
+      Promise.all(Array.from({ length: n }, (_, i) => client.get(`/x${i}`, target)));
+    return { starts, get };
+  }
+
+  it("starts no more requests per second than asked", async () => {
+    const { starts, get } = timedClient({ requestsPerSecond: 5 });
+    const all = get(8);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(starts).toHaveLength(5);
+    await vi.advanceTimersByTimeAsync(2);
     await all;
-    expect(started).toBe(8);
+    expect(starts).toHaveLength(8);
   });
+
+  it("never starts more than 20 requests in any one-second window, even across the window a burst starts in", async () => {
+    // One request opens a window; a burst arrives just before that window ends. A fixed window
+    // lets 19 start at once and 20 more a few milliseconds later.
+    const { starts, get } = timedClient({ latencyMs: 5 });
+    const first = get(1);
+    await vi.advanceTimersByTimeAsync(990);
+    const burst = get(60);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await Promise.all([first, burst]);
+    expect(starts).toHaveLength(61);
+    expect(busiestWindow(starts, 1000)).toBe(20);
+  });
+
+  it("holds at most 20 starts in every sliding second for any schedule of bursts", async () => {
+    const burst = fc.record({
+      afterMs: fc.integer({ min: 0, max: 1500 }),
+      count: fc.integer({ min: 1, max: 30 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(burst, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 60 }),
+        async (bursts, latencyMs) => {
+          const { starts, get } = timedClient({ latencyMs });
+          const all: Promise<unknown>[] = [];
+          for (const { afterMs, count } of bursts) {
+            await vi.advanceTimersByTimeAsync(afterMs);
+            all.push(get(count));
+          }
+          await vi.advanceTimersByTimeAsync(60_000);
+          await Promise.all(all);
+          expect(busiestWindow(starts, 1000)).toBeLessThanOrEqual(20);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each([
+    [0, 100],
+    [3, 45],
+    [40, 200],
+  ])(
+    "holds at most 20 starts in every sliding second when each request takes %i ms (%i requests)",
+    async (latencyMs, count) => {
+      const { starts, get } = timedClient({ latencyMs });
+      const all = get(count);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await all;
+      expect(starts).toHaveLength(count);
+      expect(busiestWindow(starts, 1000)).toBeLessThanOrEqual(20);
+      // And it does not crawl: the limit is reached.
+      expect(busiestWindow(starts, 1000)).toBe(Math.min(20, count));
+    },
+  );
 });
 
 describe("the wait a rate-limited answer asks for", () => {

@@ -3,8 +3,8 @@
  * https://developer.hashicorp.com/terraform/cloud-docs/api-docs
  *
  * Requests go through one queue: a bounded number at a time, and at most `requestsPerSecond`
- * started per second, below the API's 30 requests per second per user, as go-tfe throttles
- * itself. A 429 is retried after the wait the server names (`Retry-After`, or go-tfe's
+ * started in any one second (a sliding window, wherever the second starts), below the API's 30
+ * requests per second per user, as go-tfe throttles itself. A 429 is retried after the wait the server names (`Retry-After`, or go-tfe's
  * `X-RateLimit-Reset`), other transient failures (5xx, network) with exponential backoff
  * (p-retry). Lists are read 100 items a page, the API's maximum.
  */
@@ -66,7 +66,12 @@ export class HcpClient {
     this.queue = new PQueue({
       concurrency: options.concurrency ?? 8,
       intervalCap: options.requestsPerSecond ?? 20,
-      interval: 1000,
+      // A sliding window: no second, wherever it starts, holds more than intervalCap starts. The
+      // default fixed window lets a burst straddle a window's end: twice the rate within a second.
+      strict: true,
+      // One millisecond more than a second: the queue reads the clock in whole milliseconds, so
+      // two starts 1000 of them apart may be only 999.x ms apart.
+      interval: 1001,
     });
     this.fetchFn = options.fetch ?? fetch;
   }
