@@ -45,24 +45,16 @@ describe("the HCP Terraform client", () => {
     expect(seen).toHaveLength(4);
   });
 
-  it("abandons a request that hangs, retries it, and then says it timed out", async () => {
-    let calls = 0;
+  it("abandons a request to a server that never answers, and says it timed out", async () => {
     server = createServer(() => {
-      calls++; // never answers
+      // never answers
     });
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new HcpClient({
-      address,
-      token: "t",
-      minRetryDelayMs: 1,
-      retries: 1,
-      timeoutMs: 50,
-    });
+    const client = new HcpClient({ address, token: "t", retries: 0, timeoutMs: 100 });
     await expect(client.get("/workspaces/ws-1", target)).rejects.toThrow(
-      /\(timed out\) reading workspace app/,
+      `cannot reach HCP Terraform at ${address} (timed out) reading workspace app`,
     );
-    expect(calls).toBe(2);
     server.closeAllConnections();
   });
 
@@ -89,6 +81,135 @@ describe("the HCP Terraform client", () => {
     const url = new URL(seen[0] ?? "", "http://x");
     expect(url.searchParams.get("page[size]")).toBe("100");
     expect(url.searchParams.get("filter[project][id]")).toBe("prj-1");
+  });
+});
+
+/** A fetch whose calls hang until aborted, as a host that never answers does; records when each starts. */
+function hangingFetch() {
+  const starts: number[] = [];
+  const fetchHanging = ((_url: unknown, init?: RequestInit) => {
+    starts.push(performance.now());
+    return new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener("abort", () => reject(init.signal?.reason), { once: true });
+    });
+  }) as typeof fetch;
+  return { starts, fetchHanging };
+}
+
+/** A fetch that fails at once as a refused connection does (undici's TypeError, the code in its cause). */
+function refusingFetch() {
+  const starts: number[] = [];
+  const fetchRefused = (async () => {
+    starts.push(performance.now());
+    const cause = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), {
+      code: "ECONNREFUSED",
+    });
+    throw new TypeError("fetch failed", { cause });
+  }) as typeof fetch;
+  return { starts, fetchRefused };
+}
+
+/** When a promise settled, in the fake clock's milliseconds; undefined while it has not. */
+function settlement(promise: Promise<unknown>) {
+  const state: { at?: number; error?: unknown } = {};
+  promise.then(
+    () => {
+      state.at = performance.now();
+    },
+    (error: unknown) => {
+      state.at = performance.now();
+      state.error = error;
+    },
+  );
+  return state;
+}
+
+describe("the HCP Terraform client's retry budget", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("abandons each attempt at a host that never answers, retries, and gives up 30 s after the first attempt", async () => {
+    const { starts, fetchHanging } = hangingFetch();
+    const client = new HcpClient({
+      address: "https://tfe.example.com",
+      token: "t",
+      fetch: fetchHanging,
+    });
+    const start = performance.now();
+    const done = settlement(client.get("/workspaces/ws-1", target));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(done.at).toBeDefined();
+    expect((done.at ?? 0) - start).toBeLessThanOrEqual(30_000);
+    expect(done.error).toBeInstanceOf(CannotCheckError);
+    expect((done.error as Error).message).toBe(
+      "cannot reach HCP Terraform at https://tfe.example.com (timed out) reading workspace app: check TFE_ADDRESS (or hcp.hostname) and the network",
+    );
+    // Attempts of 10 s with waits of 1-2 s and 2-4 s between them: three fit in the budget.
+    expect(starts.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("gives up on a host that refuses connections within 30 s, though six doubling waits would take over a minute", async () => {
+    const { starts, fetchRefused } = refusingFetch();
+    const client = new HcpClient({
+      address: "https://tfe.example.com",
+      token: "t",
+      fetch: fetchRefused,
+    });
+    const start = performance.now();
+    const done = settlement(client.get("/workspaces/ws-1", target));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(done.at).toBeDefined();
+    expect((done.at ?? 0) - start).toBeLessThanOrEqual(30_000);
+    expect((done.error as Error).message).toContain(
+      "cannot reach HCP Terraform at https://tfe.example.com (ECONNREFUSED) reading workspace app",
+    );
+    // Waits of 1-2, 2-4, 4-8 and 8-16 s: at least five attempts fit.
+    expect(starts.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("takes the budget from the options", async () => {
+    const { fetchHanging } = hangingFetch();
+    const client = new HcpClient({
+      address: "https://tfe.example.com",
+      token: "t",
+      fetch: fetchHanging,
+      retryBudgetMs: 5000,
+    });
+    const done = settlement(client.get("/workspaces/ws-1", target));
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(done.at).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect((done.error as Error).message).toContain("(timed out)");
+  });
+
+  it("does not count the time a request waits behind the rate limit against its budget", async () => {
+    // 40 requests at 1 a second: the last starts 39 s after the first. Each is answered 503 once.
+    const answered = new Set<string>();
+    const fetchOnce503 = (async (url: string | URL | Request) => {
+      const key = String(url);
+      if (!answered.has(key)) {
+        answered.add(key);
+        return new Response("", { status: 503 });
+      }
+      return new Response(JSON.stringify({ data: { id: key } }), { status: 200 });
+    }) as typeof fetch;
+    const client = new HcpClient({
+      address: "https://tfe.example.com",
+      token: "t",
+      fetch: fetchOnce503,
+      requestsPerSecond: 1,
+    });
+    const all = settlement(
+      Promise.all(Array.from({ length: 40 }, (_, i) => client.get(`/x${i}`, target))),
+    );
+    await vi.advanceTimersByTimeAsync(200_000);
+    expect(all.error).toBeUndefined();
+    expect(all.at).toBeDefined();
+    expect(client.requests).toBe(80);
   });
 });
 
