@@ -1,10 +1,16 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CannotCheckError } from "../../lib/live/errors";
 import { HcpClient, waitOf } from "../../lib/live/hcp-client";
 
+const run = promisify(execFile);
 const target = { object: "workspace app", permission: "read access to workspace app" };
 let server: Server | undefined;
 
@@ -123,6 +129,87 @@ function settlement(promise: Promise<unknown>) {
   );
   return state;
 }
+
+describe("the HCP Terraform client and TLS certificates", () => {
+  // A certificate for 127.0.0.1 that no CA signed, valid for a century, made with
+  // openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 36500
+  //   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1
+  const CERT = join(__dirname, "fixtures", "self-signed.cert.pem");
+  const KEY = join(__dirname, "fixtures", "self-signed.key.pem");
+  let tls: HttpsServer | undefined;
+  afterEach(async () => {
+    await new Promise<void>((resolve) =>
+      tls === undefined ? resolve() : tls.close(() => resolve()),
+    );
+    tls = undefined;
+  });
+
+  /** An HTTPS server with the self-signed certificate; counts the connections it gets. */
+  async function serveTls() {
+    const seen = { connections: 0, requests: 0 };
+    tls = createHttpsServer({ cert: readFileSync(CERT), key: readFileSync(KEY) }, (_req, res) => {
+      seen.requests++;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ data: { id: "ws-1", type: "workspaces", attributes: {} } }));
+    });
+    tls.on("connection", () => {
+      seen.connections++;
+    });
+    await new Promise<void>((resolve) => tls?.listen(0, "127.0.0.1", resolve));
+    return { seen, address: `https://127.0.0.1:${(tls.address() as AddressInfo).port}` };
+  }
+
+  it("fails at once on a certificate it does not trust, naming the host and NODE_EXTRA_CA_CERTS", async () => {
+    const { seen, address } = await serveTls();
+    const client = new HcpClient({ address, token: "t", minRetryDelayMs: 1 });
+    const error = await client.get("/workspaces/ws-1", target).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotCheckError);
+    const host = new URL(address).host;
+    expect((error as Error).message).toBe(
+      `HCP Terraform at ${address} presented a TLS certificate that is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate) reading workspace app: if ${host} has a certificate of a private CA, set NODE_EXTRA_CA_CERTS to a file with that CA's certificate (PEM) and run again`,
+    );
+    // Not retried: one connection, and no request got through.
+    expect(seen.connections).toBe(1);
+    expect(client.requests).toBe(1);
+    expect(seen.requests).toBe(0);
+  });
+
+  it("fails at once on an expired certificate too, without sending the reader to NODE_EXTRA_CA_CERTS", async () => {
+    let calls = 0;
+    const fetchExpired = (async () => {
+      calls++;
+      const cause = Object.assign(new Error("certificate has expired"), {
+        code: "CERT_HAS_EXPIRED",
+      });
+      throw new TypeError("fetch failed", { cause });
+    }) as typeof fetch;
+    const client = new HcpClient({
+      address: "https://tfe.example.com",
+      token: "t",
+      fetch: fetchExpired,
+      minRetryDelayMs: 1,
+    });
+    await expect(client.get("/workspaces/ws-1", target)).rejects.toThrow(
+      "HCP Terraform at https://tfe.example.com presented a TLS certificate that cannot be used (CERT_HAS_EXPIRED: certificate has expired) reading workspace app: the certificate of tfe.example.com must be fixed there",
+    );
+    expect(calls).toBe(1);
+  });
+
+  it("reads from that host once NODE_EXTRA_CA_CERTS names the certificate", async () => {
+    const { seen, address } = await serveTls();
+    const script = `
+      const { HcpClient } = require(${JSON.stringify(join(__dirname, "..", "..", "lib", "live", "hcp-client.ts"))});
+      new HcpClient({ address: process.argv[1], token: "t" })
+        .get("/workspaces/ws-1", { object: "workspace app", permission: "p" })
+        .then((ws) => console.log(ws.id), (e) => { console.error(e.message); process.exitCode = 1; });
+    `;
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "-e", script, address], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: CERT },
+    });
+    expect(stdout.trim()).toBe("ws-1");
+    expect(seen.requests).toBe(1);
+  });
+});
 
 describe("the HCP Terraform client's retry budget", () => {
   beforeEach(() => {

@@ -13,7 +13,7 @@
  */
 import PQueue from "p-queue";
 import pRetry from "p-retry";
-import { CannotCheckError, networkCode } from "./errors";
+import { CannotCheckError, certificateProblem, networkCode } from "./errors";
 
 export interface HcpClientOptions {
   /** `https://HOST`, where `/api/v2` is served. */
@@ -159,6 +159,7 @@ export class HcpClient {
   private waitBefore(error: Error, attemptNumber: number): number | undefined {
     if (error instanceof RetryableResponse && error.waitMs !== undefined)
       return Math.min(error.waitMs, this.options.maxRateLimitWaitMs ?? 60_000);
+    if (certificateProblem(error) !== undefined) return undefined;
     const transient =
       error instanceof RetryableResponse ||
       error.name === "TimeoutError" ||
@@ -246,6 +247,15 @@ export class HcpClient {
         error.status === 429
           ? `${where} kept answering HTTP 429 (rate limited) reading ${target.object}, ${retries} retries later; run again later, or when fewer other clients use the same token's user`
           : `${where} kept answering HTTP ${error.status} reading ${target.object}, ${retries} retries later`,
+      );
+    }
+    const certificate = certificateProblem(error);
+    if (certificate !== undefined) {
+      const host = new URL(this.options.address).host;
+      return new CannotCheckError(
+        certificate.untrusted
+          ? `${where} presented a TLS certificate that is not trusted (${certificate.code}: ${certificate.reason}) reading ${target.object}: if ${host} has a certificate of a private CA, set NODE_EXTRA_CA_CERTS to a file with that CA's certificate (PEM) and run again`
+          : `${where} presented a TLS certificate that cannot be used (${certificate.code}: ${certificate.reason}) reading ${target.object}: the certificate of ${host} must be fixed there, or TFE_ADDRESS must name the host it is for (NODE_EXTRA_CA_CERTS, which adds trusted CAs, does not help here)`,
       );
     }
     const code = (error as Error).name === "TimeoutError" ? "timed out" : networkCode(error);
