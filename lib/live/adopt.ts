@@ -139,7 +139,7 @@ function report(
   }
   io.out(
     blocking.length === 0
-      ? "\nNext: npx cdktf synth, then cdktf diff (imports and in-place updates only), then deploy."
+      ? "\nNext: npx cdktf synth, then npx cdktf diff STACK for each stack (imports and in-place updates only), then deploy."
       : "\nResolve the conflicts and run adopt again; the file holds everything else.",
   );
 }

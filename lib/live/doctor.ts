@@ -17,7 +17,8 @@ synthesized trust and policies; roles the config no longer names, and roles trus
 or project that no longer exists; each OIDC provider accepts the audience. Changes nothing.
 
   --config PATH   the config file or directory (default: TRUST_CONFIG, else trust.yaml)
-  --json          print the result as JSON
+  --json          print the result as JSON (for a pipe or a file: npm run --silent doctor -- --json,
+                  or npm prints its banner on stdout first)
 
 Needs TFE_TOKEN (and TFE_ADDRESS for Terraform Enterprise), and AWS credentials for each account.
 Exit status: 0 healthy, 1 findings, 2 cannot check (bad arguments, config, credentials or network).`;
