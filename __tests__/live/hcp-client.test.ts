@@ -51,17 +51,30 @@ describe("the HCP Terraform client", () => {
     expect(seen).toHaveLength(4);
   });
 
-  it("abandons a request to a server that never answers, and says it timed out", async () => {
-    server = createServer(() => {
-      // never answers
+  it("abandons a request to a server that never answers, once the server has it, and says it timed out", async () => {
+    let arrived: () => void = () => {};
+    const arrival = new Promise<void>((resolve) => {
+      arrived = resolve;
     });
+    server = createServer(() => arrived()); // never answers
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new HcpClient({ address, token: "t", retries: 0, timeoutMs: 100 });
-    await expect(client.get("/workspaces/ws-1", target)).rejects.toThrow(
-      `cannot reach HCP Terraform at ${address} (timed out) reading workspace app`,
-    );
-    server.closeAllConnections();
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    try {
+      const client = new HcpClient({ address, token: "t", retries: 0 });
+      const request = client.get("/workspaces/ws-1", target);
+      const done = settlement(request);
+      await arrival;
+      await vi.advanceTimersByTimeAsync(9_999);
+      expect(done.at).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      await expect(request).rejects.toThrow(
+        `cannot reach HCP Terraform at ${address} (timed out) reading workspace app`,
+      );
+    } finally {
+      vi.useRealTimers();
+      server.closeAllConnections();
+    }
   });
 
   it("reads 404 as absent, without retrying", async () => {
