@@ -91,3 +91,48 @@ describe("the README's comparison with the alternatives", () => {
     expect(section).toContain("`npm run adopt`");
   });
 });
+
+describe("the README's diff commands", () => {
+  const WORKFLOW = readFileSync(
+    join(ROOT, "examples", "github-actions", "hcp-aws-trust.yml"),
+    "utf8",
+  );
+
+  it("give cdktf diff one stack by name, never a pattern, which it cannot find", () => {
+    const targets = [...README.matchAll(/cdktf diff (\S+)/g)].map((m) => m[1] ?? "");
+    expect(targets.length).toBeGreaterThanOrEqual(2);
+    for (const target of targets) {
+      if (target === "'*'`") continue; // quoted as the command that fails
+      expect(target, target).not.toMatch(/[*?{[]/);
+    }
+    expect(README).toContain("`npx cdktf diff '*'` fails");
+  });
+
+  it("show the loop over every stack that the example workflow runs", () => {
+    const loop = [
+      "for stack in $(jq -r '.stacks | keys[]' cdktf.out/manifest.json); do",
+      'npx cdktf diff "$stack" --skip-synth',
+      "done",
+    ];
+    for (const line of loop) {
+      expect(README).toContain(line);
+      expect(WORKFLOW).toContain(line);
+    }
+  });
+});
+
+describe("the README's commands whose output a program reads", () => {
+  /** Every command line shown in a code span or a shell block that runs `npm run`. */
+  const commands = [
+    ...[...README.matchAll(/`(npm run [^`]+)`/g)].map((m) => m[1] ?? ""),
+    ...[...README.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+      (m[1] ?? "").split("\n").filter((line) => line.startsWith("npm run ")),
+    ),
+  ];
+  const forPrograms = commands.filter((c) => / --json\b| \| |(^| )>/.test(c));
+
+  it("run npm with --silent, so that npm's banner does not come first on stdout", () => {
+    expect(forPrograms.length).toBeGreaterThanOrEqual(3);
+    for (const command of forPrograms) expect(command, command).toMatch(/^npm run (--silent|-s) /);
+  });
+});

@@ -2,7 +2,7 @@ import { appendFileSync, copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runReport } from "../lib/cli/report";
-import { reportMarkdown } from "../lib/report/markdown";
+import { REPORT_JSON_FILE, reportMarkdown } from "../lib/report/markdown";
 import { buildReport, type TrustReport } from "../lib/report/model";
 import { REPORT_FILE } from "../lib/report/write";
 import { readSynthesizedStacks, type SynthesizedStack } from "../lib/synth-output";
@@ -189,7 +189,7 @@ describe("npm run report", () => {
       const { status, stdout, stderr } = run(["--out", dir]);
       expect(status).toBe(0);
       expect(stderr).toBe("");
-      expect(stdout).toBe(`wrote ${dir}/${REPORT_FILE}`);
+      expect(stdout).toBe(`wrote ${dir}/${REPORT_FILE} and ${dir}/${REPORT_JSON_FILE}`);
     } finally {
       if (before === undefined) delete process.env.TRUST_CONFIG;
       else process.env.TRUST_CONFIG = before;
@@ -218,10 +218,11 @@ describe("npm run report", () => {
     expect(json.acknowledged).toEqual(acknowledged);
   });
 
-  it("prints the same with --json, warnings included", () => {
+  it("prints the same with --json, warnings included, and nothing but the JSON on stdout", () => {
     const { dir } = synthWithRecord();
     const { status, stdout } = run(["--out", dir, "--json"]);
     expect(status).toBe(0);
+    expect(stdout.startsWith("{")).toBe(true);
     const json = JSON.parse(stdout) as TrustReport;
     expect(json.roles).toHaveLength(rolesInStacks().length);
     expect(json.warnings).toEqual(WARNINGS);

@@ -42,6 +42,7 @@ describe("the commands in a process of their own", () => {
     world.hcp.workspace("app");
     const path = world.config(config);
     const { status, stdout, stderr } = await run("adopt-command.ts", ["--config", path]);
+    // Nothing on stderr: not the AWS SDK's warning about Node.js versions either.
     expect(stderr).toBe("");
     expect(stdout).toContain("0 imports");
     expect(status).toBe(0);
@@ -55,6 +56,7 @@ describe("the commands in a process of their own", () => {
     const path = world.config(config);
     const findings = await run("doctor-command.ts", ["--config", path, "--json"]);
     expect(findings.status).toBe(1);
+    expect(findings.stderr).toBe("");
     expect(JSON.parse(findings.stdout).findings[0].code).toBe("workspace-missing");
     world.hcp.token = "revoked";
     const cannot = await run("doctor-command.ts", ["--config", path]);

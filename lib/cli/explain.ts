@@ -31,7 +31,8 @@ for a refused token, the closest roles and the field that differs.
   --role NAME      only the role(s) named NAME
   --all            list every role considered, with the checks each failed
   --out DIR        the synth output folder (default: cdktf.out)
-  --json           print the result as JSON
+  --json           print the result as JSON (for a pipe: npm run --silent explain -- ... --json,
+                   or npm prints its banner on stdout first)
 
 Exit status: 0 if at least one role admits the token, 1 if none does, 2 on bad arguments or missing synth output.`;
 

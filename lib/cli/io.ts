@@ -12,6 +12,16 @@ export const consoleIo: Io = {
   err: (line) => console.error(line),
 };
 
+/**
+ * Ends the process with a status once stdout and stderr are flushed, without waiting for what is
+ * still open: a network command that gave up on a host leaves connection attempts behind, which
+ * would keep the process alive for seconds after it has said why it stopped.
+ */
+export function exitWhenFlushed(status: number): void {
+  process.exitCode = status;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit()));
+}
+
 /** Runs a tool with the process's arguments and sets the exit status it returns. */
 export function runCli(run: (argv: readonly string[], io: Io) => number): void {
   process.exitCode = run(process.argv.slice(2), consoleIo);

@@ -1,4 +1,5 @@
 import { PLAN_FILE, readPlanFile } from "../plan/plan-file";
+import { REPORT_JSON_FILE } from "../report/markdown";
 import { buildReport } from "../report/model";
 import { REPORT_FILE, writeReport } from "../report/write";
 import { SynthOutputError } from "../synth-output";
@@ -8,9 +9,11 @@ import { withProgress } from "./progress";
 
 const USAGE = `Usage: npm run report -- [--out DIR] [--json]
 
-Writes DIR/${REPORT_FILE} (default DIR: cdktf.out) and the JSON beside it: who can reach which AWS
-account, from the plan of the synth (DIR/${PLAN_FILE}), with the safety rules' warnings of that
-synth on top, then what its config acknowledged (kept in DIR/${RECORD_FILE}). --json prints the same as JSON instead.`;
+Writes DIR/${REPORT_FILE} (default DIR: cdktf.out) and DIR/${REPORT_JSON_FILE} beside it: who can
+reach which AWS account, from the plan of the synth (DIR/${PLAN_FILE}), with the safety rules'
+warnings of that synth on top, then what its config acknowledged (both kept in DIR/${RECORD_FILE}).
+--json prints the same as JSON instead, and writes nothing; for a pipe, run npm run --silent report
+-- --json (without --silent, npm prints its banner on stdout first).`;
 
 /** Runs `report` with command-line arguments; returns the exit status. */
 export function runReport(argv: readonly string[], io: Io): number {
@@ -45,7 +48,7 @@ export function runReport(argv: readonly string[], io: Io): number {
           return 0;
         }
         writeReport(values.out, plan, warnings, fields, acknowledged);
-        io.out(`wrote ${values.out}/${REPORT_FILE}`);
+        io.out(`wrote ${values.out}/${REPORT_FILE} and ${values.out}/${REPORT_JSON_FILE}`);
         return 0;
       },
       io.err,

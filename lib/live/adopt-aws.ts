@@ -13,15 +13,22 @@ import {
 import { type AdoptionFindings, countCreated } from "./findings";
 import { admittedBeyond, samePolicy } from "./policy-compare";
 
-/** Reads an account's credentials' account ID, and refuses credentials of another account than the config's. */
+/**
+ * Reads an account's credentials' account ID, and refuses credentials of another account than the
+ * config's. `oneAtATime`: the run checks several accounts, so the message also offers `--account`.
+ */
 export async function checkedAccountId(
   account: ExpectedAccount,
   reader: AwsAccountReader,
+  oneAtATime = false,
 ): Promise<string> {
   const accountId = await reader.accountId();
   if (account.accountId !== undefined && account.accountId !== accountId) {
+    const alone = oneAtATime
+      ? `; or, with credentials for one account at a time, run for each account alone: --account ${account.name} with that account's credentials`
+      : "";
     throw new CannotCheckError(
-      `the credentials for account ${account.name} reach AWS account ${accountId}, but the config says ${account.accountId}: use that account's credentials (AWS_PROFILE) or its assumeRoleArn`,
+      `the credentials for account ${account.name} reach AWS account ${accountId}, but the config says ${account.accountId}: use that account's credentials (AWS_PROFILE) or its assumeRoleArn${alone}`,
     );
   }
   return accountId;

@@ -3,18 +3,27 @@
  * IDs to the adoption file beside the config, so the first deploy imports it in place instead of
  * failing with `EntityAlreadyExists` or "Key has already been taken". Reads only.
  */
+import { existsSync } from "node:fs";
 import { type Io, parseCommand } from "../cli/io";
 import { pinsPathFor, readPins, writePins } from "../pins-file";
 import { checkPinsFor, type Pins } from "../plan/pins";
 import { adoptAccount, checkedAccountId } from "./adopt-aws";
 import { adoptHcp } from "./adopt-hcp";
-import { adoptionPathFor, writeAdoption } from "./adoption-file";
+import {
+  type AccountEntries,
+  AdoptionFileError,
+  adoptionPathFor,
+  checkMergeable,
+  mergeAdoption,
+  readAdoption,
+  writeAdoption,
+} from "./adoption-file";
 import { ADOPTION_VERSION, type AdoptedAccount, type Adoption } from "./adoption-format";
 import { type AdoptionFindings, emptyFindings } from "./findings";
 import { type PinChange, readLiveNames, recordPins } from "./pins-live";
 import { type LiveOptions, openSession, type Session, stopReason } from "./session";
 
-export const ADOPT_USAGE = `Usage: npm run adopt -- [--config PATH] [--overwrite]
+export const ADOPT_USAGE = `Usage: npm run adopt -- [--config PATH] [--account ACCOUNT] [--overwrite]
 
 Finds the OIDC provider, roles, policy attachments, workspace variables, variable sets and
 created workspaces of the config that exist already, and writes their import IDs to
@@ -23,11 +32,15 @@ in place. Pins the ID of each trusted name it finds (organization, projects, wor
 Stacks) in trust.pins.json, keeping every earlier pin. Reads AWS and HCP Terraform; changes
 nothing there.
 
-  --config PATH   the config file or directory (default: TRUST_CONFIG, else trust.yaml)
-  --overwrite     also adopt roles and variables that differ from the config; the deploy then
-                  changes them in place to the config's values
+  --config PATH      the config file or directory (default: TRUST_CONFIG, else trust.yaml)
+  --account ACCOUNT  only this account of the config, with credentials for it alone: its AWS side,
+                     and the workspaces and variable sets whose variables its stacks write; the
+                     file keeps the other accounts' entries, so one run per account fills it
+  --overwrite        also adopt roles and variables that differ from the config; the deploy then
+                     changes them in place to the config's values
 
-Needs TFE_TOKEN (and TFE_ADDRESS for Terraform Enterprise), and AWS credentials for each account.
+Needs TFE_TOKEN (and TFE_ADDRESS for Terraform Enterprise), and AWS credentials for each account
+(with --account, for that account).
 Exit status: 0 all found can be adopted, 1 conflicts (the file is written for the rest),
 2 cannot check (bad arguments, config, credentials or network).`;
 
@@ -41,32 +54,43 @@ export async function runAdopt(
   const parsed = parseCommand(
     "adopt",
     argv,
-    { config: { type: "string" }, overwrite: { type: "boolean", default: false } },
+    {
+      config: { type: "string" },
+      account: { type: "string" },
+      overwrite: { type: "boolean", default: false },
+    },
     ADOPT_USAGE,
     io,
   );
   if (typeof parsed === "number") return parsed;
-  const args = parsed as { config?: string; overwrite: boolean };
+  const args = parsed as { config?: string; account?: string; overwrite: boolean };
   let session: Session;
   let findings: AdoptionFindings;
   let adoption: Adoption;
+  let written: Adoption;
   let path: string;
   let pinned: { path: string; pins: Pins; changes: PinChange[] };
   try {
-    session = openSession(args.config, env, options);
+    session = openSession(args.config, env, options, args.account);
     const pinsPath = pinsPathFor(session.configPath);
     const previous = readPins(pinsPath);
     checkPinsFor(previous, session.state);
+    path = adoptionPathFor(session.configPath);
+    // Read before anything else: one account's run keeps the rest of the file, so it must be usable.
+    const existing = session.account === undefined ? undefined : readExisting(path, session);
     ({ findings, adoption } = await findAdoption(session, args.overwrite));
     pinned = { path: pinsPath, ...(await findPins(session, previous, findings)) };
-    path = adoptionPathFor(session.configPath);
-    writeAdoption(path, adoption);
+    written =
+      existing === undefined || session.account === undefined
+        ? adoption
+        : mergeAdoption(existing, adoption, ownedBy(session, session.account), path);
+    writeAdoption(path, written);
     if (pinned.changes.length > 0) writePins(pinned.path, pinned.pins);
   } catch (error) {
     io.err(`adopt: ${stopReason(error)}`);
     return 2;
   }
-  report(io, path, adoption, findings, args.overwrite, pinned);
+  report(io, path, adoption, written, findings, args.overwrite, session, pinned);
   const blocking = findings.conflicts.filter((c) => !(args.overwrite && c.overwritable));
   return blocking.length > 0 ? 1 : 0;
 }
@@ -80,11 +104,12 @@ export async function findAdoption(
   const findings = emptyFindings();
   const accountIds = new Map<string, string>();
   const accounts: Record<string, AdoptedAccount> = {};
+  const oneAtATime = session.aws.size > 1;
   // Account IDs first: variables name roles by ARN, in whichever account they live.
   for (const account of state.accounts) {
     const reader = session.aws.get(account.name);
     if (reader === undefined) continue;
-    accountIds.set(account.name, await checkedAccountId(account, reader));
+    accountIds.set(account.name, await checkedAccountId(account, reader, oneAtATime));
   }
   for (const account of state.accounts) {
     const reader = session.aws.get(account.name);
@@ -135,16 +160,48 @@ async function findPins(
   return { pins: recorded.pins, changes: recorded.pinned };
 }
 
+/** The adoption file as it is, for one account's run to merge into; undefined when there is none. */
+function readExisting(path: string, session: Session): Adoption | undefined {
+  if (!existsSync(path)) return undefined;
+  let existing: Adoption;
+  try {
+    existing = readAdoption(path);
+  } catch (error) {
+    if (!(error instanceof AdoptionFileError)) throw error;
+    throw new AdoptionFileError(
+      `${error.message}\nadopt --account keeps the other accounts' entries of that file, so it must be readable: fix it, or run adopt without --account to write it anew`,
+    );
+  }
+  checkMergeable(existing, session.state.organization, session.state.hostname, path);
+  return existing;
+}
+
+/** The entries of the file that a run for `account` finds anew. */
+function ownedBy(session: Session, account: string): AccountEntries {
+  return {
+    account,
+    workspaces: new Set(session.state.workspaces.map((ws) => ws.name)),
+    variableSets: new Set(session.state.variableSets.map((set) => set.name)),
+  };
+}
+
 function report(
   io: Io,
   path: string,
   adoption: Adoption,
+  written: Adoption,
   findings: AdoptionFindings,
   overwrite: boolean,
+  session: Session,
   pinned: { readonly path: string; readonly changes: readonly PinChange[] },
 ): void {
   const imports = countImports(adoption);
-  io.out(`Wrote ${path}: ${imports} import${imports === 1 ? "" : "s"}.`);
+  const plural = `import${imports === 1 ? "" : "s"}`;
+  io.out(
+    session.account === undefined
+      ? `Wrote ${path}: ${imports} ${plural}.`
+      : `Wrote ${path}: ${imports} ${plural} for account ${session.account} (${countImports(written)} in the file).`,
+  );
   if (pinned.changes.length > 0) {
     io.out(`Pinned in ${pinned.path} (commit it with the config, and review it like the lock):`);
     for (const p of pinned.changes) io.out(`  - ${p.subject}: ${p.id}`);
@@ -176,9 +233,15 @@ function report(
     io.out("\nNotes:");
     for (const note of [...findings.notes].sort()) io.out(`  - ${note}`);
   }
+  const others = session.state.accounts.filter((a) => a.name !== session.account);
+  if (session.account !== undefined && others.length > 0) {
+    io.out(
+      `\nThe file keeps what earlier runs found for the other account${others.length === 1 ? "" : "s"} (${others.map((a) => a.name).join(", ")}); run adopt for each with its own credentials: npm run adopt -- --account ACCOUNT.`,
+    );
+  }
   io.out(
     blocking.length === 0
-      ? "\nNext: npx cdktf synth, then cdktf diff (imports and in-place updates only), then deploy."
+      ? "\nNext: npx cdktf synth, then npx cdktf diff STACK for each stack (imports and in-place updates only), then deploy."
       : "\nResolve the conflicts and run adopt again; the file holds everything else.",
   );
 }

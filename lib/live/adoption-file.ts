@@ -123,3 +123,69 @@ function sortKeys(value: unknown): unknown {
       .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
   );
 }
+
+/**
+ * Throws {@link AdoptionFileError} unless an adoption file is for this organization and host, so
+ * that one account's entries may be merged into it.
+ */
+export function checkMergeable(
+  existing: Adoption,
+  organization: string,
+  hostname: string,
+  source = ADOPTION_FILE,
+): void {
+  if (existing.organization !== organization || existing.hostname !== hostname) {
+    throw new AdoptionFileError(
+      `${source} is for organization ${existing.organization} at ${existing.hostname}, the config for ${organization} at ${hostname}: run adopt without --account to write it anew`,
+    );
+  }
+}
+
+/** The entries one account's run of `adopt` owns: its `accounts` entry, and these workspaces and sets. */
+export interface AccountEntries {
+  readonly account: string;
+  /** The workspaces and variable sets whose variables that account's stacks write. */
+  readonly workspaces: ReadonlySet<string>;
+  readonly variableSets: ReadonlySet<string>;
+}
+
+/**
+ * The adoption file after adopting one account (`adopt --account`): what that run found, `fresh`,
+ * replaces the entries the account owns in `existing`, and every other entry is kept as it was.
+ * Throws {@link AdoptionFileError} when the two are for another organization or host: merged,
+ * the file would hold entries of both.
+ */
+export function mergeAdoption(
+  existing: Adoption,
+  fresh: Adoption,
+  owned: AccountEntries,
+  source = ADOPTION_FILE,
+): Adoption {
+  checkMergeable(existing, fresh.organization, fresh.hostname, source);
+  const keep = <T>(
+    record: Readonly<Record<string, T>> | undefined,
+    own: (key: string) => boolean,
+    added: Readonly<Record<string, T>> | undefined,
+  ): Record<string, T> | undefined => {
+    const merged: Record<string, T> = {
+      ...Object.fromEntries(Object.entries(record ?? {}).filter(([key]) => !own(key))),
+      ...added,
+    };
+    return Object.keys(merged).length === 0 ? undefined : merged;
+  };
+  const accounts = keep(existing.accounts, (a) => a === owned.account, fresh.accounts);
+  const workspaces = keep(existing.workspaces, (w) => owned.workspaces.has(w), fresh.workspaces);
+  const variableSets = keep(
+    existing.variableSets,
+    (set) => owned.variableSets.has(set),
+    fresh.variableSets,
+  );
+  return {
+    version: fresh.version,
+    organization: fresh.organization,
+    hostname: fresh.hostname,
+    ...(accounts === undefined ? {} : { accounts }),
+    ...(workspaces === undefined ? {} : { workspaces }),
+    ...(variableSets === undefined ? {} : { variableSets }),
+  };
+}

@@ -1,6 +1,4 @@
-import { consoleIo } from "../cli/io";
+import { consoleIo, exitWhenFlushed } from "../cli/io";
 import { runDoctor } from "./doctor";
 
-runDoctor(process.argv.slice(2), consoleIo).then((status) => {
-  process.exitCode = status;
-});
+runDoctor(process.argv.slice(2), consoleIo).then(exitWhenFlushed);

@@ -11,7 +11,7 @@ import { checkOrganization } from "./doctor-hcp";
 import { pinFindings, readLiveNames, recordPins } from "./pins-live";
 import { type LiveOptions, openSession, type Session, stopReason } from "./session";
 
-export const DOCTOR_USAGE = `Usage: npm run doctor -- [--config PATH] [--json] [--pin]
+export const DOCTOR_USAGE = `Usage: npm run doctor -- [--config PATH] [--account ACCOUNT] [--json] [--pin]
 
 Compares what is live in AWS and HCP Terraform with the config: each workspace exists in its
 project; the AWS credentials its runs really get (all variables and variable sets, with HCP
@@ -20,13 +20,17 @@ synthesized trust and policies; roles the config no longer names, and roles trus
 or project that no longer exists; each OIDC provider accepts the audience; each pinned name
 (trust.pins.json beside the config) still belongs to the object it was pinned for. Changes nothing.
 
-  --config PATH   the config file or directory (default: TRUST_CONFIG, else trust.yaml)
-  --json          print the result as JSON
-  --pin           record the ID each trusted name has now (organization, projects, workspaces,
-                  Stacks) in trust.pins.json beside the config, and print what it pinned: reads
-                  HCP Terraform only, changes nothing there
+  --config PATH      the config file or directory (default: TRUST_CONFIG, else trust.yaml)
+  --account ACCOUNT  only this account of the config, with credentials for it alone: its AWS side,
+                     and the workspaces and variable sets whose variables its stacks write
+  --json             print the result as JSON (for a pipe or a file: npm run --silent doctor --
+                     --json, or npm prints its banner on stdout first)
+  --pin              record the ID each trusted name has now (organization, projects, workspaces,
+                     Stacks) in trust.pins.json beside the config, and print what it pinned: reads
+                     HCP Terraform only, changes nothing there
 
-Needs TFE_TOKEN (and TFE_ADDRESS for Terraform Enterprise), and AWS credentials for each account.
+Needs TFE_TOKEN (and TFE_ADDRESS for Terraform Enterprise), and AWS credentials for each account
+(with --account, for that account).
 Exit status: 0 healthy, 1 findings, 2 cannot check (bad arguments, config, credentials or network).`;
 
 /** What one doctor run checked and found. */
@@ -35,6 +39,8 @@ export interface DoctorReport {
   readonly organization: string;
   readonly hostname: string;
   readonly checked: {
+    /** Set with `--account`: only this account's side was checked. */
+    readonly account?: string;
     readonly accounts: ReadonlyArray<{ name: string; accountId: string; roles: number }>;
     readonly workspaces: number;
     readonly projectWorkspaces: number;
@@ -55,6 +61,7 @@ export async function runDoctor(
     argv,
     {
       config: { type: "string" },
+      account: { type: "string" },
       json: { type: "boolean", default: false },
       pin: { type: "boolean", default: false },
     },
@@ -62,11 +69,11 @@ export async function runDoctor(
     io,
   );
   if (typeof parsed === "number") return parsed;
-  const args = parsed as { config?: string; json: boolean; pin: boolean };
+  const args = parsed as { config?: string; account?: string; json: boolean; pin: boolean };
   if (args.pin) return pin(args, io, env, options);
   let report: DoctorReport;
   try {
-    report = await diagnose(openSession(args.config, env, options));
+    report = await diagnose(openSession(args.config, env, options, args.account));
   } catch (error) {
     const message = stopReason(error);
     if (args.json) io.out(JSON.stringify({ healthy: false, error: message }, null, 2));
@@ -78,13 +85,15 @@ export async function runDoctor(
   return report.healthy ? 0 : 1;
 }
 
-/** Checks every account and the organization. */
+/** Checks every account of the session (all, or that of `--account`) and the organization. */
 export async function diagnose(session: Session): Promise<DoctorReport> {
   const { state } = session;
   const accountIds = new Map<string, string>();
+  const oneAtATime = session.aws.size > 1;
   for (const account of state.accounts) {
     const reader = session.aws.get(account.name);
-    if (reader !== undefined) accountIds.set(account.name, await checkedAccountId(account, reader));
+    if (reader !== undefined)
+      accountIds.set(account.name, await checkedAccountId(account, reader, oneAtATime));
   }
   const findings: Finding[] = [];
   const pins = readPins(pinsPathFor(session.configPath));
@@ -131,6 +140,7 @@ export async function diagnose(session: Session): Promise<DoctorReport> {
     organization: state.organization,
     hostname: state.hostname,
     checked: {
+      ...(session.account === undefined ? {} : { account: session.account }),
       accounts,
       workspaces: org.workspaces,
       projectWorkspaces: org.projectWorkspaces,
@@ -199,8 +209,9 @@ function print(io: Io, report: DoctorReport): void {
     checked.variableSets === 0
       ? ""
       : `, ${plural(checked.variableSets, "variable set")} and the ${plural(checked.projectWorkspaces, "other workspace")} of their projects`;
+  const only = checked.account === undefined ? "" : `, account ${checked.account} only`;
   io.out(
-    `Checked organization ${report.organization} (${report.hostname}): ${plural(checked.workspaces, "workspace")}${projectPart}; ${accounts}.`,
+    `Checked organization ${report.organization} (${report.hostname})${only}: ${plural(checked.workspaces, "workspace")}${projectPart}; ${accounts}.`,
   );
   for (const severity of ["error", "warning"] as const) {
     const group = report.findings.filter((f) => f.severity === severity);
@@ -220,7 +231,7 @@ function print(io: Io, report: DoctorReport): void {
   const warnings = report.findings.length - errors;
   io.out(
     report.healthy
-      ? "\nHealthy: what is live is what the config says."
+      ? `\nHealthy: what is live${checked.account === undefined ? "" : ` for account ${checked.account}`} is what the config says.`
       : `\n${plural(errors, "error")}, ${plural(warnings, "warning")}.`,
   );
 }

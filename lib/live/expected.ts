@@ -64,6 +64,8 @@ export interface ExpectedVariable {
 /** A workspace named in the config, with the variables the app writes on it. */
 export interface ExpectedWorkspace {
   readonly name: string;
+  /** The account whose stacks write its variables (and create it): that of its first role. */
+  readonly account: string;
   readonly project?: string;
   /** Created by the app (`create: true`) rather than looked up. */
   readonly create: boolean;
@@ -73,6 +75,8 @@ export interface ExpectedWorkspace {
 /** The variable set of a project-wide role, attached to its project. */
 export interface ExpectedVariableSet {
   readonly name: string;
+  /** The account whose stacks write the set and its variables: that of its first role. */
+  readonly account: string;
   readonly project: string;
   readonly variables: readonly ExpectedVariable[];
 }
@@ -119,7 +123,10 @@ export function expectedState(config: TrustConfig): ExpectedState {
   });
   const workspaces: ExpectedWorkspace[] = [];
   const variableSets: ExpectedVariableSet[] = [];
-  for (const { owner, variables } of plan.targets) {
+  const accountOf = new Map(
+    plan.stacks.flatMap((stack) => stack.targets.map((t) => [t.key, stack.account] as const)),
+  );
+  for (const { key: targetKey, owner, variables } of plan.targets) {
     const values = variables.map(({ key, value }): ExpectedVariable => {
       if (value.kind === "text") return { key, value: value.text };
       const role = byKey.get(value.role);
@@ -128,9 +135,12 @@ export function expectedState(config: TrustConfig): ExpectedState {
     });
     // A module's test variables are not read back (yet): its role is still checked in AWS.
     if (owner.kind === "module" || owner.kind === "stack") continue;
+    const account = accountOf.get(targetKey);
+    if (account === undefined) throw new Error(`the variables of ${targetKey} are in no stack`);
     if (owner.kind === "workspace") {
       workspaces.push({
         name: owner.name,
+        account,
         ...optional("project", owner.project),
         create: owner.create,
         variables: values,
@@ -138,6 +148,7 @@ export function expectedState(config: TrustConfig): ExpectedState {
     } else {
       variableSets.push({
         name: variableSetName(owner.name),
+        account,
         project: owner.name,
         variables: values,
       });
@@ -182,6 +193,18 @@ function toExpectedRole(role: PlannedRole): ExpectedRole {
     ...(role.inlinePolicy === undefined
       ? {}
       : { inlinePolicy: { name: INLINE_POLICY_NAME, document: { ...role.inlinePolicy } } }),
+  };
+}
+
+/**
+ * What one account's credentials can check: its AWS side (every account stays in `accounts`, for
+ * the ARNs of its roles), and the workspaces and variable sets whose variables its stacks write.
+ */
+export function scopedTo(state: ExpectedState, account: string): ExpectedState {
+  return {
+    ...state,
+    workspaces: state.workspaces.filter((ws) => ws.account === account),
+    variableSets: state.variableSets.filter((set) => set.account === account),
   };
 }
 
