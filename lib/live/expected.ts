@@ -201,10 +201,17 @@ function toExpectedRole(role: PlannedRole): ExpectedRole {
  * the ARNs of its roles), and the workspaces and variable sets whose variables its stacks write.
  */
 export function scopedTo(state: ExpectedState, account: string): ExpectedState {
+  const workspaces = state.workspaces.filter((ws) => ws.account === account);
+  const names = new Set(workspaces.map((ws) => ws.name));
   return {
     ...state,
-    workspaces: state.workspaces.filter((ws) => ws.account === account),
+    workspaces,
     variableSets: state.variableSets.filter((set) => set.account === account),
+    // Pins too are read for this account's workspaces only.
+    trusted: {
+      ...state.trusted,
+      workspaces: state.trusted.workspaces.filter((name) => names.has(name)),
+    },
   };
 }
 
