@@ -81,6 +81,7 @@ function roleState(ctx: AwsContext, role: WorldRole, previous: ValueObject): Val
         ? null
         : role.maxSessionDuration,
     name: role.name,
+    name_prefix: previous.name_prefix === UNKNOWN ? null : (previous.name_prefix ?? null),
     path: previous.path === null && role.path === "/" ? null : role.path,
     permissions_boundary: role.permissionsBoundary,
     tags: Object.keys(role.tags).length === 0 && previous.tags === null ? null : role.tags,
@@ -105,6 +106,36 @@ function parsePolicy(text: string | null, what: string): unknown {
     return JSON.parse(text ?? "");
   } catch {
     throw new ProviderError(`${what} is not valid JSON`, String(text));
+  }
+}
+
+/**
+ * IAM refuses a trust policy whose `Federated` principal names no existing identity provider
+ * (MalformedPolicyDocument), so a role cannot be created before the OIDC provider it trusts.
+ */
+function checkPrincipals(world: AwsWorld, trust: unknown, operation: string): void {
+  const statements = (trust as { Statement?: unknown }).Statement;
+  for (const statement of Array.isArray(statements) ? statements : [statements]) {
+    const federated = (statement as { Principal?: { Federated?: unknown } } | undefined)?.Principal
+      ?.Federated;
+    for (const arn of Array.isArray(federated)
+      ? federated
+      : federated === undefined
+        ? []
+        : [federated]) {
+      const exists = Object.values(world.accounts).some((a) =>
+        a.providers.some((p) => p.arn === arn),
+      );
+      if (!exists) {
+        throw iamError(
+          "creating IAM Role",
+          operation,
+          400,
+          "MalformedPolicyDocument",
+          `Invalid principal in policy: "federated":"${String(arn)}"`,
+        );
+      }
+    }
   }
 }
 
@@ -141,10 +172,12 @@ const role: ResourceType<AwsContext> = {
           `Role with name ${name} already exists.`,
         );
       }
+      const trust = parsePolicy(str(planned.assume_role_policy), "assume_role_policy");
+      checkPrincipals(world, trust, "CreateRole");
       const created: WorldRole = {
         name,
         path: str(planned.path) ?? "/",
-        trust: parsePolicy(str(planned.assume_role_policy), "assume_role_policy"),
+        trust,
         tags: stringMap(planned.tags),
         description: str(planned.description) ?? "",
         attached: [],
@@ -166,9 +199,10 @@ const role: ResourceType<AwsContext> = {
     });
   },
   update(ctx, prior, planned) {
-    return ctx.world((account) => {
+    return ctx.world((account, world) => {
       const found = findRole(account, str(prior.id) ?? "", "GetRole");
       found.trust = parsePolicy(str(planned.assume_role_policy), "assume_role_policy");
+      checkPrincipals(world, found.trust, "UpdateAssumeRolePolicy");
       found.description = str(planned.description) ?? "";
       found.tags = stringMap(planned.tags);
       found.maxSessionDuration =

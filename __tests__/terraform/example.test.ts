@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  type DeployedStack,
+  failsOnlyOnTheKnownDefect,
+  prepareDeployment,
+  runLifecycle,
+} from "./deployment";
+import { terraformGate } from "./gate";
+import { readsProjectlessWorkspace } from "./harness";
+import {
+  type AwsWorld,
+  awsWorldFile,
+  emptyAwsWorld,
+  emptyTfeWorld,
+  readWorld,
+  type TfeWorld,
+  tfeWorldFile,
+} from "./provider/world";
+
+const enabled = terraformGate();
+
+/**
+ * The shipped example, deployed stack by stack by the real Terraform against the test providers:
+ * init, validate, plan, apply, and a plan that finds nothing to change.
+ */
+describe.skipIf(!enabled)("trust.yaml under the real Terraform", () => {
+  const deployment = enabled ? prepareDeployment(readFileSync("trust.yaml", "utf8")) : undefined;
+  const stacks = deployment?.stacks ?? [];
+  const first = stacks.filter((s) => s.dependencies.length === 0);
+  const rest = stacks.filter((s) => s.dependencies.length > 0);
+  const lifecycle = (stack: DeployedStack) => {
+    if (readsProjectlessWorkspace(stack.json)) {
+      // Known defect (issue 22): the data.tfe_workspace postcondition's error_message interpolates
+      // each.value.project, null for a workspace without a project, so the plan fails.
+      it.fails(`${stack.name}: plan fails on the null project in the postcondition message`, () =>
+        runLifecycle(stack).catch(failsOnlyOnTheKnownDefect));
+    } else {
+      it(`${stack.name}: init, validate, plan, apply, then no changes`, () => runLifecycle(stack));
+    }
+  };
+  describe("stacks others depend on", () => first.forEach(lifecycle));
+  describe.concurrent("the stacks that depend on them", () => rest.forEach(lifecycle));
+
+  it("leaves in the world what the stacks declare", () => {
+    const dir = deployment?.world ?? "";
+    const aws = readWorld<AwsWorld>(awsWorldFile(dir), () => emptyAwsWorld(""));
+    const tfe = readWorld<TfeWorld>(tfeWorldFile(dir), emptyTfeWorld);
+    const account = aws.accounts["111122223333"];
+    expect(account?.providers.map((p) => p.arn)).toEqual([
+      "arn:aws:iam::111122223333:oidc-provider/app.terraform.io",
+    ]);
+    const billing = account?.roles.find((r) => r.name === "tfc-acme-corp-app-billing-prod");
+    expect(billing?.attached).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    expect(Object.keys(billing?.inline ?? {})).toEqual(["inline"]);
+    const workspace = tfe.workspaces.find((w) => w.name === "app-billing-prod");
+    expect(Object.fromEntries((workspace?.vars ?? []).map((v) => [v.key, v.value]))).toEqual({
+      TFC_AWS_PROVIDER_AUTH: "true",
+      TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::111122223333:role/tfc-acme-corp-app-billing-prod",
+    });
+  });
+});
