@@ -73,18 +73,17 @@ function roleState(ctx: AwsContext, role: WorldRole, previous: ValueObject): Val
         ? (previous.assume_role_policy ?? null)
         : JSON.stringify(role.trust),
     create_date: role.createDate,
-    description: role.description === "" && previous.description === null ? null : role.description,
+    description: role.description,
     id: role.name,
     managed_policy_arns: [...role.attached].sort(),
-    max_session_duration:
-      previous.max_session_duration === null && role.maxSessionDuration === 3600
-        ? null
-        : role.maxSessionDuration,
+    max_session_duration: role.maxSessionDuration,
+    force_detach_policies: previous.force_detach_policies ?? false,
     name: role.name,
     name_prefix: previous.name_prefix === UNKNOWN ? null : (previous.name_prefix ?? null),
-    path: previous.path === null && role.path === "/" ? null : role.path,
+    path: role.path,
     permissions_boundary: role.permissionsBoundary,
-    tags: Object.keys(role.tags).length === 0 && previous.tags === null ? null : role.tags,
+    tags:
+      Object.keys(role.tags).length === 0 && (previous.tags ?? null) === null ? null : role.tags,
     tags_all: { ...ctx.defaultTags, ...role.tags },
     unique_id: role.roleId,
     // Inline policies are read through aws_iam_role_policy: the block stays as configured.
@@ -156,6 +155,7 @@ function findRole(account: WorldAccount, name: string, operation: string): World
 const role: ResourceType<AwsContext> = {
   schema: schemaOf(AWS_SCHEMAS, "resources", "aws_iam_role"),
   forceNew: ["name", "name_prefix", "path"],
+  legacySdk: { defaults: { force_detach_policies: false, max_session_duration: 3600, path: "/" } },
   planCreate: (planned) => planTagsAll(null, planned),
   planUpdate: (_prior, planned) => planTagsAll(null, planned),
   create(ctx, planned) {
@@ -232,7 +232,7 @@ const role: ResourceType<AwsContext> = {
   import(ctx, id) {
     return ctx.world((account) => {
       const found = findRole(account, id, "GetRole");
-      return roleState(ctx, found, { id, force_detach_policies: false });
+      return roleState(ctx, found, { id });
     });
   },
 };
@@ -240,6 +240,7 @@ const role: ResourceType<AwsContext> = {
 const attachment: ResourceType<AwsContext> = {
   schema: schemaOf(AWS_SCHEMAS, "resources", "aws_iam_role_policy_attachment"),
   forceNew: ["role", "policy_arn"],
+  legacySdk: {},
   create(ctx, planned) {
     return ctx.world((account, world) => {
       const roleName = str(planned.role) ?? "";
@@ -294,6 +295,7 @@ const attachment: ResourceType<AwsContext> = {
 const rolePolicy: ResourceType<AwsContext> = {
   schema: schemaOf(AWS_SCHEMAS, "resources", "aws_iam_role_policy"),
   forceNew: ["role", "name", "name_prefix"],
+  legacySdk: {},
   create(ctx, planned) {
     return ctx.world((account, world) => {
       const roleName = str(planned.role) ?? "";
@@ -354,6 +356,7 @@ const oidcUrl = (url: string) => url.replace(/^https:\/\//, "");
 const oidcProvider: ResourceType<AwsContext> = {
   schema: schemaOf(AWS_SCHEMAS, "resources", "aws_iam_openid_connect_provider"),
   forceNew: ["url"],
+  legacySdk: {},
   planCreate: (planned) => planTagsAll(null, planned),
   planUpdate: (_prior, planned) => planTagsAll(null, planned),
   create(ctx, planned) {

@@ -39,6 +39,13 @@ export interface ResourceType<Ctx> {
   readonly schema: Block;
   /** Top-level attributes whose change replaces the resource. */
   readonly forceNew?: readonly string[];
+  /**
+   * Set for types the real provider builds on the legacy SDK (terraform-plugin-sdk v2): their
+   * optional attributes plan their `Default` when the configuration leaves them null, and a null
+   * in the configuration matches a zero value ("", false, 0, empty) in the state, as the SDK
+   * plans them; Terraform accepts such plans from the legacy SDK only.
+   */
+  readonly legacySdk?: { readonly defaults?: { readonly [name: string]: Value } };
   validate?(config: ValueObject): void;
   /** Adjusts a create's plan (computed attributes the provider knows at plan time). */
   planCreate?(planned: ValueObject, config: ValueObject): void;
@@ -166,6 +173,29 @@ function unknownComputed(block: Block, planned: ValueObject, config: ValueObject
   }
 }
 
+const isZero = (value: Value | undefined) =>
+  value === "" ||
+  value === false ||
+  value === 0 ||
+  (Array.isArray(value) && value.length === 0) ||
+  (isObject(value) && Object.keys(value).length === 0);
+
+/** How the legacy SDK plans an optional attribute the configuration leaves null. */
+function legacyPlan(
+  block: Block,
+  legacy: NonNullable<ResourceType<unknown>["legacySdk"]>,
+  prior: ValueObject | null,
+  config: ValueObject,
+  planned: ValueObject,
+): void {
+  for (const [name, attribute] of Object.entries(block.attributes)) {
+    if (!attribute.optional || attribute.computed || config[name] !== null) continue;
+    const fallback = legacy.defaults?.[name];
+    if (fallback !== undefined) planned[name] = fallback;
+    else if (prior !== null && isZero(prior[name])) planned[name] = prior[name] ?? null;
+  }
+}
+
 function lookup<T>(types: { readonly [type: string]: T }, name: string, kind: string): T {
   const found = types[name];
   if (found === undefined) throw new ProviderError(`Unsupported ${kind} type`, name);
@@ -248,8 +278,10 @@ export function providerService<Ctx>(
         const config = conform(type.schema, decoded(req.config));
         const planned = conform(type.schema, proposed);
         const requiresReplace: string[] = [];
-        if (isObject(prior)) {
-          const priorState = conform(type.schema, prior);
+        const priorState = isObject(prior) ? conform(type.schema, prior) : null;
+        if (type.legacySdk !== undefined)
+          legacyPlan(type.schema, type.legacySdk, priorState, config, planned);
+        if (priorState !== null) {
           for (const name of type.forceNew ?? []) {
             if (!equal(priorState[name], planned[name]) || planned[name] === UNKNOWN) {
               if (!(planned[name] === UNKNOWN && priorState[name] === null))
@@ -265,6 +297,7 @@ export function providerService<Ctx>(
           planned_state: dynamic(planned),
           requires_replace: requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })),
           planned_private: req.prior_private,
+          legacy_type_system: type.legacySdk !== undefined,
         };
       },
     ),
@@ -284,7 +317,7 @@ export function providerService<Ctx>(
         if (hasUnknown(state)) {
           throw new ProviderError("Test provider left an unknown value after apply", req.type_name);
         }
-        return { new_state: dynamic(state) };
+        return { new_state: dynamic(state), legacy_type_system: type.legacySdk !== undefined };
       },
     ),
     ImportResourceState: handler((req: { type_name: string; id: string }) => {

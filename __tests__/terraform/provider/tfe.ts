@@ -284,10 +284,12 @@ function workspaceState(
   workspace: WorldWorkspace,
   previous: ValueObject,
 ): ValueObject {
-  const known = <T extends Value>(name: string, fallback: T): Value =>
-    previous[name] === UNKNOWN || previous[name] === undefined
-      ? fallback
-      : (previous[name] ?? null);
+  // The world keeps only names, project and description: other settings read as the API's
+  // defaults unless the state holds a value.
+  const known = (name: string, fallback: Value): Value => {
+    const value = previous[name];
+    return value === UNKNOWN || value === undefined || value === null ? fallback : value;
+  };
   return {
     ...previous,
     id: workspace.id,
@@ -296,6 +298,16 @@ function workspaceState(
     project_id: workspace.projectId,
     description: workspace.description,
     agent_pool_id: known("agent_pool_id", null),
+    // The legacy SDK's defaults, which the API returns for a workspace that never set them.
+    allow_destroy_plan: known("allow_destroy_plan", true),
+    auto_apply_run_trigger: known("auto_apply_run_trigger", false),
+    file_triggers_enabled: known("file_triggers_enabled", true),
+    force_delete: known("force_delete", false),
+    queue_all_runs: known("queue_all_runs", true),
+    speculative_enabled: known("speculative_enabled", true),
+    ssh_key_id: known("ssh_key_id", ""),
+    structured_run_output_enabled: known("structured_run_output_enabled", true),
+    working_directory: known("working_directory", ""),
     auto_apply: known("auto_apply", false),
     auto_destroy_at: known("auto_destroy_at", null),
     auto_destroy_activity_duration: known("auto_destroy_activity_duration", null),
@@ -317,6 +329,19 @@ function workspaceState(
 const workspaceResource: ResourceType<TfeContext> = {
   schema: schemaOf(TFE_SCHEMAS, "resources", "tfe_workspace"),
   forceNew: ["organization"],
+  legacySdk: {
+    defaults: {
+      allow_destroy_plan: true,
+      auto_apply_run_trigger: false,
+      file_triggers_enabled: true,
+      force_delete: false,
+      queue_all_runs: true,
+      speculative_enabled: true,
+      ssh_key_id: "",
+      structured_run_output_enabled: true,
+      working_directory: "",
+    },
+  },
   create(ctx, planned) {
     return ctx.world((world) => {
       const organization = organizationOf(ctx, planned.organization);
@@ -388,6 +413,7 @@ const workspaceResource: ResourceType<TfeContext> = {
 const variableSet: ResourceType<TfeContext> = {
   schema: schemaOf(TFE_SCHEMAS, "resources", "tfe_variable_set"),
   forceNew: ["organization", "parent_project_id"],
+  legacySdk: { defaults: { global: false, priority: false } },
   create(ctx, planned) {
     return ctx.world((world) => {
       const organization = organizationOf(ctx, planned.organization);
@@ -427,10 +453,9 @@ const variableSet: ResourceType<TfeContext> = {
       return {
         ...state,
         name: found.name,
-        description:
-          state.description === null && found.description === "" ? null : found.description,
-        global: state.global === null && !found.global ? null : found.global,
-        priority: state.priority === null && !found.priority ? null : found.priority,
+        description: found.description,
+        global: found.global,
+        priority: found.priority,
         organization: found.organization,
         parent_project_id: found.ownerProjectId,
         workspace_ids: [...found.workspaceIds].sort(),
@@ -473,6 +498,7 @@ const variableSet: ResourceType<TfeContext> = {
 const projectVariableSet: ResourceType<TfeContext> = {
   schema: schemaOf(TFE_SCHEMAS, "resources", "tfe_project_variable_set"),
   forceNew: ["project_id", "variable_set_id"],
+  legacySdk: {},
   create(ctx, planned) {
     return ctx.world((world) => {
       const projectId = str(planned.project_id) ?? "";
