@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { describe, it } from "vitest";
 import { parse } from "yaml";
 import { synthToDir } from "../helpers/synth";
 import {
@@ -8,6 +9,7 @@ import {
   installProviders,
   localCopy,
   type RequiredProvider,
+  readsProjectlessWorkspace,
   requiredProviders,
   seedTfeWorld,
   type TerraformRun,
@@ -180,4 +182,29 @@ export function failsOnlyOnTheKnownDefect(error: unknown): void {
   ) {
     throw error;
   }
+}
+
+/**
+ * One test per stack, each running {@link LIFECYCLE}: first the stacks others depend on, then
+ * the rest side by side. A stack that reads a workspace without a project is an `it.fails` on
+ * the known defect.
+ */
+export function describeLifecycles(stacks: readonly DeployedStack[]): void {
+  const lifecycle = (stack: DeployedStack) => {
+    if (readsProjectlessWorkspace(stack.json)) {
+      // Known defect (issue 22): the data.tfe_workspace postcondition's error_message interpolates
+      // each.value.project, null for a workspace without a project, and Terraform evaluates it
+      // even when the condition holds, so the plan fails. Fixed in lib/ on another branch.
+      it.fails(`${stack.name}: plan fails on the null project in the postcondition message`, () =>
+        runLifecycle(stack).catch(failsOnlyOnTheKnownDefect));
+    } else {
+      it(`${stack.name}: init, validate, plan, apply, then no changes`, () => runLifecycle(stack));
+    }
+  };
+  describe("stacks others depend on", () => {
+    for (const stack of stacks.filter((s) => s.dependencies.length === 0)) lifecycle(stack);
+  });
+  describe.concurrent("the stacks that depend on them", () => {
+    for (const stack of stacks.filter((s) => s.dependencies.length > 0)) lifecycle(stack);
+  });
 }

@@ -1,13 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  type DeployedStack,
-  failsOnlyOnTheKnownDefect,
-  prepareDeployment,
-  runLifecycle,
-} from "./deployment";
+import { describeLifecycles, prepareDeployment } from "./deployment";
 import { terraformGate } from "./gate";
-import { readsProjectlessWorkspace } from "./harness";
 import {
   type AwsWorld,
   awsWorldFile,
@@ -26,21 +20,7 @@ const enabled = terraformGate();
  */
 describe.skipIf(!enabled)("trust.yaml under the real Terraform", () => {
   const deployment = enabled ? prepareDeployment(readFileSync("trust.yaml", "utf8")) : undefined;
-  const stacks = deployment?.stacks ?? [];
-  const first = stacks.filter((s) => s.dependencies.length === 0);
-  const rest = stacks.filter((s) => s.dependencies.length > 0);
-  const lifecycle = (stack: DeployedStack) => {
-    if (readsProjectlessWorkspace(stack.json)) {
-      // Known defect (issue 22): the data.tfe_workspace postcondition's error_message interpolates
-      // each.value.project, null for a workspace without a project, so the plan fails.
-      it.fails(`${stack.name}: plan fails on the null project in the postcondition message`, () =>
-        runLifecycle(stack).catch(failsOnlyOnTheKnownDefect));
-    } else {
-      it(`${stack.name}: init, validate, plan, apply, then no changes`, () => runLifecycle(stack));
-    }
-  };
-  describe("stacks others depend on", () => first.forEach(lifecycle));
-  describe.concurrent("the stacks that depend on them", () => rest.forEach(lifecycle));
+  describeLifecycles(deployment?.stacks ?? []);
 
   it("leaves in the world what the stacks declare", () => {
     const dir = deployment?.world ?? "";
