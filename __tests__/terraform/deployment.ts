@@ -9,7 +9,6 @@ import {
   installProviders,
   localCopy,
   type RequiredProvider,
-  readsProjectlessWorkspace,
   requiredProviders,
   seedTfeWorld,
   type TerraformRun,
@@ -172,37 +171,12 @@ export async function runLifecycle(stack: DeployedStack): Promise<void> {
 }
 
 /**
- * For `it.fails` on a stack that reads a workspace without a project: rethrows the plan's failure
- * on the null `each.value.project` (the expected failure) and swallows any other, so that a
- * different failure, like a success, fails the `it.fails`.
- */
-export function failsOnlyOnTheKnownDefect(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  if (
-    message.includes("terraform plan in") &&
-    message.includes("Invalid template interpolation value") &&
-    message.includes("each.value.project is null")
-  ) {
-    throw error;
-  }
-}
-
-/**
  * One test per stack, each running {@link LIFECYCLE}: first the stacks others depend on, then
- * the rest side by side. A stack that reads a workspace without a project is an `it.fails` on
- * the known defect.
+ * the rest side by side.
  */
 export function describeLifecycles(stacks: readonly DeployedStack[]): void {
   const lifecycle = (stack: DeployedStack) => {
-    if (readsProjectlessWorkspace(stack.json)) {
-      // Known defect (issue 22): the data.tfe_workspace postcondition's error_message interpolates
-      // each.value.project, null for a workspace without a project, and Terraform evaluates it
-      // even when the condition holds, so the plan fails. Fixed in lib/ on another branch.
-      it.fails(`${stack.name}: plan fails on the null project in the postcondition message`, () =>
-        runLifecycle(stack).catch(failsOnlyOnTheKnownDefect));
-    } else {
-      it(`${stack.name}: init, validate, plan, apply, then no changes`, () => runLifecycle(stack));
-    }
+    it(`${stack.name}: init, validate, plan, apply, then no changes`, () => runLifecycle(stack));
   };
   describe("stacks others depend on", () => {
     for (const stack of stacks.filter((s) => s.dependencies.length === 0)) lifecycle(stack);

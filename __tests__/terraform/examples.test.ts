@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { describe } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeLifecycles, prepareDeployment } from "./deployment";
 import { terraformGate } from "./gate";
+import { readsProjectlessWorkspace } from "./harness";
 
 const enabled = terraformGate();
 
@@ -25,6 +26,14 @@ describe.skipIf(!enabled)("examples under the real Terraform", () => {
         ? prepareDeployment(readFileSync(`examples/${example}`, "utf8"))
         : undefined;
       describeLifecycles(deployment?.stacks ?? []);
+      if (example === "accounts.yaml") {
+        it("holds stacks that read workspaces without a project, whose plans once failed", () => {
+          const projectless = (deployment?.stacks ?? []).filter((s) =>
+            readsProjectlessWorkspace(s.json),
+          );
+          expect(projectless.length).toBeGreaterThan(0);
+        });
+      }
     });
   }
 });

@@ -272,17 +272,15 @@ export function callerAccountOf(stack: StackJson): string | undefined {
 }
 
 /**
- * Whether a stack reads a workspace whose config names no project: its `data.tfe_workspace`
- * postcondition's error_message interpolates `each.value.project`, which is null there, and
- * Terraform evaluates error_message even when the condition holds, so the plan fails (the known
- * defect of lib/constructs, fixed elsewhere).
+ * Whether a stack reads a workspace whose config names no project. Its `data.tfe_workspace`
+ * postcondition's error_message interpolates `each.value.project`, and Terraform evaluates
+ * error_message even when the condition holds: a null there once failed every such plan, so the
+ * examples deployed here must hold such a stack.
  */
 export function readsProjectlessWorkspace(stack: StackJson): boolean {
   return Object.values(stack.data?.tfe_workspace ?? {}).some(
     (body) =>
       JSON.stringify(body.lifecycle ?? {}).includes("each.value.project}") &&
-      Object.values(forEachOf(body)).some(
-        (value) => value.project === null || value.project === undefined,
-      ),
+      Object.values(forEachOf(body)).some((value) => value.project_id === null),
   );
 }
