@@ -12,8 +12,12 @@ export const MAX_LOCK_BYTES = 16 * 1024 * 1024;
  * `prod.lock.json`), so configs that share a folder never share a lock. `TRUST_LOCK` overrides it.
  */
 export function lockPathFor(configPath: string, env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.TRUST_LOCK?.trim();
-  return override ? override : companionPath(configPath, "lock");
+  return lockOverride(env) ?? companionPath(configPath, "lock");
+}
+
+/** The lock's path when `TRUST_LOCK` names one: then it is there whichever config is read. */
+export function lockOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.TRUST_LOCK?.trim() || undefined;
 }
 
 /** The lock at a path, or undefined when there is none (a first synth). Throws {@link ConfigError} when unreadable. */

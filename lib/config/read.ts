@@ -26,6 +26,7 @@ import {
   statSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { COMPANION_KINDS, companionFileName } from "../companion-path";
 import { ConfigError } from "./errors";
 import { MAX_CONFIG_BYTES, MAX_DIRECTORY_ENTRIES } from "./limits";
 import { hasHiddenCharacters, quote } from "./quote";
@@ -120,7 +121,7 @@ export function readConfigDirectory(dir: string): ConfigFiles {
 }
 
 /** Files the app keeps inside a config directory beside its YAML (see `companion-path.ts`). */
-const COMPANION_FILES: ReadonlySet<string> = new Set(["trust.lock.json", "trust.imports.json"]);
+const COMPANION_FILES: ReadonlySet<string> = new Set(COMPANION_KINDS.map(companionFileName));
 
 type Decision =
   | { readonly kind: "read"; readonly size: number }
