@@ -11,6 +11,9 @@ import { stringify } from "yaml";
 import { runAddWorkspace } from "../lib/cli/add-workspace";
 import { ConfigError, loadConfig } from "../lib/config/load";
 import { readConfigDirectory } from "../lib/config/read";
+import { AdoptionFileError } from "../lib/live/adoption-file";
+import { adoptionImports } from "../lib/live/adoption-imports";
+import { readLock, writeLock } from "../lib/lock-file";
 import { configFingerprint, provenanceOf, readSynthRecord } from "../lib/synth-record";
 import { baseConfig, tempDir, workspace } from "./helpers/synth";
 
@@ -221,7 +224,7 @@ describe("add-workspace", () => {
  * output folder that exists already (a failed synth then marks it), with or without the CLI's
  * annotations.
  */
-function synthOf(dir: string, cli = false) {
+function synthOf(dir: string, cli = false, env: Record<string, string> = {}) {
   const outdir = join(tempDir("entries-out-"), "cdktf.out");
   mkdirSync(outdir);
   const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
@@ -232,6 +235,7 @@ function synthOf(dir: string, cli = false) {
       TRUST_CONFIG: dir,
       CDKTF_OUTDIR: outdir,
       ...(cli ? { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" } : {}),
+      ...env,
     },
     encoding: "utf8",
     // A synth that follows links around a loop of folders never ends.
@@ -311,5 +315,64 @@ describe("the hash of a config directory", () => {
   it("is undefined, not a stack trace, when the directory holds an entry the synth refuses", () => {
     const dir = directory((d) => symlinkSync("loop.yaml", join(d, "loop.yaml")));
     expect(configFingerprint(dir)).toBeUndefined();
+  });
+});
+
+describe("the layout lock or the adoption file of a config directory", () => {
+  const kinds: Array<[string, (path: string) => void, string]> = [
+    [
+      "a link to itself",
+      (path) => symlinkSync(path, path),
+      "a link that leads back to itself (a loop)",
+    ],
+    [
+      "a link that leads nowhere",
+      (path) => symlinkSync(join(path, "..", "gone.json"), path),
+      'gone.json", which does not exist',
+    ],
+    ["a folder", (path) => mkdirSync(path), "a folder, not a file"],
+    ["a link to a folder", (path) => symlinkSync("..", path), "a link to the folder"],
+  ];
+
+  it.each(kinds)(
+    "that is %s is refused, naming it, and nothing is written through it",
+    (_, make, why) => {
+      const lockDir = directory((d) => make(join(d, "trust.lock.json")));
+      const lock = join(lockDir, "trust.lock.json");
+      expect(() => readLock(lock)).toThrow(ConfigError);
+      expect(() => readLock(lock)).toThrow(`layout lock ${lock}: `);
+      expect(() => readLock(lock)).toThrow(why);
+      expect(() => writeLock(lock, { version: 1, stacks: {} })).toThrow(ConfigError);
+      expect(existsSync(join(lockDir, "gone.json"))).toBe(false);
+
+      const adoptionDir = directory((d) => make(join(d, "trust.imports.json")));
+      const adoption = join(adoptionDir, "trust.imports.json");
+      const { config } = loadConfig(adoptionDir);
+      expect(() => adoptionImports(config, adoptionDir)).toThrow(AdoptionFileError);
+      expect(() => adoptionImports(config, adoptionDir)).toThrow(`adoption file ${adoption}: `);
+      expect(() => adoptionImports(config, adoptionDir)).toThrow(why);
+    },
+  );
+
+  it.each(["trust.lock.json", "trust.imports.json"])(
+    "that is a named pipe (%s) is refused instead of blocking the synth",
+    (name) => {
+      const dir = directory((d) => {
+        expect(spawnSync("mkfifo", [join(d, name)]).status).toBe(0);
+      });
+      const { status, stdout, stderr } = synthOf(dir);
+      expect(stderr).toContain(`${join(dir, name)}: not a regular file (a pipe, socket or device)`);
+      expect(stdout).not.toContain("The layout changed");
+      expect(status).toBe(1);
+    },
+  );
+
+  it("that cannot be written (TRUST_LOCK in a folder that does not exist) fails the synth with one message", () => {
+    const dir = directory(() => {});
+    const lock = join(dir, "missing", "trust.lock.json");
+    const { status, stderr, outdir } = synthOf(dir, false, { TRUST_LOCK: lock });
+    expect(stderr).toBe(`cannot write the layout lock ${lock}: its folder does not exist\n`);
+    expect(status).toBe(1);
+    expect(readSynthRecord(outdir)).toMatchObject({ status: "failed" });
   });
 });
