@@ -198,3 +198,22 @@ describe("an AWS managed policy ARN", () => {
     );
   });
 });
+
+describe("an empty block whose keys are required", () => {
+  it("names the key it needs (hcp: with nothing)", () => {
+    const text = VALID.replace("hcp:\n  organization: acme\n", "hcp:\n");
+    expect(refusal(text).problems).toEqual([
+      "line 1: hcp.organization: is required (a string); hcp is empty",
+    ]);
+  });
+
+  it("names it in an account of accounts too", () => {
+    const text = VALID.replace("aws:\n  region: us-east-1\n", "accounts:\n  prod:\n").replace(
+      "name: app-prod",
+      "name: app-prod\n    account: prod",
+    );
+    expect(refusal(text).problems).toEqual([
+      "line 4: accounts.prod.region: is required (a string); accounts.prod is empty",
+    ]);
+  });
+});
