@@ -217,3 +217,29 @@ describe("an empty block whose keys are required", () => {
     ]);
   });
 });
+
+describe("a tab in the indentation", () => {
+  const TAB_MESSAGE =
+    "YAML syntax error: a tab indents this line; YAML indents with spaces only: replace the tab with spaces";
+
+  it.each([
+    ["a list under its key", "    policyArns:\n\t  - arn:aws:iam::aws:policy/ReadOnlyAccess\n", 9],
+    ["a list item", "\t- name: web\n\t  policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n", 8],
+    [
+      "a key after spaces",
+      "  - name: web\n \tpolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
+      9,
+    ],
+  ])("(%s) is named once, as a tab, without the errors that follow from it", (_, tail, line) => {
+    const text = `${VALID.replace(/ {4}policyArns:\n.*\n/, "")}${tail}`;
+    expect(text.split("\n")[line - 1]).toMatch(/^ *\t/);
+    expect(refusal(text).problems).toEqual([`line ${line}: ${TAB_MESSAGE}`]);
+  });
+
+  it("in one file of a config directory is named with the file", () => {
+    const dir = tempDir("tab-");
+    writeFileSync(join(dir, "a.yaml"), VALID);
+    writeFileSync(join(dir, "b.yaml"), "workspaces:\n\t- name: web\n\t  policyArns: []\n");
+    expect(() => loadConfig(dir)).toThrow(`${join(dir, "b.yaml")} line 2: ${TAB_MESSAGE}`);
+  });
+});

@@ -42,7 +42,7 @@ export function carefulParse(files: ReadonlyArray<{ source: string; text: string
     const doc = parseDocument(text, yamlOptions(lineCounter));
     const lineOf = (offset: number) => lineCounter.linePos(offset).line;
     const where = single ? "" : `${source} `;
-    for (const error of doc.errors) {
+    for (const error of causes(doc.errors, text)) {
       problems.push(`${where}line ${lineOf(error.pos[0])}: ${syntaxMessage(error, text)}`);
     }
     if (doc.errors.length > 0) continue;
@@ -185,7 +185,33 @@ function at(file: Pick<ParsedFile, "doc" | "lineOf">, path: Path): string {
   return `${line}${formatPath(path) ? `${formatPath(path)}: ` : ""}`;
 }
 
-/** A YAML error as a message: the key of a duplicate named, a parser's stack overflow as depth. */
+type YamlError = Document.Parsed["errors"][number];
+
+/**
+ * The errors of a file worth reporting. A key given twice stands on its own, so each is named;
+ * any other error leaves the parser lost for the rest of the file, and what it reports after the
+ * first one follows from it: only the cause is named, a tab in the indentation when there is one
+ * (it also makes errors on the line before it).
+ */
+function causes(errors: readonly YamlError[], text: string): YamlError[] {
+  const structural = errors.filter((error) => error.code !== "DUPLICATE_KEY");
+  if (structural.length === 0) return [...errors];
+  const byPosition = [...structural].sort((a, b) => a.pos[0] - b.pos[0]);
+  const cause =
+    byPosition.find((error) => error.code === "TAB_AS_INDENT") ??
+    byPosition.find((error) => tabIndents(text, error.pos[0])) ??
+    byPosition[0];
+  return cause === undefined ? [] : [cause];
+}
+
+/** Whether the line holding `offset` is indented with a tab (alone or after spaces). */
+function tabIndents(text: string, offset: number): boolean {
+  const indent = /[ \t]*/y;
+  indent.lastIndex = text.lastIndexOf("\n", offset - 1) + 1;
+  return indent.exec(text)?.[0].includes("\t") ?? false;
+}
+
+/** A YAML error as a message: the key of a duplicate named, a tab, a parser's stack overflow as depth. */
 function syntaxMessage(
   error: { code: string; message: string; pos: [number, number] },
   text: string,
@@ -196,6 +222,9 @@ function syntaxMessage(
       /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n:]*)/.exec(text.slice(error.pos[0]))?.[0].trim() ??
       "";
     return `YAML syntax error: the key ${quote(key)} is given twice in one mapping; keep one`;
+  }
+  if (error.code === "TAB_AS_INDENT" || tabIndents(text, error.pos[0])) {
+    return "YAML syntax error: a tab indents this line; YAML indents with spaces only: replace the tab with spaces";
   }
   if (error.message.includes("Maximum call stack size exceeded")) {
     return `mappings and lists nest too deep to parse; at most ${MAX_DEPTH} levels are allowed`;
