@@ -121,7 +121,7 @@ describe("a YAML tag the config has no use for", () => {
     let text = `${VALID}x: !custom 1\na: &x [1]\nb:\n`;
     while (text.length < 100_000) text += "  - *x\n";
     expect(refusal(text).problems).toEqual([
-      expect.stringMatching(/^line 10: YAML error: unknown tag !<!custom>/),
+      "line 10: x: the YAML tag !custom is not read; a config takes plain values",
     ]);
   });
 });
@@ -241,5 +241,34 @@ describe("a tab in the indentation", () => {
     writeFileSync(join(dir, "a.yaml"), VALID);
     writeFileSync(join(dir, "b.yaml"), "workspaces:\n\t- name: web\n\t  policyArns: []\n");
     expect(() => loadConfig(dir)).toThrow(`${join(dir, "b.yaml")} line 2: ${TAB_MESSAGE}`);
+  });
+});
+
+describe("a YAML tag on a value", () => {
+  it("(accountId: !!binary) names the field and the allowed form", () => {
+    const text = VALID.replace(
+      "region: us-east-1",
+      "region: us-east-1\n  accountId: !!binary MTExMTIyMjIzMzMz",
+    );
+    expect(refusal(text).problems).toEqual([
+      'line 5: aws.accountId: the YAML tag !!binary is not read; a config takes plain values: "MTExMTIyMjIzMzMz" is not an AWS account ID; expected 12 digits, quoted in YAML ("012345678901") so leading zeros stay',
+    ]);
+  });
+
+  it("on a value that is right without it says how to write it", () => {
+    const text = VALID.replace(
+      "region: us-east-1",
+      'region: us-east-1\n  accountId: !!binary "111122223333"',
+    );
+    expect(refusal(text).problems).toEqual([
+      'line 5: aws.accountId: the YAML tag !!binary is not read; a config takes plain values: accountId: "111122223333"',
+    ]);
+  });
+
+  it("on a list names the type the field takes", () => {
+    const text = VALID.replace("workspaces:", "workspaces: !!set");
+    expect(refusal(text).problems).toEqual([
+      "line 5: workspaces: the YAML tag !!set is not read; a config takes plain values: expected a list",
+    ]);
   });
 });
