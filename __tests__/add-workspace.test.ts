@@ -104,7 +104,7 @@ describe("npm run add-workspace", () => {
   it.each([
     [
       ["--name", "app", "--project", "Payments", "--policy", "ReadOnlyAccess"],
-      "is not a managed policy ARN",
+      '"ReadOnlyAccess" is the name of an AWS managed policy, not its ARN; give its ARN: "arn:aws:iam::aws:policy/ReadOnlyAccess"',
     ],
     [["--name", "app", "--project", "Pay*", "--policy", READ_ONLY], "'*' would act as a wildcard"],
     [

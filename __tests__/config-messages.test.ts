@@ -244,6 +244,43 @@ describe("a tab in the indentation", () => {
   });
 });
 
+describe("an AWS managed policy given by its name alone", () => {
+  const problemsWith = (region: string) =>
+    refusal(
+      stringify(
+        baseConfig({
+          aws: { region },
+          workspaces: [workspace("app", { policyArns: ["AmazonDynamoDBFullAccess"] })],
+        }),
+      ),
+    ).problems;
+
+  it.each([
+    ["us-east-1", "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"],
+    ["cn-north-1", "arn:aws-cn:iam::aws:policy/AmazonDynamoDBFullAccess"],
+    ["us-gov-west-1", "arn:aws-us-gov:iam::aws:policy/AmazonDynamoDBFullAccess"],
+  ])("in an account of %s gets its full ARN in the account's partition", (region, arn) => {
+    expect(problemsWith(region)).toEqual([
+      `line 8: workspaces[0].policyArns[0]: "AmazonDynamoDBFullAccess" is the name of an AWS managed policy, not its ARN; give its ARN: "${arn}"`,
+    ]);
+  });
+
+  it("gets its path too, whatever its case", () => {
+    const { problems } = refusal(
+      stringify(
+        baseConfig({
+          workspaces: [workspace("app", { policyArns: ["awslambdabasicexecutionrole"] })],
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'give its ARN: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"',
+      ),
+    ]);
+  });
+});
+
 describe("a YAML tag on a value", () => {
   it("(accountId: !!binary) names the field and the allowed form", () => {
     const text = VALID.replace(
