@@ -104,7 +104,7 @@ describe("npm run add-workspace", () => {
   it.each([
     [
       ["--name", "app", "--project", "Payments", "--policy", "ReadOnlyAccess"],
-      '"ReadOnlyAccess" is the name of an AWS managed policy, not its ARN; give its ARN: "arn:aws:iam::aws:policy/ReadOnlyAccess"',
+      '--policy: "ReadOnlyAccess" is the name of an AWS managed policy, not its ARN; give its ARN: "arn:aws:iam::aws:policy/ReadOnlyAccess"',
     ],
     [["--name", "app", "--project", "Pay*", "--policy", READ_ONLY], "'*' would act as a wildcard"],
     [
@@ -128,6 +128,29 @@ describe("npm run add-workspace", () => {
     expect(status).toBe(1);
     expect(stderr).toContain(expected);
     expect(existsSync(join(dir, "app.yaml"))).toBe(false);
+  });
+
+  it("names the flag at fault, never the file it did not write: --account on a config of several accounts", () => {
+    const dir = tempDir("add-ws-accounts-");
+    writeFileSync(
+      join(dir, "00-shared.yaml"),
+      "hcp:\n  organization: acme\naccounts:\n  prod:\n    region: us-east-1\n  dev:\n    region: cn-north-1\n",
+    );
+    const args = ["--name", "api", "--project", "Apps", "--policy", READ_ONLY, "--dir", dir];
+    const { status, stderr } = run(args);
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      [
+        "add-workspace: not written, the config would be refused:",
+        "  - --account: is required: with several accounts, each entry names its own; one of prod, dev",
+      ].join("\n"),
+    );
+    expect(readdirSync(dir)).toEqual(["00-shared.yaml"]);
+    const bare = run([...args, "--account", "dev", "--policy", "AmazonDynamoDBFullAccess"]);
+    expect(bare.stderr).toContain(
+      '  - --policy: "AmazonDynamoDBFullAccess" is the name of an AWS managed policy, not its ARN; give its ARN: "arn:aws-cn:iam::aws:policy/AmazonDynamoDBFullAccess"',
+    );
+    expect(bare.stderr).not.toContain("api.yaml");
   });
 
   it.each([

@@ -126,13 +126,16 @@ export function runAddWorkspace(
       [...files, { source: file, text }].sort((a, b) => a.source.localeCompare(b.source)),
     );
     const { errors } = checkRules(config);
-    if (errors.length > 0)
+    if (errors.length > 0) {
+      const problems = errors.map((f) => formatFinding(f, locate));
       throw new ConfigError(
-        ["Unsafe config:", ...errors.map((f) => `  - ${formatFinding(f, locate)}`)].join("\n"),
+        ["Unsafe config:", ...problems.map((p) => `  - ${p}`)].join("\n"),
+        problems,
       );
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.err(`add-workspace: not written, the config would be refused:\n${error.message}`);
+      io.err(`add-workspace: not written, the config would be refused:\n${asFlags(error, file)}`);
       return 1;
     }
     throw error;
@@ -140,6 +143,36 @@ export function runAddWorkspace(
   writeFileSync(file, text);
   io.out(`wrote ${file}`);
   return 0;
+}
+
+/** The flag each key of the new workspace entry comes from. */
+const FLAG_OF_KEY: Readonly<Record<string, string>> = {
+  name: "--name",
+  project: "--project",
+  account: "--account",
+  create: "--create",
+  policyArns: "--policy",
+};
+
+/**
+ * A refusal as the user of the command can act on it: a problem in the entry it would have
+ * written is the problem of the flag the value came from (`--account: is required: ...`), not of a
+ * line in a file that does not exist. Problems elsewhere in the config keep their file and line.
+ */
+function asFlags(error: ConfigError, file: string): string {
+  const own = (problem: string) => problem.startsWith(`${file} `) || problem.startsWith(`${file}:`);
+  if (!error.problems.some(own)) return error.message;
+  return error.problems
+    .map((problem) => {
+      if (!own(problem)) return `  - ${problem}`;
+      const local = problem.slice(file.length).replace(/^( line \d+)?: /, "");
+      const match = /^workspaces\[0\](?:\.(\w+)(?:\[\d+\])?)?: (.*)$/s.exec(local);
+      if (match === null) return `  - ${local}`;
+      const [, key, message = ""] = match;
+      const flag = key === undefined ? "--name" : (FLAG_OF_KEY[key] ?? key);
+      return `  - ${flag}: ${message.replace(/^is required \(a string\)/, "is required")}`;
+    })
+    .join("\n");
 }
 
 /** Whether the synth now reads the config directory `dir`, and if not, how to make it. */
