@@ -4,13 +4,17 @@
  * stack trace. `add-workspace` reads directories the same way.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { runAddWorkspace } from "../lib/cli/add-workspace";
 import { ConfigError, loadConfig } from "../lib/config/load";
 import { readConfigDirectory } from "../lib/config/read";
+import { AdoptionFileError } from "../lib/live/adoption-file";
+import { adoptionImports } from "../lib/live/adoption-imports";
+import { readLock, writeLock } from "../lib/lock-file";
+import { configFingerprint, provenanceOf, readSynthRecord } from "../lib/synth-record";
 import { baseConfig, tempDir, workspace } from "./helpers/synth";
 
 /** A config directory holding a valid config in `00-shared.yaml`, and whatever `extra` adds. */
@@ -212,5 +216,163 @@ describe("add-workspace", () => {
     expect(err.join("\n")).toContain(
       `${join(dir, "web.yaml")}: a link to "${join(dir, "gone.yaml")}", which does not exist`,
     );
+  });
+});
+
+/**
+ * Runs the app as the cdktf CLI does (`node --import tsx main.ts`) on a config directory, into an
+ * output folder that exists already (a failed synth then marks it), with or without the CLI's
+ * annotations.
+ */
+function synthOf(dir: string, cli = false, env: Record<string, string> = {}) {
+  const outdir = join(tempDir("entries-out-"), "cdktf.out");
+  mkdirSync(outdir);
+  const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    cwd: join(__dirname, ".."),
+    env: {
+      ...process.env,
+      CI: "",
+      TRUST_CONFIG: dir,
+      CDKTF_OUTDIR: outdir,
+      ...(cli ? { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" } : {}),
+      ...env,
+    },
+    encoding: "utf8",
+    // A synth that follows links around a loop of folders never ends.
+    timeout: 60_000,
+  });
+  expect(result.error).toBeUndefined();
+  expect(`${result.stdout}${result.stderr}`).not.toMatch(/^\s+at /m);
+  expect(`${result.stdout}${result.stderr}`).not.toMatch(/\bE(NOENT|LOOP)\b/);
+  return { ...result, outdir };
+}
+
+describe("an entry the reader skips or refuses, in a synth", () => {
+  it("is an editor's lock link (Emacs: .#10-app.yaml to user@host.PID): skipped, and the synth succeeds", () => {
+    const dir = directory((d) =>
+      symlinkSync("user@host.12345:1700000000", join(d, ".#10-app.yaml")),
+    );
+    const { status, stdout, stderr, outdir } = synthOf(dir);
+    expect(stderr).toBe("");
+    expect(stdout).toContain(
+      `Note: ${dir}: not read: ".#10-app.yaml" (hidden; remove the leading dot to read it)`,
+    );
+    expect(status).toBe(0);
+    expect(existsSync(join(outdir, "trust-report.md"))).toBe(true);
+    expect(readSynthRecord(outdir)).toMatchObject({
+      status: "ok",
+      configSha256: configFingerprint(dir),
+    });
+    expect(provenanceOf(outdir).stale).toBeUndefined();
+  });
+
+  it.each([
+    [
+      "a link to itself (loop.yaml)",
+      (d: string) => symlinkSync("loop.yaml", join(d, "loop.yaml")),
+      "loop.yaml: a link that leads back to itself (a loop): remove it or fix the link",
+    ],
+    [
+      "a link to the parent folder (up.yaml)",
+      (d: string) => symlinkSync("..", join(d, "up.yaml")),
+      "up.yaml: a link to the folder",
+    ],
+  ])(
+    "is %s: refused with one message naming it, and the earlier output marked as failed",
+    (_, make, message) => {
+      const dir = directory(make);
+      for (const cli of [false, true]) {
+        const { status, stdout, stderr, outdir } = synthOf(dir, cli);
+        // Under the cdktf CLI the message is an error annotation, which the CLI prints and
+        // turns into exit status 1.
+        const shown = cli ? readFileSync(join(outdir, "manifest.json"), "utf8") : stderr;
+        expect(shown).toContain(message);
+        expect(stdout).toBe("");
+        expect(status).toBe(cli ? 0 : 1);
+        expect(readSynthRecord(outdir)).toMatchObject({ status: "failed" });
+        expect(readSynthRecord(outdir)?.error).toContain(message);
+      }
+    },
+  );
+});
+
+describe("the hash of a config directory", () => {
+  it("covers exactly the files the synth reads: not hidden, skipped or nested ones", () => {
+    const dir = directory((d) => writeFileSync(join(d, "web.YAML"), WORKSPACE));
+    const before = configFingerprint(dir);
+    expect(before).toBeDefined();
+    mkdirSync(join(dir, "old"));
+    writeFileSync(join(dir, "old", "web.yaml"), WORKSPACE);
+    writeFileSync(join(dir, ".web.yaml"), WORKSPACE);
+    writeFileSync(join(dir, "notes.md"), "");
+    symlinkSync("user@host.1:2", join(dir, ".#web.yaml"));
+    symlinkSync("self.yml.bak", join(dir, "self.yml.bak"));
+    expect(configFingerprint(dir)).toBe(before);
+    writeFileSync(join(dir, "web.YAML"), WORKSPACE.replace("web", "api"));
+    expect(configFingerprint(dir)).not.toBe(before);
+  });
+
+  it("is undefined, not a stack trace, when the directory holds an entry the synth refuses", () => {
+    const dir = directory((d) => symlinkSync("loop.yaml", join(d, "loop.yaml")));
+    expect(configFingerprint(dir)).toBeUndefined();
+  });
+});
+
+describe("the layout lock or the adoption file of a config directory", () => {
+  const kinds: Array<[string, (path: string) => void, string]> = [
+    [
+      "a link to itself",
+      (path) => symlinkSync(path, path),
+      "a link that leads back to itself (a loop)",
+    ],
+    [
+      "a link that leads nowhere",
+      (path) => symlinkSync(join(path, "..", "gone.json"), path),
+      'gone.json", which does not exist',
+    ],
+    ["a folder", (path) => mkdirSync(path), "a folder, not a file"],
+    ["a link to a folder", (path) => symlinkSync("..", path), "a link to the folder"],
+  ];
+
+  it.each(kinds)(
+    "that is %s is refused, naming it, and nothing is written through it",
+    (_, make, why) => {
+      const lockDir = directory((d) => make(join(d, "trust.lock.json")));
+      const lock = join(lockDir, "trust.lock.json");
+      expect(() => readLock(lock)).toThrow(ConfigError);
+      expect(() => readLock(lock)).toThrow(`layout lock ${lock}: `);
+      expect(() => readLock(lock)).toThrow(why);
+      expect(() => writeLock(lock, { version: 1, stacks: {} })).toThrow(ConfigError);
+      expect(existsSync(join(lockDir, "gone.json"))).toBe(false);
+
+      const adoptionDir = directory((d) => make(join(d, "trust.imports.json")));
+      const adoption = join(adoptionDir, "trust.imports.json");
+      const { config } = loadConfig(adoptionDir);
+      expect(() => adoptionImports(config, adoptionDir)).toThrow(AdoptionFileError);
+      expect(() => adoptionImports(config, adoptionDir)).toThrow(`adoption file ${adoption}: `);
+      expect(() => adoptionImports(config, adoptionDir)).toThrow(why);
+    },
+  );
+
+  it.each(["trust.lock.json", "trust.imports.json"])(
+    "that is a named pipe (%s) is refused instead of blocking the synth",
+    (name) => {
+      const dir = directory((d) => {
+        expect(spawnSync("mkfifo", [join(d, name)]).status).toBe(0);
+      });
+      const { status, stdout, stderr } = synthOf(dir);
+      expect(stderr).toContain(`${join(dir, name)}: not a regular file (a pipe, socket or device)`);
+      expect(stdout).not.toContain("The layout changed");
+      expect(status).toBe(1);
+    },
+  );
+
+  it("that cannot be written (TRUST_LOCK in a folder that does not exist) fails the synth with one message", () => {
+    const dir = directory(() => {});
+    const lock = join(dir, "missing", "trust.lock.json");
+    const { status, stderr, outdir } = synthOf(dir, false, { TRUST_LOCK: lock });
+    expect(stderr).toBe(`cannot write the layout lock ${lock}: its folder does not exist\n`);
+    expect(status).toBe(1);
+    expect(readSynthRecord(outdir)).toMatchObject({ status: "failed" });
   });
 });

@@ -252,7 +252,8 @@ describe("ARNs", () => {
     ["arn:aws:iam::aws:policy/"],
     ["arn:aws:iam::12345:policy/Deploy"],
     ["arn:aws:s3:::bucket"],
-    ["ReadOnlyAccess"],
+    // A name alone: an AWS managed policy's gets its ARN (see config-messages.test.ts).
+    ["MyDeployPolicy"],
     ["arn:aws:iam::aws:role/ReadOnlyAccess"],
   ])("fails on the malformed policy ARN %j", (arn) => {
     expect(problemsOf(withWorkspace({ policyArns: [arn] }))).toEqual([

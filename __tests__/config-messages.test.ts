@@ -121,7 +121,7 @@ describe("a YAML tag the config has no use for", () => {
     let text = `${VALID}x: !custom 1\na: &x [1]\nb:\n`;
     while (text.length < 100_000) text += "  - *x\n";
     expect(refusal(text).problems).toEqual([
-      expect.stringMatching(/^line 10: YAML error: unknown tag !<!custom>/),
+      "line 10: x: the YAML tag !custom is not read; a config takes plain values",
     ]);
   });
 });
@@ -196,5 +196,116 @@ describe("an AWS managed policy ARN", () => {
     expect(readFileSync(join(__dirname, "..", MANAGED_POLICIES_PATH), "utf8")).toBe(
       managedPolicyListText(),
     );
+  });
+});
+
+describe("an empty block whose keys are required", () => {
+  it("names the key it needs (hcp: with nothing)", () => {
+    const text = VALID.replace("hcp:\n  organization: acme\n", "hcp:\n");
+    expect(refusal(text).problems).toEqual([
+      "line 1: hcp.organization: is required (a string); hcp is empty",
+    ]);
+  });
+
+  it("names it in an account of accounts too", () => {
+    const text = VALID.replace("aws:\n  region: us-east-1\n", "accounts:\n  prod:\n").replace(
+      "name: app-prod",
+      "name: app-prod\n    account: prod",
+    );
+    expect(refusal(text).problems).toEqual([
+      "line 4: accounts.prod.region: is required (a string); accounts.prod is empty",
+    ]);
+  });
+});
+
+describe("a tab in the indentation", () => {
+  const TAB_MESSAGE =
+    "YAML syntax error: a tab indents this line; YAML indents with spaces only: replace the tab with spaces";
+
+  it.each([
+    ["a list under its key", "    policyArns:\n\t  - arn:aws:iam::aws:policy/ReadOnlyAccess\n", 9],
+    ["a list item", "\t- name: web\n\t  policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n", 8],
+    [
+      "a key after spaces",
+      "  - name: web\n \tpolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
+      9,
+    ],
+  ])("(%s) is named once, as a tab, without the errors that follow from it", (_, tail, line) => {
+    const text = `${VALID.replace(/ {4}policyArns:\n.*\n/, "")}${tail}`;
+    expect(text.split("\n")[line - 1]).toMatch(/^ *\t/);
+    expect(refusal(text).problems).toEqual([`line ${line}: ${TAB_MESSAGE}`]);
+  });
+
+  it("in one file of a config directory is named with the file", () => {
+    const dir = tempDir("tab-");
+    writeFileSync(join(dir, "a.yaml"), VALID);
+    writeFileSync(join(dir, "b.yaml"), "workspaces:\n\t- name: web\n\t  policyArns: []\n");
+    expect(() => loadConfig(dir)).toThrow(`${join(dir, "b.yaml")} line 2: ${TAB_MESSAGE}`);
+  });
+});
+
+describe("an AWS managed policy given by its name alone", () => {
+  const problemsWith = (region: string) =>
+    refusal(
+      stringify(
+        baseConfig({
+          aws: { region },
+          workspaces: [workspace("app", { policyArns: ["AmazonDynamoDBFullAccess"] })],
+        }),
+      ),
+    ).problems;
+
+  it.each([
+    ["us-east-1", "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"],
+    ["cn-north-1", "arn:aws-cn:iam::aws:policy/AmazonDynamoDBFullAccess"],
+    ["us-gov-west-1", "arn:aws-us-gov:iam::aws:policy/AmazonDynamoDBFullAccess"],
+  ])("in an account of %s gets its full ARN in the account's partition", (region, arn) => {
+    expect(problemsWith(region)).toEqual([
+      `line 8: workspaces[0].policyArns[0]: "AmazonDynamoDBFullAccess" is the name of an AWS managed policy, not its ARN; give its ARN: "${arn}"`,
+    ]);
+  });
+
+  it("gets its path too, whatever its case", () => {
+    const { problems } = refusal(
+      stringify(
+        baseConfig({
+          workspaces: [workspace("app", { policyArns: ["awslambdabasicexecutionrole"] })],
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'give its ARN: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"',
+      ),
+    ]);
+  });
+});
+
+describe("a YAML tag on a value", () => {
+  it("(accountId: !!binary) names the field and the allowed form", () => {
+    const text = VALID.replace(
+      "region: us-east-1",
+      "region: us-east-1\n  accountId: !!binary MTExMTIyMjIzMzMz",
+    );
+    expect(refusal(text).problems).toEqual([
+      'line 5: aws.accountId: the YAML tag !!binary is not read; a config takes plain values: "MTExMTIyMjIzMzMz" is not an AWS account ID; expected 12 digits, quoted in YAML ("012345678901") so leading zeros stay',
+    ]);
+  });
+
+  it("on a value that is right without it says how to write it", () => {
+    const text = VALID.replace(
+      "region: us-east-1",
+      'region: us-east-1\n  accountId: !!binary "111122223333"',
+    );
+    expect(refusal(text).problems).toEqual([
+      'line 5: aws.accountId: the YAML tag !!binary is not read; a config takes plain values: accountId: "111122223333"',
+    ]);
+  });
+
+  it("on a list names the type the field takes", () => {
+    const text = VALID.replace("workspaces:", "workspaces: !!set");
+    expect(refusal(text).problems).toEqual([
+      "line 5: workspaces: the YAML tag !!set is not read; a config takes plain values: expected a list",
+    ]);
   });
 });

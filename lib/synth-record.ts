@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { ConfigError } from "./config/errors";
+import { type ConfigFile, readConfigPath } from "./config/read";
 import { PRODUCT } from "./product";
 
 /**
@@ -36,21 +38,26 @@ export interface SynthRecord {
 export const RECORD_FILE = `${PRODUCT}.synth.json`;
 
 /**
- * A hash of a config's content: the file's bytes, or for a directory every `*.yaml` / `*.yml`
- * file under it (subfolders too), by relative path. Undefined when nothing can be read.
+ * A hash of a config's content: exactly the files the synth reads (`readConfigPath`), each by its
+ * path relative to a config directory; an entry the synth skips or refuses never reaches it.
+ * Undefined when the config cannot be read, as the synth then refuses it.
  */
 export function configFingerprint(path: string): string | undefined {
-  if (!existsSync(path)) return undefined;
+  let files: ConfigFile[];
+  try {
+    ({ files } = readConfigPath(path));
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
   const hash = createHash("sha256");
-  if (!statSync(path).isDirectory()) return hash.update(readFileSync(path)).digest("hex");
-  const files = (readdirSync(path, { recursive: true }) as string[])
-    .filter((name) => /\.ya?ml$/.test(name) && statSync(join(path, name)).isFile())
-    .map((name) => name.split("\\").join("/"))
-    .sort();
-  for (const name of files)
+  const [only] = files;
+  if (files.length === 1 && only !== undefined && resolve(only.source) === resolve(path))
+    return hash.update(only.text).digest("hex");
+  for (const file of files)
     hash
-      .update(`${name}\0`)
-      .update(readFileSync(join(path, name)))
+      .update(`${relative(path, file.source).split("\\").join("/")}\0`)
+      .update(file.text)
       .update("\0");
   return hash.digest("hex");
 }
@@ -123,7 +130,12 @@ export function provenanceOf(outdir: string): Provenance {
   }
   const now = configFingerprint(record.configPath);
   if (now === record.configSha256) return { record, source };
-  const what = now === undefined ? "no longer exists" : "changed since";
+  const what =
+    now !== undefined
+      ? "changed since"
+      : existsSync(record.configPath)
+        ? "cannot be read as a config since"
+        : "was removed since";
   return {
     record,
     source,

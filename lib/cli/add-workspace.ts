@@ -1,5 +1,5 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG_DIR, DEFAULT_CONFIG_PATH } from "../config/constants";
@@ -23,7 +23,10 @@ the whole config (with the new file) is valid and safe. Nothing is written if it
   --dir DIR         the config directory (default: TRUST_CONFIG, else trust.d when there is no trust.yaml)
   --init            turn the config file (--from, default: TRUST_CONFIG or trust.yaml) into the
                     config directory DIR (default: trust.d): DIR/00-shared.yaml, its $schema
-                    reference kept right; the file is removed
+                    reference kept right; the file is removed, and its layout lock and adoption
+                    file (NAME.lock.json, NAME.imports.json) move to DIR/trust.lock.json and
+                    DIR/trust.imports.json. Without TRUST_CONFIG the synth reads trust.d only
+                    when there is no trust.yaml; any other DIR only through TRUST_CONFIG
 
 Exit status: 0 when the file is written, 1 when the resulting config is refused, 2 on bad arguments.`;
 
@@ -73,11 +76,11 @@ export function runAddWorkspace(
   }
   if (values.init) {
     const from = values.from ?? configPathFromEnv({ TRUST_CONFIG: env.TRUST_CONFIG });
+    const dir = values.dir ?? DEFAULT_CONFIG_DIR;
     try {
-      const written = initConfigDirectory(from, values.dir ?? DEFAULT_CONFIG_DIR);
-      io.out(
-        `moved ${from} to ${written}; the synth reads ${values.dir ?? DEFAULT_CONFIG_DIR} when there is no ${DEFAULT_CONFIG_PATH}${values.dir === undefined ? "" : ` (or set TRUST_CONFIG=${values.dir})`}`,
-      );
+      for (const moved of initConfigDirectory(from, dir, env))
+        io.out(`moved ${moved.from} to ${moved.to}`);
+      io.out(whatTheSynthReads(dir, env));
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       io.err(`add-workspace --init: ${error.message}`);
@@ -85,7 +88,9 @@ export function runAddWorkspace(
     }
     if (values.name === undefined) return 0;
   }
-  const dir = values.dir ?? configPathFromEnv({ TRUST_CONFIG: env.TRUST_CONFIG });
+  const dir =
+    values.dir ??
+    (values.init ? DEFAULT_CONFIG_DIR : configPathFromEnv({ TRUST_CONFIG: env.TRUST_CONFIG }));
   if (values.name === undefined) return usage("--name is required");
   if (values.project === undefined) return usage("--project is required");
   if (values.policy === undefined || values.policy.length === 0)
@@ -121,13 +126,16 @@ export function runAddWorkspace(
       [...files, { source: file, text }].sort((a, b) => a.source.localeCompare(b.source)),
     );
     const { errors } = checkRules(config);
-    if (errors.length > 0)
+    if (errors.length > 0) {
+      const problems = errors.map((f) => formatFinding(f, locate));
       throw new ConfigError(
-        ["Unsafe config:", ...errors.map((f) => `  - ${formatFinding(f, locate)}`)].join("\n"),
+        ["Unsafe config:", ...problems.map((p) => `  - ${p}`)].join("\n"),
+        problems,
       );
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.err(`add-workspace: not written, the config would be refused:\n${error.message}`);
+      io.err(`add-workspace: not written, the config would be refused:\n${asFlags(error, file)}`);
       return 1;
     }
     throw error;
@@ -135,6 +143,49 @@ export function runAddWorkspace(
   writeFileSync(file, text);
   io.out(`wrote ${file}`);
   return 0;
+}
+
+/** The flag each key of the new workspace entry comes from. */
+const FLAG_OF_KEY: Readonly<Record<string, string>> = {
+  name: "--name",
+  project: "--project",
+  account: "--account",
+  create: "--create",
+  policyArns: "--policy",
+};
+
+/**
+ * A refusal as the user of the command can act on it: a problem in the entry it would have
+ * written is the problem of the flag the value came from (`--account: is required: ...`), not of a
+ * line in a file that does not exist. Problems elsewhere in the config keep their file and line.
+ */
+function asFlags(error: ConfigError, file: string): string {
+  const own = (problem: string) => problem.startsWith(`${file} `) || problem.startsWith(`${file}:`);
+  if (!error.problems.some(own)) return error.message;
+  return error.problems
+    .map((problem) => {
+      if (!own(problem)) return `  - ${problem}`;
+      const local = problem.slice(file.length).replace(/^( line \d+)?: /, "");
+      const match = /^workspaces\[0\](?:\.(\w+)(?:\[\d+\])?)?: (.*)$/s.exec(local);
+      if (match === null) return `  - ${local}`;
+      const [, key, message = ""] = match;
+      const flag = key === undefined ? "--name" : (FLAG_OF_KEY[key] ?? key);
+      return `  - ${flag}: ${message.replace(/^is required \(a string\)/, "is required")}`;
+    })
+    .join("\n");
+}
+
+/** Whether the synth now reads the config directory `dir`, and if not, how to make it. */
+function whatTheSynthReads(dir: string, env: NodeJS.ProcessEnv): string {
+  const named = env.TRUST_CONFIG?.trim();
+  if (resolve(configPathFromEnv({ TRUST_CONFIG: named })) === resolve(dir)) {
+    return named
+      ? `the synth reads ${dir}: TRUST_CONFIG names it`
+      : `the synth reads ${dir}: there is no ${DEFAULT_CONFIG_PATH} and TRUST_CONFIG is not set`;
+  }
+  const byDefault =
+    resolve(dir) === resolve(DEFAULT_CONFIG_DIR) ? ` or there is no ${DEFAULT_CONFIG_PATH}` : "";
+  return `the synth reads ${dir} only when TRUST_CONFIG names it${byDefault}${named ? ` (it names ${named} now)` : ""}: TRUST_CONFIG=${dir} npx cdktf synth`;
 }
 
 if (require.main === module) runCli(runAddWorkspace);

@@ -1,4 +1,4 @@
-import { managedPolicyProblem } from "./managed-policies";
+import { managedPolicyNamed, managedPolicyProblem } from "./managed-policies";
 import { quote } from "./quote";
 
 /**
@@ -55,7 +55,13 @@ export function parsePolicyArn(value: string): PolicyArn | undefined {
   return { partition, owner, name };
 }
 
+/**
+ * What is wrong with a managed policy ARN on its own. The bare name of an AWS managed policy
+ * (`AmazonDynamoDBFullAccess`) passes here: the config's cross-field check refuses it with the
+ * full ARN in the partition of the entry's account, which only it knows.
+ */
 export function policyArnProblem(value: string): string | undefined {
+  if (managedPolicyNamed(value) !== undefined) return undefined;
   const match = POLICY_ARN.exec(value);
   // AWS managed policies of the commercial partition: a typo is caught against their list.
   if (match?.[1] === "aws" && match[2] === "aws") {
@@ -65,6 +71,25 @@ export function policyArnProblem(value: string): string | undefined {
     return `${quote(value)} is not a managed policy ARN; expected "arn:aws:iam::aws:policy/NAME" (AWS managed) or "arn:aws:iam::123456789012:policy/PATH/NAME" (customer managed), without wildcards`;
   }
   return undefined;
+}
+
+/**
+ * For the bare name of an AWS managed policy (`AmazonDynamoDBFullAccess`): the message that gives
+ * its ARN in each of `partitions` (one, the partition of the entry's account, when it is known).
+ * Undefined for any other value.
+ */
+export function bareManagedPolicyProblem(
+  value: string,
+  partitions: readonly string[],
+): string | undefined {
+  const pathAndName = managedPolicyNamed(value);
+  if (pathAndName === undefined) return undefined;
+  const arns = partitions.map((partition) => `"arn:${partition}:iam::aws:policy/${pathAndName}"`);
+  const give =
+    arns.length === 1
+      ? `give its ARN: ${arns[0]}`
+      : `give its ARN in the partition of the entry's account: ${arns.join(" or ")}`;
+  return `${quote(value)} is the name of an AWS managed policy, not its ARN; ${give}`;
 }
 
 export interface OidcProviderArn {

@@ -3,15 +3,26 @@
  * node, so each problem is reported with its file and line. Used when the quick parse
  * (`load.ts`) finds something wrong, as `yaml` is several times slower on large configs.
  */
-import { type Document, LineCounter, parseDocument } from "yaml";
+import {
+  type Document,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from "yaml";
 import { DEFAULT_CONFIG_PATH, MERGED_LISTS } from "./constants";
 import { ConfigError } from "./errors";
 import {
   describeIssue,
+  describeType,
   describeValue,
   formatPath,
   nearestNode,
   type Path,
+  schemaAt,
   unquotedScalarHint,
 } from "./issues";
 import { countProblems, dataProblems, MAX_DEPTH } from "./limits";
@@ -42,7 +53,7 @@ export function carefulParse(files: ReadonlyArray<{ source: string; text: string
     const doc = parseDocument(text, yamlOptions(lineCounter));
     const lineOf = (offset: number) => lineCounter.linePos(offset).line;
     const where = single ? "" : `${source} `;
-    for (const error of doc.errors) {
+    for (const error of causes(doc.errors, text)) {
       problems.push(`${where}line ${lineOf(error.pos[0])}: ${syntaxMessage(error, text)}`);
     }
     if (doc.errors.length > 0) continue;
@@ -53,6 +64,11 @@ export function carefulParse(files: ReadonlyArray<{ source: string; text: string
       // objects: the limits below count their expansion.
       data = loadYaml(text);
     } catch (error) {
+      // A tag js-yaml does not read (`!!binary`, `!custom`) is named with its field instead.
+      const tags = unreadTags(doc);
+      for (const { path, node } of tags)
+        problems.push(`${where}${at({ doc, lineOf }, path)}${tagMessage(node, path)}`);
+      if (tags.length > 0) continue;
       const { line, message } = loadYamlProblem(error);
       problems.push(`${where}${line > 0 ? `line ${line}: ` : ""}${message}`);
       continue;
@@ -178,6 +194,58 @@ function isStringExpected(issue: { code: string; expected?: unknown }): boolean 
   return issue.code === "invalid_type" && issue.expected === "string";
 }
 
+/** The tags the config's YAML schema reads (see `yaml.ts`): YAML 1.2's core types and merge keys. */
+const READ_TAGS = new Set(
+  ["str", "seq", "map", "null", "bool", "int", "float", "merge"].map(
+    (name) => `tag:yaml.org,2002:${name}`,
+  ),
+);
+
+/** Every node of a document with a tag the config's YAML schema does not read, and its path. */
+function unreadTags(doc: Document.Parsed): Array<{ path: Path; node: Node }> {
+  const found: Array<{ path: Path; node: Node }> = [];
+  visit(doc, {
+    Node(_, node, ancestors) {
+      if (node.tag === undefined || READ_TAGS.has(node.tag)) return;
+      const path: Array<string | number> = [];
+      const chain = [...ancestors, node];
+      chain.forEach((step, i) => {
+        const next = chain[i + 1];
+        if (isPair(step) && next !== undefined)
+          path.push(isScalar(step.key) ? String(step.key.value) : "?");
+        else if (isSeq(step) && next !== undefined) path.push(step.items.indexOf(next as Node));
+      });
+      found.push({ path, node });
+    },
+  });
+  return found;
+}
+
+/**
+ * What to say of a tagged value: that tags are not read, then what the field makes of the value
+ * written without it (the field's own message, or the line that writes it), or the type it takes.
+ */
+function tagMessage(node: Node, path: Path): string {
+  const tag = (node.tag ?? "").replace(/^tag:yaml\.org,2002:/, "!!");
+  const head = `the YAML tag ${tag} is not read; a config takes plain values`;
+  const field = schemaAt(path);
+  if (field === undefined) return head;
+  if (isScalar(node) && typeof node.source === "string") {
+    const result = field.safeParse(node.source);
+    if (result.success) {
+      const key = path[path.length - 1];
+      return `${head}: ${typeof key === "string" ? `${key}: ` : "- "}${JSON.stringify(node.source)}`;
+    }
+    const [issue] = result.error.issues;
+    const described = issue === undefined ? undefined : describeIssue(issue)[0];
+    return described === undefined ? head : `${head}: ${described.message}`;
+  }
+  const expected = field.safeParse(undefined).error?.issues[0];
+  return expected?.code === "invalid_type"
+    ? `${head}: expected ${describeType(expected.expected)}`
+    : head;
+}
+
 /** `line 4: ` for a path into a parsed file, or nothing when the path is the whole file. */
 function at(file: Pick<ParsedFile, "doc" | "lineOf">, path: Path): string {
   const range = nearestNode(file.doc.contents, path)?.range;
@@ -185,7 +253,33 @@ function at(file: Pick<ParsedFile, "doc" | "lineOf">, path: Path): string {
   return `${line}${formatPath(path) ? `${formatPath(path)}: ` : ""}`;
 }
 
-/** A YAML error as a message: the key of a duplicate named, a parser's stack overflow as depth. */
+type YamlError = Document.Parsed["errors"][number];
+
+/**
+ * The errors of a file worth reporting. A key given twice stands on its own, so each is named;
+ * any other error leaves the parser lost for the rest of the file, and what it reports after the
+ * first one follows from it: only the cause is named, a tab in the indentation when there is one
+ * (it also makes errors on the line before it).
+ */
+function causes(errors: readonly YamlError[], text: string): YamlError[] {
+  const structural = errors.filter((error) => error.code !== "DUPLICATE_KEY");
+  if (structural.length === 0) return [...errors];
+  const byPosition = [...structural].sort((a, b) => a.pos[0] - b.pos[0]);
+  const cause =
+    byPosition.find((error) => error.code === "TAB_AS_INDENT") ??
+    byPosition.find((error) => tabIndents(text, error.pos[0])) ??
+    byPosition[0];
+  return cause === undefined ? [] : [cause];
+}
+
+/** Whether the line holding `offset` is indented with a tab (alone or after spaces). */
+function tabIndents(text: string, offset: number): boolean {
+  const indent = /[ \t]*/y;
+  indent.lastIndex = text.lastIndexOf("\n", offset - 1) + 1;
+  return indent.exec(text)?.[0].includes("\t") ?? false;
+}
+
+/** A YAML error as a message: the key of a duplicate named, a tab, a parser's stack overflow as depth. */
 function syntaxMessage(
   error: { code: string; message: string; pos: [number, number] },
   text: string,
@@ -196,6 +290,9 @@ function syntaxMessage(
       /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n:]*)/.exec(text.slice(error.pos[0]))?.[0].trim() ??
       "";
     return `YAML syntax error: the key ${quote(key)} is given twice in one mapping; keep one`;
+  }
+  if (error.code === "TAB_AS_INDENT" || tabIndents(text, error.pos[0])) {
+    return "YAML syntax error: a tab indents this line; YAML indents with spaces only: replace the tab with spaces";
   }
   if (error.message.includes("Maximum call stack size exceeded")) {
     return `mappings and lists nest too deep to parse; at most ${MAX_DEPTH} levels are allowed`;

@@ -3,6 +3,7 @@
  * and between entries and the accounts they name.
  */
 import {
+  bareManagedPolicyProblem,
   knownAccountId,
   parseOidcProviderArn,
   parsePolicyArn,
@@ -47,6 +48,7 @@ export function checkWorkspace(ws: WorkspaceConfig, ctx: Ctx): void {
 /** Checks the whole config: its accounts, that it lists something, unique names, the role count. */
 export function checkConfig(config: TrustConfig, ctx: Ctx): void {
   checkAccounts(config, ctx);
+  checkBareManagedPolicyNames(config, ctx);
   if (
     config.workspaces === undefined &&
     config.projects === undefined &&
@@ -270,6 +272,81 @@ function checkUnique(
   });
 }
 
+/** The policy ARNs of a grant (its own, its phases', their permissions boundaries), by path. */
+function grantArns(
+  grant: Grant & { permissionsBoundary?: string | undefined },
+): Array<[PropertyKey[], string]> {
+  const arns: Array<[PropertyKey[], string]> = [];
+  const add = (
+    at: PropertyKey[],
+    g: Permissions & { permissionsBoundary?: string | undefined },
+  ) => {
+    g.policyArns.forEach((arn, i) => {
+      arns.push([[...at, "policyArns", i], arn]);
+    });
+    if (g.permissionsBoundary !== undefined)
+      arns.push([[...at, "permissionsBoundary"], g.permissionsBoundary]);
+  };
+  add([], grant);
+  if (grant.plan) add(["plan"], grant.plan);
+  if (grant.apply) add(["apply"], grant.apply);
+  return arns;
+}
+
+/**
+ * Refuses the bare name of an AWS managed policy (`AmazonDynamoDBFullAccess`) where an ARN
+ * belongs, giving its ARN in the partition of the entry's account; in each partition of the
+ * config's accounts when the entry's account is not known (or for `defaults`, which all share).
+ */
+function checkBareManagedPolicyNames(config: TrustConfig, ctx: Ctx): void {
+  const regions: Record<string, string> = Object.fromEntries(
+    Object.entries(
+      config.accounts ?? (config.aws === undefined ? {} : { [SINGLE_ACCOUNT]: config.aws }),
+    ).map(([name, account]) => [name, account.region]),
+  );
+  const names = Object.keys(regions);
+  const every = [...new Set(Object.values(regions).map(partitionOfRegion))];
+  const partitionsOf = (account: string | undefined): string[] => {
+    const region = regions[account ?? (names.length === 1 ? (names[0] ?? "") : "")];
+    if (region !== undefined) return [partitionOfRegion(region)];
+    return every.length > 0 ? every : ["aws"];
+  };
+  const check = (
+    path: PropertyKey[],
+    account: string | undefined,
+    grant: Parameters<typeof grantArns>[0],
+  ) => {
+    for (const [at, arn] of grantArns(grant)) {
+      const message = bareManagedPolicyProblem(arn, partitionsOf(account));
+      if (message !== undefined)
+        ctx.addIssue({ code: "custom", path: [...path, ...at], message, input: arn });
+    }
+  };
+  config.workspaces?.forEach((ws, i) => {
+    check(["workspaces", i], ws.account, ws);
+    ws.credentials?.forEach((credential, j) => {
+      check(["workspaces", i, "credentials", j], credential.account ?? ws.account, credential);
+    });
+  });
+  for (const list of ["projects", "stacks", "modules"] as const) {
+    config[list]?.forEach((entry, i) => {
+      check([list, i], entry.account, entry);
+    });
+  }
+  const boundary = config.defaults?.permissionsBoundary;
+  if (boundary !== undefined) {
+    const message = bareManagedPolicyProblem(boundary, every.length > 0 ? every : ["aws"]);
+    if (message !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaults", "permissionsBoundary"],
+        message,
+        input: boundary,
+      });
+    }
+  }
+}
+
 function checkAccounts(config: TrustConfig, ctx: Ctx): void {
   if (config.aws !== undefined && config.accounts !== undefined) {
     ctx.addIssue({
@@ -425,24 +502,6 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
       (phase: { permissionsBoundary?: string | undefined }) =>
         (phase.permissionsBoundary ?? grant.permissionsBoundary) === undefined,
     );
-  };
-
-  const grantArns = (grant: Grant & { permissionsBoundary?: string | undefined }) => {
-    const arns: Array<[PropertyKey[], string]> = [];
-    const add = (
-      at: PropertyKey[],
-      g: Permissions & { permissionsBoundary?: string | undefined },
-    ) => {
-      g.policyArns.forEach((arn, i) => {
-        arns.push([[...at, "policyArns", i], arn]);
-      });
-      if (g.permissionsBoundary !== undefined)
-        arns.push([[...at, "permissionsBoundary"], g.permissionsBoundary]);
-    };
-    add([], grant);
-    if (grant.plan) add(["plan"], grant.plan);
-    if (grant.apply) add(["apply"], grant.apply);
-    return arns;
   };
 
   config.workspaces?.forEach((ws, i) => {

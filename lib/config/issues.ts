@@ -33,6 +33,16 @@ export function describeIssue(issue: z.core.$ZodIssue): Array<{ path: Path; mess
       if (issue.input === undefined) {
         return [{ path: issue.path, message: `is required (${describeType(issue.expected)})` }];
       }
+      if (issue.input === null && (issue.expected === "object" || issue.expected === "record")) {
+        // `hcp:` with nothing under it: what is missing is its required keys, named as such.
+        const required = requiredKeys(issue.path);
+        if (required.length > 0) {
+          return required.map(({ key, type }) => ({
+            path: [...issue.path, key],
+            message: `is required${type === undefined ? "" : ` (${describeType(type)})`}; ${formatPath(issue.path)} is empty`,
+          }));
+        }
+      }
       return [
         {
           path: issue.path,
@@ -64,7 +74,8 @@ export function unquotedScalarHint(node: Node | undefined, key: PropertyKey | un
   return `: YAML reads the unquoted ${node.source} as ${what}${typeof value === "number" && String(value) !== node.source ? ` (${value})` : ""}; quote it: ${fixed}`;
 }
 
-function describeType(expected: string): string {
+/** A zod type name as messages say it: `a string`, `a list`, `a mapping`. */
+export function describeType(expected: string): string {
   const names: Record<string, string> = {
     string: "a string",
     array: "a list",
@@ -86,21 +97,52 @@ export function describeValue(value: unknown): string {
 
 /** The keys the schema allows for the object at `path`. */
 function allowedKeys(path: Path): string[] {
+  const schema = schemaAt(path);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** The keys the object at `path` must have, with the type of each (as zod names types). */
+function requiredKeys(path: Path): Array<{ key: string; type: string | undefined }> {
+  const schema = schemaAt(path);
+  if (!(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([key, field]) => ({ key, type: typeName(unwrap(field)) }));
+}
+
+/** A field's type as zod's issues name it, for the types config fields have. */
+function typeName(schema: z.core.$ZodType): string | undefined {
+  if (schema instanceof z.ZodString) return "string";
+  if (schema instanceof z.ZodArray) return "array";
+  if (schema instanceof z.ZodObject) return "object";
+  if (schema instanceof z.ZodRecord) return "record";
+  if (schema instanceof z.ZodNumber) return "number";
+  if (schema instanceof z.ZodBoolean) return "boolean";
+  return undefined;
+}
+
+/**
+ * The schema of the value at `path` in the config (optional and default wrappers taken off), or
+ * undefined when the schema has no such path.
+ */
+export function schemaAt(path: Path): z.ZodType | undefined {
   let schema: z.core.$ZodType = configSchema;
   for (const segment of path) {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) {
       const next: z.core.$ZodType | undefined = schema.shape[String(segment)];
-      if (next === undefined) return [];
+      if (next === undefined) return undefined;
       schema = next;
     } else if (schema instanceof z.ZodArray) {
       schema = schema.element;
+    } else if (schema instanceof z.ZodRecord) {
+      schema = schema.valueType;
     } else {
-      return [];
+      return undefined;
     }
   }
-  schema = unwrap(schema);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  // Every schema of the config is one of zod's classic schemas, with their methods.
+  return unwrap(schema) as z.ZodType;
 }
 
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {

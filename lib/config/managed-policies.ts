@@ -47,3 +47,13 @@ export function managedPolicyProblem(arn: string, pathAndName: string): string |
   if (meant === undefined) return undefined;
   return `${quote(arn)} is not an AWS managed policy; did you mean "${arn.slice(0, arn.length - pathAndName.length)}${meant}"? (checked against the ${list.policies.length.toLocaleString("en-US")} AWS managed policies of ${list.source})`;
 }
+
+/**
+ * The `PATH/NAME` of the AWS managed policy a bare name stands for (`AmazonDynamoDBFullAccess`,
+ * `service-role/AWSLambdaBasicExecutionRole`, any case), or `undefined` when the value is not
+ * the name of one the list knows.
+ */
+export function managedPolicyNamed(value: string): string | undefined {
+  if (value.includes(":")) return undefined;
+  return BY_NAME.get(baseName(value).toLowerCase());
+}

@@ -9,7 +9,7 @@
  * | file `*.yaml` / `*.yml` (any case), or a link to such a file | read |
  * | hidden entry (name starts with `.`: `.git`, `.gitkeep`, an editor's `.#x.yaml` lock link) | skipped, with a note |
  * | file of another extension (`README.md`, `x.yaml.bak`) | skipped, with a note |
- * | the layout lock and adoption file (`trust.lock.json`, `trust.imports.json`) | skipped silently |
+ * | the layout lock and adoption file (`trust.lock.json`, `trust.imports.json`) | skipped silently; their readers refuse anything but a file ({@link regularFileAt}) |
  * | folder, or a link to a folder (the parent folder too): never followed | skipped, with a note |
  * | link that leads nowhere or into a loop, not named `*.yaml` | skipped, with a note |
  * | `*.yaml` that is a folder, a link that leads nowhere or into a loop, a pipe, a socket or a device | refused |
@@ -26,6 +26,7 @@ import {
   statSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { COMPANION_KINDS, companionFileName } from "../companion-path";
 import { ConfigError } from "./errors";
 import { MAX_CONFIG_BYTES, MAX_DIRECTORY_ENTRIES } from "./limits";
 import { hasHiddenCharacters, quote } from "./quote";
@@ -120,7 +121,7 @@ export function readConfigDirectory(dir: string): ConfigFiles {
 }
 
 /** Files the app keeps inside a config directory beside its YAML (see `companion-path.ts`). */
-const COMPANION_FILES: ReadonlySet<string> = new Set(["trust.lock.json", "trust.imports.json"]);
+const COMPANION_FILES: ReadonlySet<string> = new Set(COMPANION_KINDS.map(companionFileName));
 
 type Decision =
   | { readonly kind: "read"; readonly size: number }
@@ -164,6 +165,45 @@ function decide(path: string, name: string): Decision {
   }
   if (!yaml) return { kind: "skip", why: "not a .yaml or .yml file" };
   return { kind: "read", size: target.size };
+}
+
+/** What {@link regularFileAt} found: nothing, a file (or a link to one) and its size, or why not. */
+export type FileAt = "absent" | { readonly size: number } | { readonly problem: string };
+
+/**
+ * What is at a path that should hold a file the app reads and writes beside a config (the layout
+ * lock, the adoption file): nothing, a regular file (through a link too), or something else,
+ * said as the messages for config directory entries say it (a folder, a link that leads nowhere
+ * or into a loop, a pipe that would block the read). Never throws.
+ */
+export function regularFileAt(path: string): FileAt {
+  let own: Stats;
+  try {
+    own = lstatSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return "absent";
+    return { problem: `cannot be read: ${reason(error)}` };
+  }
+  const link = own.isSymbolicLink();
+  let target: Stats | "missing" | "loop";
+  try {
+    target = link ? statOf(path) : own;
+  } catch (error) {
+    return { problem: `cannot be read: ${reason(error)}` };
+  }
+  if (target === "missing")
+    return { problem: `a link to ${quote(linkTarget(path))}, which does not exist` };
+  if (target === "loop") return { problem: "a link that leads back to itself (a loop)" };
+  if (target.isDirectory()) {
+    return {
+      problem: link
+        ? `a link to the folder ${quote(linkTarget(path))}, not a file`
+        : "a folder, not a file",
+    };
+  }
+  if (!target.isFile()) return { problem: "not a regular file (a pipe, socket or device)" };
+  return { size: target.size };
 }
 
 /** `stat` that follows links, with the two failures a directory entry may have as values. */
@@ -267,9 +307,11 @@ function lineAt(bytes: Uint8Array, offset: number): number {
   return line;
 }
 
-function reason(error: unknown): string {
+/** Why a file system call failed, in words: `permission denied`, or the error's code. */
+export function reason(error: unknown): string {
   const { code, message } = error as NodeJS.ErrnoException;
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EISDIR") return "it is a folder";
+  if (code === "ELOOP") return "a link on the way leads back to itself (a loop)";
   return code ?? message;
 }

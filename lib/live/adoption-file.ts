@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { companionPath } from "../companion-path";
+import { reason, regularFileAt } from "../config/read";
 import { type Adoption, adoptionSchema } from "./adoption-format";
 
 /** The adoption file's name inside a config directory, and beside `trust.yaml` (`NAME.imports.json` beside `NAME.yaml`). */
@@ -33,14 +34,25 @@ export function adoptionPathFor(configPath: string): string {
  * or import ID, an ID that does not match the entry it is filed under.
  */
 export function readAdoption(path: string): Adoption {
-  if (!existsSync(path)) throw new AdoptionFileError(`adoption file ${path} not found`);
-  const size = statSync(path).size;
-  if (size > MAX_ADOPTION_BYTES) {
+  const at = regularFileAt(path);
+  if (at === "absent") throw new AdoptionFileError(`adoption file ${path} not found`);
+  if ("problem" in at) {
     throw new AdoptionFileError(
-      `adoption file ${path} is ${size} bytes; at most ${MAX_ADOPTION_BYTES} bytes are read`,
+      `adoption file ${path}: ${at.problem}; the adoption file is a file (npm run adopt writes it)`,
     );
   }
-  return parseAdoption(readFileSync(path, "utf8"), path);
+  if (at.size > MAX_ADOPTION_BYTES) {
+    throw new AdoptionFileError(
+      `adoption file ${path} is ${at.size} bytes; at most ${MAX_ADOPTION_BYTES} bytes are read`,
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new AdoptionFileError(`cannot read the adoption file ${path}: ${reason(error)}`);
+  }
+  return parseAdoption(text, path);
 }
 
 /** Parses and validates adoption file text; `source` names it in messages. */

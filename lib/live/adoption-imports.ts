@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { regularFileAt } from "../config/read";
 import type { TrustConfig } from "../config/schema";
 import { adoptionPathFor, readAdoption } from "./adoption-file";
 import type { Adoption } from "./adoption-format";
@@ -71,7 +71,7 @@ export interface AdoptionImports {
  */
 export function adoptionImports(config: TrustConfig, configPath: string): AdoptionImports {
   const path = adoptionPathFor(configPath);
-  if (!existsSync(path)) return { entries: [], ignored: [] };
+  if (regularFileAt(path) === "absent") return { entries: [], ignored: [] };
   return matchAdoption(readAdoption(path), expectedState(config));
 }
 
