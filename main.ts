@@ -3,11 +3,13 @@ import { join } from "node:path";
 import { Annotations, App, TerraformStack } from "cdktf";
 import { withProgress } from "./lib/cli/progress";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
+import { deployRecordPathFor, readDeployRecord } from "./lib/deploy-record";
 import { AdoptionFileError } from "./lib/live/adoption-file";
 import { adoptionImports } from "./lib/live/adoption-imports";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
 import { OutputFolderError } from "./lib/output-folder";
 import { lockOf } from "./lib/plan/lock";
+import type { Relocation } from "./lib/plan/model";
 import { PRODUCT } from "./lib/product";
 import { REPORT_FILE, REPORT_FILES, writeSynthReport } from "./lib/report/write";
 import { newRecord, provenanceOf, writeSynthRecord } from "./lib/synth-record";
@@ -37,24 +39,35 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     const size = (config.workspaces?.length ?? 0) + (config.projects?.length ?? 0);
     announce = size >= LARGE_CONFIG;
     const lockPath = lockPathFor(configPath, env);
+    const lock = readLock(lockPath);
+    const recordPath = deployRecordPathFor(configPath, env);
+    const record = readDeployRecord(recordPath);
+    if (record === undefined && lock !== undefined) {
+      say(
+        `Warning: no deploy record (${recordPath}): moves between stacks are planned as if every synth was deployed, in full. Deploy with "npm run deploy -- --all" to start one.`,
+      );
+    }
+    const unverified = Object.entries(record?.stacks ?? {}).filter(([, s]) => s.unverified);
+    if (unverified.length > 0) {
+      say(
+        `Warning: the last deploy of ${unverified.map(([name]) => name).join(", ")} failed and its state could not be read: the deploy record may be wrong about what it holds. Deploy it again with "npm run deploy".`,
+      );
+    }
     const adoption = adoptionImports(config, configPath);
     for (const line of adoption.ignored) say(`Adoption entry ignored: ${line}`);
     const { app, plan, warnings } = step(
       `checking the safety rules and building the stacks of ${size} workspaces and projects`,
       () =>
         buildApp(config, {
-          lock: readLock(lockPath),
+          ...(lock === undefined ? {} : { lock }),
+          ...(record === undefined ? {} : { record }),
           adopt: adoption.entries,
           environment: env,
           locate,
         }),
     );
     for (const warning of warnings) say(warning);
-    for (const r of plan.relocations) {
-      say(
-        `Moving ${r.resource}["${r.key}"]: ${r.from} forgets it, ${r.to} imports it (nothing is destroyed)`,
-      );
-    }
+    for (const r of plan.relocations) say(moveLine(r));
     const stacks = app.node.children.length;
     step(`writing ${stacks} stack${stacks === 1 ? "" : "s"} to ${app.outdir}`, () => app.synth());
     writeSynthRecord(app.outdir, newRecord(configPath, { status: "ok", warnings }));
@@ -79,6 +92,15 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     if (!(error instanceof ConfigError || error instanceof AdoptionFileError)) throw error;
     fail(error.message, configPath, outdir, env);
   }
+}
+
+/** What a synth does for a member on its way between stacks, in one line. */
+function moveLine(r: Relocation): string {
+  const what = `Moving ${r.resource}["${r.key}"] from ${r.from} to ${r.to}`;
+  if (r.phase === "keep")
+    return `${what}: ${r.to} imports it; ${r.from} keeps it until the deploy record shows ${r.to} holds it (nothing is destroyed)`;
+  if (r.imports) return `${what}: ${r.from} forgets it, ${r.to} imports it (nothing is destroyed)`;
+  return `${what}: ${r.to} holds it, ${r.from} forgets it (nothing is destroyed)`;
 }
 
 /**

@@ -2,9 +2,9 @@ import { DataTfeVariableSet } from "@cdktf/provider-tfe/lib/data-tfe-variable-se
 import { DataTfeVariables } from "@cdktf/provider-tfe/lib/data-tfe-variables";
 import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
 import { TerraformLocal, type TerraformStack } from "cdktf";
-import { RESOURCES, type ResourceName, variableSetName } from "../plan/members";
+import { departedAddress, RESOURCES, type ResourceName, variableSetName } from "../plan/members";
 import type { Relocation } from "../plan/model";
-import { projectKey, terraformName, workspaceKey } from "../plan/naming";
+import { projectKey, workspaceKey } from "../plan/naming";
 import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
 import { eachValue, setForEach } from "./each";
@@ -31,8 +31,7 @@ export function addCarryover(
   joining: readonly Relocation[],
 ): ImportBlock[] {
   if (leaving.length > 0) {
-    const departed = (r: Relocation) =>
-      `${r.resource.split(".")[0]}.${terraformName(`departed_${r.resource.split(".")[1]}_${r.key}`)}`;
+    const departed = (r: Relocation) => departedAddress(r.resource, r.key);
     stack.addOverride(
       "moved",
       leaving.map((r) => ({ from: `${r.resource}["${r.key}"]`, to: departed(r) })),

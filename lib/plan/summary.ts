@@ -5,6 +5,7 @@ import type {
   PlannedRole,
   PlannedStack,
   PlannedVariable,
+  Relocation,
 } from "./model";
 
 /**
@@ -46,7 +47,8 @@ export interface PlanTarget {
   readonly variables: readonly PlannedVariable[];
 }
 
-export interface PlanStack extends Pick<PlannedStack, "name" | "account" | "kind" | "project"> {
+export interface PlanStack
+  extends Pick<PlannedStack, "name" | "account" | "kind" | "project" | "kept" | "awaited"> {
   readonly bucket?: number;
   readonly roles: readonly PlanRole[];
   readonly targets: readonly PlanTarget[];
@@ -59,4 +61,6 @@ export interface PlanSummary {
   readonly roles: readonly PlanRole[];
   /** Every stack, in the plan's (synth) order, with its roles and variable targets. */
   readonly stacks: readonly PlanStack[];
+  /** Members on their way between stacks (`lock.ts`); absent from a plan read from its file. */
+  readonly relocations?: readonly Relocation[];
 }
