@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, parseConfigFiles } from "../../lib/config/load";
+import type { DeployRecord } from "../../lib/plan/deployed";
 import type { LayoutLock } from "../../lib/plan/lock";
 import type { TrustPlan } from "../../lib/plan/model";
 import { PLAN_FILE, writePlanFile } from "../../lib/plan/plan-file";
@@ -84,6 +85,7 @@ export function recordSynth(
 export function synthStacksRaw(
   config: ConfigInput | string,
   lock?: LayoutLock,
+  record?: DeployRecord,
 ): Record<string, SynthesizedStackJson> {
   const { config: parsed, locate } = readConfigText(config);
   return withCheapStackTraces(() => {
@@ -91,6 +93,7 @@ export function synthStacksRaw(
       outdir: join(process.env.TMPDIR ?? ".tmp", "in-memory"),
       locate,
       ...(lock === undefined ? {} : { lock }),
+      ...(record === undefined ? {} : { record }),
     });
     const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
     for (const stack of stacks) stack.prepareStack();
