@@ -134,6 +134,54 @@ describe("deploying stacks", () => {
     expect(lines.at(-1)).toMatch(/could not be read.*unverified/);
   });
 
+  it("starting a record, a failure leaves no stack unknown: the ones not reached are read, or marked unverified", () => {
+    const calls: string[] = [];
+    const runner: DeployRunner = {
+      deploy: (name) => name !== APPS,
+      stateAddresses: (name) => {
+        calls.push(name);
+        return name === TOOLS ? ['aws_iam_role.roles["ws_Tools"]'] : undefined;
+      },
+      synth: () => true,
+    };
+    const { result } = run(
+      { stacks: [stack(BASE), stack(APPS), stack(TOOLS), stack(`${BASE}.Data`)], relocations: [] },
+      "all",
+      runner,
+      "none",
+    );
+    expect(calls).toEqual([APPS, TOOLS, `${BASE}.Data`]);
+    expect(result.record.stacks[TOOLS]).toEqual({
+      account: "prod",
+      kind: "project",
+      members: { [ROLE]: { ws_Tools: "ref" } },
+    });
+    expect(result.record.stacks[`${BASE}.Data`]).toMatchObject({
+      members: { [ROLE]: { ws_Data: "ref" } },
+      unverified: true,
+    });
+  });
+
+  it("deploys the stack a synth without a record imports a member into before the stack that forgets it", () => {
+    const { runner, calls } = fakeRunner();
+    const legacy: SynthView = {
+      stacks: [stack(BASE), stack(APPS), stack(TOOLS)],
+      relocations: [
+        {
+          resource: ROLE,
+          key: "ws_a",
+          ref: "tfc-a",
+          from: APPS,
+          to: TOOLS,
+          phase: "forget",
+          imports: true,
+        },
+      ],
+    };
+    run(legacy, "all", runner, "none", false);
+    expect(calls).toEqual([`deploy ${BASE}`, `deploy ${TOOLS}`, `deploy ${APPS}`]);
+  });
+
   it("reads a member forgotten part way (at its departed address) as still held", () => {
     const moving: SynthView = {
       stacks: [stack(APPS, { members: {} })],

@@ -1,4 +1,10 @@
-import { type DeployRecord, emptyRecord, type RecordedStack, recordDeploy } from "./plan/deployed";
+import {
+  type DeployRecord,
+  emptyRecord,
+  type RecordedStack,
+  recordDeploy,
+  sorted,
+} from "./plan/deployed";
 import { departedAddress, type Members, RESOURCES, type ResourceName } from "./plan/members";
 import type { Relocation } from "./plan/model";
 
@@ -111,6 +117,8 @@ export function deployStacks(options: DeployOptions): DeployResult {
           ? undefined
           : membersOfAddresses(addresses, stack, view, record.stacks[stack.name]);
       record = recordDeploy(record, recorded, { ok: false, held });
+      // A record started by this deploy must know every stack: those it did not reach are read.
+      if (options.record === undefined) record = withUnreached(record, view, runner);
       options.save(record);
       say(
         held === undefined
@@ -154,6 +162,28 @@ export function deployStacks(options: DeployOptions): DeployResult {
   return { ok: true, settled: !isMoving(view), record, deployed };
 }
 
+/**
+ * The record with an entry for every stack of the synth it has none for: what its state lists,
+ * or, unreadable, what its configuration declares (as without a record, every synth is assumed
+ * deployed), marked unverified.
+ */
+function withUnreached(record: DeployRecord, view: SynthView, runner: DeployRunner): DeployRecord {
+  const stacks = { ...record.stacks };
+  for (const stack of view.stacks) {
+    if (stacks[stack.name] !== undefined) continue;
+    const addresses = runner.stateAddresses(stack.name);
+    const { account, kind } = stack;
+    stacks[stack.name] =
+      addresses === undefined
+        ? { account, kind, members: sorted(stack.members), unverified: true }
+        : { account, kind, members: sorted(membersOfAddresses(addresses, stack, view, undefined)) };
+  }
+  return {
+    ...record,
+    stacks: Object.fromEntries(Object.entries(stacks).sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
+
 function isMoving(view: SynthView): boolean {
   return view.relocations.length > 0 || view.stacks.some((s) => s.awaited);
 }
@@ -185,15 +215,25 @@ function chosen(
   return new Set(stacks.filter((name) => names.has(name)));
 }
 
-/** The chosen stacks, each after the chosen stacks it depends on; otherwise in the manifest's order. */
+/**
+ * The chosen stacks, each after the chosen stacks it depends on, and a stack that forgets a
+ * member in the synth that imports it elsewhere (a synth made without a record) after the stack
+ * that imports it, so that a failure of that one leaves the member where it was; otherwise in the
+ * manifest's order.
+ */
 function inOrder(view: SynthView, wanted: ReadonlySet<string>): SynthStack[] {
   const byName = new Map(view.stacks.map((s) => [s.name, s]));
+  const after = new Map<string, Set<string>>();
+  for (const r of view.relocations) {
+    if (r.phase === "forget" && r.imports)
+      after.set(r.from, (after.get(r.from) ?? new Set()).add(r.to));
+  }
   const done = new Set<string>();
   const ordered: SynthStack[] = [];
   const visit = (stack: SynthStack, path: ReadonlySet<string>) => {
     if (done.has(stack.name) || path.has(stack.name)) return;
     const next = new Set(path).add(stack.name);
-    for (const dependency of stack.dependencies) {
+    for (const dependency of [...stack.dependencies, ...(after.get(stack.name) ?? [])]) {
       const before = byName.get(dependency);
       if (before !== undefined && wanted.has(dependency)) visit(before, next);
     }

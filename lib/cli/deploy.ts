@@ -193,11 +193,19 @@ export function cdktfRunner(
       ) === 0,
     synth: () => runCdktf(["synth", "--output", outdir], env) === 0,
     stateAddresses: (stack) => {
-      const run = spawnSync("terraform", ["state", "list"], {
-        cwd: join(outdir, "stacks", stack),
-        encoding: "utf8",
-        env: { ...env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
-      });
+      const cwd = join(outdir, "stacks", stack);
+      const terraform = (...args: string[]) =>
+        spawnSync("terraform", args, {
+          cwd,
+          encoding: "utf8",
+          env: { ...env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+        });
+      // A stack this deploy did not reach is not initialized yet.
+      if (!existsSync(join(cwd, ".terraform"))) {
+        const init = terraform("init", "-input=false");
+        if (init.error !== undefined || init.status !== 0) return undefined;
+      }
+      const run = terraform("state", "list");
       if (run.error !== undefined || run.status !== 0) return undefined;
       return run.stdout.split("\n").filter((line) => line.trim() !== "");
     },
