@@ -7,9 +7,9 @@
  * an object that does not exist, skipped when the address is in the state already; the carried
  * variables' imports are conditional), create, update and destroy, with `prevent_destroy` on
  * created workspaces. A failed deploy fails at plan (nothing applied) or part way through its
- * apply (the first actions applied, in Terraform's order: roles and containers before what
- * depends on them, variables last, as their `depends_on` on the roles orders them; the reverse
- * when destroying).
+ * apply (the first actions applied, in an order Terraform may take: roles and containers before
+ * what depends on them, variables last, as their `depends_on` on the roles orders them; what is
+ * destroyed in the reverse order, and before the variables are written, which nothing prevents).
  *
  * What the model records as violations is what the layout lock and the deploy record must never
  * let happen, whatever the order of synths and deploys: an import of an object that does not
@@ -216,9 +216,11 @@ export class TerraformWorld {
         applies.push({ kind: "create", address, object, ...(value ? { value } : {}) });
       }
     }
-    // Variables depend on the stack's roles (`depends_on`): written after them, whatever their kind.
+    // Variables depend on the stack's roles (`depends_on`): written after them, whatever their
+    // kind. Nothing orders a destroy after an update of what depended on it (Terraform may
+    // destroy a role before it updates the variable that named it): the destroys come first.
     const rank = (a: Action) => CREATE_ORDER.indexOf(resourceOf(a.address));
-    actions.push(...applies.sort((a, b) => rank(a) - rank(b)));
+    const isVariable = (a: Action) => resourceOf(a.address) === RESOURCES.variable;
     const destroys: Action[] = [];
     for (const address of inState) {
       if (config.declared.has(address)) continue;
@@ -228,7 +230,12 @@ export class TerraformWorld {
       }
       destroys.push({ kind: "destroy", address, object: state.get(address) as ObjectId });
     }
-    actions.push(...destroys.sort((a, b) => rank(b) - rank(a)));
+    applies.sort((a, b) => rank(a) - rank(b));
+    actions.push(
+      ...applies.filter((a) => !isVariable(a)),
+      ...destroys.sort((a, b) => rank(b) - rank(a)),
+      ...applies.filter(isVariable),
+    );
     const cut = outcome.kind === "partial" ? Math.min(outcome.cut, actions.length) : actions.length;
     for (const action of actions.slice(0, cut)) {
       switch (action.kind) {

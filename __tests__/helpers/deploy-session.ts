@@ -151,9 +151,12 @@ export class Session {
     return result;
   }
 
-  /** Deploys one stack of the last synth, as `npm run deploy -- STACK --once` does. */
-  deploy(stack: string, outcome: Outcome = { kind: "ok" }): boolean {
-    return this.run([stack], false, [outcome]).ok;
+  /**
+   * Deploys one stack of the last synth, as `npm run deploy -- STACK --once` does (`finish`: as
+   * `npm run deploy -- STACK` does, synthesizing again and deploying it again while moves go on).
+   */
+  deploy(stack: string, outcome: Outcome = { kind: "ok" }, finish = false): boolean {
+    return this.run([stack], finish, [outcome]).ok;
   }
 
   /** Deploys every stack of the last synth once; stops at the first that fails. */
