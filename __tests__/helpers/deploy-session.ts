@@ -63,13 +63,16 @@ export class Session {
   /** Print each synth and deploy (to debug a counterexample). */
   trace = false;
 
+  /** The config text of the entries (the test configs' by default). */
+  text: (entries: readonly Entry[]) => string = configText;
+
   constructor(options: { record?: boolean } = {}) {
     if (options.record === true) this.record = emptyRecord();
   }
 
   synth(entries: readonly Entry[] = this.entries): TrustPlan {
     this.entries = entries;
-    const plan = planTrust(parseConfig(configText(entries)), this.lock, this.record);
+    const plan = planTrust(parseConfig(this.text(entries)), this.lock, this.record);
     this.plan = plan;
     this.lock = lockOf(plan);
     if (this.trace) {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { parseConfig } from "../../lib/config/load";
 import { planTrust } from "../../lib/plan";
 import { RESOURCES } from "../../lib/plan/members";
 import type { PlannedStack, TrustPlan } from "../../lib/plan/model";
+import { bucketOf } from "../../lib/plan/naming";
 import { objectOf } from "../helpers/deploy-model";
 import { configText, type Entry, Session } from "../helpers/deploy-session";
 
@@ -231,6 +233,47 @@ describe("a created workspace on the move", () => {
     expect(s.world.violations).toEqual([
       `${APPS}: Instance cannot be destroyed (${RESOURCES.workspace}["web"])`,
     ]);
+  });
+});
+
+describe("a project's variable set on the move", () => {
+  it("moves with its variables and role when the project changes bucket, and is kept whole by the stack it leaves", () => {
+    // Apps is split into buckets; its project role and variable set live in the bucket of its name.
+    const text = (shards: number) =>
+      stringify({
+        hcp: { organization: "acme" },
+        aws: { region: "us-east-1", accountId: "111122223333" },
+        shards: { Apps: shards },
+        projects: [{ name: "Apps", policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }],
+        workspaces: [
+          { name: "app", project: "Apps", policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+        ],
+      });
+    const [from, to] = [2, 3].map((n) => bucketOf("Apps", n));
+    expect(from).not.toBe(to);
+    const s = new Session();
+    let shards = 2;
+    s.text = () => text(shards);
+    s.synth();
+    s.deployAll();
+    shards = 3;
+    s.synth();
+    const moving = new Set(s.plan?.relocations.map((r) => r.resource));
+    expect(moving).toEqual(
+      new Set([
+        RESOURCES.role,
+        RESOURCES.attachment,
+        RESOURCES.variable,
+        RESOURCES.variableSet,
+        RESOURCES.projectVariableSet,
+      ]),
+    );
+    const leaving = stackOf(s.plan, `hcp-aws-trust-default.Apps.b${from}`);
+    expect(leaving.kept?.targets.map((t) => t.owner.kind)).toContain("project");
+    expect(phases(s.plan).every((p) => p.endsWith("keep import"))).toBe(true);
+    s.fullDeploy();
+    expect(s.world.violations).toEqual([]);
+    expect(s.settledProblems()).toEqual([]);
   });
 });
 

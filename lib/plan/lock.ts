@@ -17,6 +17,7 @@ import type {
   PlannedAccount,
   PlannedRole,
   PlannedStack,
+  PlannedVariable,
   Relocation,
   TrustPlan,
   VariableTarget,
@@ -312,7 +313,8 @@ function recordedCarryOver(
     .map(([name, stack]) => emptyStack(name, stack));
 
   const now = placementOf(plan);
-  const owners = ownersOf(plan);
+  const index = indexOf(plan);
+  const owners = index.owners;
   const handovers = new Map<string, Handover>();
   for (const [from, entry] of Object.entries(record.stacks)) {
     for (const [resource, keys] of Object.entries(entry.members) as Array<
@@ -374,7 +376,7 @@ function recordedCarryOver(
     const { from, to } = handover;
     const joined = (m: { resource: ResourceName; key: string }) =>
       holds(record, to, m.resource, m.key);
-    const own = ownRoles(plan, record, handover);
+    const own = ownRoles(index, record, handover);
     // A variable both stacks write with different values (S names its own role) may have been
     // written last by S: S lets go only after a successful deploy of T that came after S's last.
     const settled =
@@ -385,7 +387,7 @@ function recordedCarryOver(
       else awaited.add(to);
     }
     if (phase === "keep") {
-      const content = keptContent(plan, record, handover, own);
+      const content = keptContent(index, record, handover, own);
       if (content === undefined) phase = "forget";
       else {
         keep(from, content);
@@ -401,32 +403,54 @@ function recordedCarryOver(
   for (const [name, entry] of Object.entries(record.stacks)) {
     for (const key of Object.keys(entry.members[RESOURCES.role] ?? {})) {
       if (!needed.has(`${entry.account} ${key}`)) continue;
-      const role = retainedRole(plan, record, name, key);
+      const role = retainedRole(index, record, name, key);
       if (role !== undefined) keep(name, { roles: [role], targets: [] });
     }
   }
   return { emptied, relocations, kept, awaited };
 }
 
-/** The owner key (`ws_NAME`, `project_NAME`, ...) of each member the plan places. */
-function ownersOf(plan: TrustPlan): Map<string, string> {
+/** The plan, looked up by key: what a handover needs of it. */
+interface PlanIndex {
+  readonly plan: TrustPlan;
+  readonly roles: ReadonlyMap<string, PlannedRole>;
+  /** Roles by owner key (`ws_NAME`, `project_NAME`, ...). */
+  readonly rolesOf: ReadonlyMap<string, readonly PlannedRole[]>;
+  /** Variable targets by key (the owner key). */
+  readonly targets: ReadonlyMap<string, VariableTarget>;
+  /** Planned variables by member key (`TARGET_KEY`). */
+  readonly variables: ReadonlyMap<string, PlannedVariable>;
+  /** The owner key of each member the plan places, by member ID. */
+  readonly owners: ReadonlyMap<string, string>;
+}
+
+function indexOf(plan: TrustPlan): PlanIndex {
+  const roles = new Map<string, PlannedRole>();
+  const rolesOf = new Map<string, PlannedRole[]>();
   const owners = new Map<string, string>();
   for (const role of plan.roles) {
     const owner = ownerKey(role.owner);
+    roles.set(role.key, role);
+    rolesOf.set(owner, [...(rolesOf.get(owner) ?? []), role]);
     owners.set(memberId(RESOURCES.role, role.key), owner);
     owners.set(memberId(RESOURCES.inline, role.key), owner);
     for (const arn of role.policyArns)
       owners.set(memberId(RESOURCES.attachment, attachmentKey(role.key, arn)), owner);
   }
+  const targets = new Map<string, VariableTarget>();
+  const variables = new Map<string, PlannedVariable>();
   for (const stack of plan.stacks) {
     for (const target of stack.targets) {
+      targets.set(target.key, target);
+      for (const variable of target.variables)
+        variables.set(`${target.key}_${variable.key}`, variable);
       const single = { ...stack, roles: [], targets: [target] };
       for (const [resource, keys] of Object.entries(membersOf(single))) {
         for (const key of Object.keys(keys)) owners.set(memberId(resource, key), target.key);
       }
     }
   }
-  return owners;
+  return { plan, roles, rolesOf, targets, variables, owners };
 }
 
 /**
@@ -434,15 +458,14 @@ function ownersOf(plan: TrustPlan): Map<string, string> {
  * leave, and that this stack holds there: its own, older objects, which the variables it keeps
  * name instead (see the top).
  */
-function ownRoles(plan: TrustPlan, record: DeployRecord, handover: Handover): string[] {
+function ownRoles(index: PlanIndex, record: DeployRecord, handover: Handover): string[] {
   const account = record.stacks[handover.from]?.account;
-  const roles = new Map(plan.roles.map((role) => [role.key, role]));
   const named = new Set<string>();
   for (const { resource, key } of handover.members) {
     if (resource !== RESOURCES.variable) continue;
-    const value = variableOf(plan, key)?.value;
+    const value = index.variables.get(key)?.value;
     if (value?.kind !== "role-arn") continue;
-    const role = roles.get(value.role);
+    const role = index.roles.get(value.role);
     if (
       role !== undefined &&
       role.account !== account &&
@@ -453,18 +476,6 @@ function ownRoles(plan: TrustPlan, record: DeployRecord, handover: Handover): st
   return [...named].sort();
 }
 
-/** A planned variable by its member key (`TARGET_KEY`). */
-function variableOf(plan: TrustPlan, memberKey: string) {
-  for (const stack of plan.stacks) {
-    for (const target of stack.targets) {
-      if (!memberKey.startsWith(`${target.key}_`)) continue;
-      const variable = target.variables.find((v) => `${target.key}_${v.key}` === memberKey);
-      if (variable !== undefined) return variable;
-    }
-  }
-  return undefined;
-}
-
 /**
  * What the stack a handover leaves keeps declaring: the moving members with the plan's values;
  * variables that name one of its `own` roles (see {@link ownRoles}) name that role, which it
@@ -473,19 +484,19 @@ function variableOf(plan: TrustPlan, memberKey: string) {
  * variables without the set): the stack then forgets the members at once.
  */
 function keptContent(
-  plan: TrustPlan,
+  index: PlanIndex,
   record: DeployRecord,
   handover: Handover,
   own: readonly string[],
 ): KeptMembers | undefined {
   const { from } = handover;
-  const account = accountOfStack(plan, record, from);
+  const account = accountOfStack(index.plan, record, from);
   if (account === undefined) return undefined;
   const moving = new Set(handover.members.map((m) => memberId(m.resource, m.key)));
   const has = (resource: ResourceName, key: string) => moving.has(memberId(resource, key));
   const roles: PlannedRole[] = [];
-  for (const role of plan.roles) {
-    if (ownerKey(role.owner) !== handover.owner || !has(RESOURCES.role, role.key)) continue;
+  for (const role of index.rolesOf.get(handover.owner) ?? []) {
+    if (!has(RESOURCES.role, role.key)) continue;
     const policyArns = role.policyArns.filter((arn) =>
       has(RESOURCES.attachment, attachmentKey(role.key, arn)),
     );
@@ -493,37 +504,38 @@ function keptContent(
   }
   const declared = new Set([...roles.map((role) => role.key), ...own]);
   const targets: VariableTarget[] = [];
-  for (const stack of plan.stacks) {
-    for (const target of stack.targets) {
-      if (target.key !== handover.owner) continue;
-      const variables = target.variables
-        .filter((v) => has(RESOURCES.variable, `${target.key}_${v.key}`))
-        .map((v) => {
-          if (v.value.kind !== "role-arn" || !own.includes(v.value.role)) return v;
-          const role = plan.roles.find((r) => r.key === (v.value as { role: string }).role);
-          const arn = role === undefined ? undefined : roleArnIn(account, role);
-          return {
-            ...v,
-            value: {
-              kind: "role-arn" as const,
-              role: v.value.role,
-              ...(arn === undefined ? {} : { arn }),
-            },
-          };
-        });
-      // A variable that names its role by reference needs that role in the same configuration.
-      const unnamed = variables.some(
-        (v) =>
-          v.value.kind === "role-arn" && v.value.arn === undefined && !declared.has(v.value.role),
-      );
-      if (unnamed) return undefined;
-      const { owner } = target;
-      const keptOwner =
-        owner.kind === "workspace" && !(owner.create && has(RESOURCES.workspace, owner.name))
-          ? { ...owner, create: false, project: undefined }
-          : owner;
-      targets.push({ ...target, owner: keptOwner, variables });
-    }
+  const target = index.targets.get(handover.owner);
+  if (target !== undefined) {
+    const variables = target.variables
+      .filter((v) => has(RESOURCES.variable, `${target.key}_${v.key}`))
+      .map((v) => {
+        if (v.value.kind !== "role-arn" || !own.includes(v.value.role)) return v;
+        const role = index.roles.get(v.value.role);
+        const arn = role === undefined ? undefined : roleArnIn(account, role);
+        return {
+          ...v,
+          value: {
+            kind: "role-arn" as const,
+            role: v.value.role,
+            ...(arn === undefined ? {} : { arn }),
+          },
+        };
+      });
+    // A variable that names its role by reference needs that role in the same configuration.
+    const unnamed = variables.some(
+      (v) =>
+        v.value.kind === "role-arn" && v.value.arn === undefined && !declared.has(v.value.role),
+    );
+    if (unnamed) return undefined;
+    const { owner } = target;
+    const keptOwner =
+      owner.kind === "workspace" && !(owner.create && has(RESOURCES.workspace, owner.name))
+        ? { ...owner, create: false, project: undefined }
+        : owner;
+    const keptTarget = { ...target, owner: keptOwner, variables };
+    // A target that declares nothing here (only its roles move) is left out.
+    const declares = membersOf({ ...emptyStackShape(), targets: [keptTarget] });
+    if (Object.keys(declares).length > 0) targets.push(keptTarget);
   }
   // It declares exactly what moves: nothing it would create.
   const content = { roles, targets };
@@ -550,13 +562,13 @@ function accountOfStack(
  * out): nothing is created for it, and it trusts the same runs as the new one.
  */
 function retainedRole(
-  plan: TrustPlan,
+  index: PlanIndex,
   record: DeployRecord,
   stack: string,
   key: string,
 ): PlannedRole | undefined {
-  const account = accountOfStack(plan, record, stack);
-  const role = plan.roles.find((r) => r.key === key);
+  const account = accountOfStack(index.plan, record, stack);
+  const role = index.roles.get(key);
   if (account === undefined || role === undefined) return undefined;
   const held = (resource: ResourceName, member: string) => holds(record, stack, resource, member);
   const policyArns = role.policyArns.filter(
