@@ -103,6 +103,14 @@ describe("the synthesized stacks of a move", () => {
       expect(kept, `${resource}["${key}"] in ${APPS}`).toBeDefined();
       expect(kept).toEqual(element(stacks[TOOLS], resource, key));
     }
+    // The workspace is looked up alike: a deploy of either fails while it is not in Tools yet.
+    const lookup = (name: string) =>
+      (stacks[name]?.data?.tfe_workspace?.workspaces?.for_each as Record<string, unknown>)?.app;
+    expect(lookup(APPS)).toEqual({
+      project: "Tools",
+      project_id: '${data.tfe_project.projects["project_Tools"].id}',
+    });
+    expect(lookup(APPS)).toEqual(lookup(TOOLS));
     // The created workspace goes to its new project from either stack, and both guard it.
     expect(stacks[APPS]?.resource?.tfe_workspace?.created?.lifecycle).toEqual({
       prevent_destroy: true,

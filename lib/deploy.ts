@@ -153,10 +153,10 @@ export function deployStacks(options: DeployOptions): DeployResult {
     );
     if (pass.length === 0) break;
   }
-  const behind = view.stacks.filter((s) => record.stacks[s.name]?.digest !== s.digest);
+  const behind = view.stacks.filter((s) => s.awaited || record.stacks[s.name]?.digest !== s.digest);
   if (behind.length > 0) {
     say(
-      `Not deployed as the last synth wrote ${behind.length === 1 ? "it" : "them"}: ${behind.map((s) => s.name).join(", ")}.`,
+      `To deploy still (changed by the last synth, or awaited by a move): ${behind.map((s) => s.name).join(", ")}.`,
     );
   }
   return { ok: true, settled: !isMoving(view), record, deployed };

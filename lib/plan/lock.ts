@@ -528,9 +528,11 @@ function keptContent(
     );
     if (unnamed) return undefined;
     const { owner } = target;
+    // A workspace whose creation it does not keep is looked up, in its project as the joining
+    // stack does: a deploy that would trust runs of another project than the workspace's fails.
     const keptOwner =
       owner.kind === "workspace" && !(owner.create && has(RESOURCES.workspace, owner.name))
-        ? { ...owner, create: false, project: undefined }
+        ? { ...owner, create: false }
         : owner;
     const keptTarget = { ...target, owner: keptOwner, variables };
     // A target that declares nothing here (only its roles move) is left out.

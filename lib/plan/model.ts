@@ -182,7 +182,7 @@ export interface KeptMembers {
   readonly roles: readonly PlannedRole[];
   /**
    * Variable targets with only the variables kept; a workspace whose creation is not kept is
-   * looked up by name, in any project.
+   * looked up by name, its project checked as the other stack checks it.
    */
   readonly targets: readonly VariableTarget[];
 }
