@@ -50,7 +50,7 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     const unverified = Object.entries(record?.stacks ?? {}).filter(([, s]) => s.unverified);
     if (unverified.length > 0) {
       say(
-        `Warning: the last deploy of ${unverified.map(([name]) => name).join(", ")} failed and its state could not be read: the deploy record may be wrong about what it holds. Deploy it again with "npm run deploy".`,
+        `Warning: the deploy record does not know for sure what ${unverified.map(([name]) => name).join(", ")} hold${unverified.length === 1 ? "s" : ""} (a deploy failed, and the state could not be read): deploy ${unverified.length === 1 ? "it" : "them"} with "npm run deploy" before moving workspaces between stacks.`,
       );
     }
     const adoption = adoptionImports(config, configPath);

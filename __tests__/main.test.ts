@@ -127,6 +127,45 @@ describe("the app", () => {
     }
   });
 
+  it("plans moves from the deploy record beside the lock, warning of stacks it does not know for sure, and prints each move's step", () => {
+    const dir = tempDir("record-");
+    const path = join(dir, "trust.yaml");
+    const app = (project: string) =>
+      baseConfig({
+        workspaces: [
+          { name: "app", project, policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+        ],
+      });
+    writeFileSync(path, stringify(app("Apps")));
+    expect(runApp({ TRUST_CONFIG: path }).status).toBe(0);
+    writeFileSync(
+      join(dir, "trust.deployed.json"),
+      JSON.stringify({
+        version: 1,
+        deploys: 1,
+        stacks: {
+          "hcp-aws-trust-default.Apps": {
+            account: "default",
+            kind: "project",
+            members: { "aws_iam_role.roles": { ws_app: "tfc-acme-app" } },
+            attempted: 1,
+            unverified: true,
+          },
+        },
+      }),
+    );
+    writeFileSync(path, stringify(app("Tools")));
+    const { status, stdout } = runApp({ TRUST_CONFIG: path });
+    expect(status).toBe(0);
+    expect(stdout).not.toContain("no deploy record");
+    expect(stdout).toContain(
+      'Warning: the deploy record does not know for sure what hcp-aws-trust-default.Apps holds (a deploy failed, and the state could not be read): deploy it with "npm run deploy" before moving workspaces between stacks.',
+    );
+    expect(stdout).toContain(
+      'Moving aws_iam_role.roles["ws_app"] from hcp-aws-trust-default.Apps to hcp-aws-trust-default.Tools: hcp-aws-trust-default.Tools imports it; hcp-aws-trust-default.Apps keeps it until the deploy record shows hcp-aws-trust-default.Tools holds it (nothing is destroyed)',
+    );
+  });
+
   it("fails on a missing config file, naming it", () => {
     const { status, stderr, outdir } = runApp({ TRUST_CONFIG: "/nonexistent/trust.yaml" });
     expect(status).toBe(1);

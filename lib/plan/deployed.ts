@@ -20,8 +20,9 @@ import { membersSchema, stackName } from "./schemas";
  * - `deployed` / `attempted`: the record's deploy count (`deploys`) at its last successful deploy,
  *   and at a later failed one: the order of deploys across stacks, which a move to another
  *   account needs (a variable both stacks write must have been written last by the joining one);
- * - `unverified`: its last deploy failed and its state could not be read: `members` is what it
- *   held before, which the failed deploy may have changed;
+ * - `unverified`: its last deploy failed, or a deploy that started the record failed before
+ *   reaching it, and its state could not be read: `members` is what it held before (or, with no
+ *   earlier record, what its configuration declares, as without a record), which may be wrong;
  * - `gone`: members its state may still list although another stack destroyed them (two stacks
  *   held one object during a move, and it left the config). The next refresh of this stack drops
  *   them, unless an object of the same name was made again by then: this stack must forget those,
