@@ -44,16 +44,22 @@ export { stackName };
  * (`deployed.ts`: what each state holds), and for any interleaving of edits, synths and partial
  * or failed deploys this holds: every object that exists is held by a state (none is orphaned,
  * never destroyed, trusting its workspace name for ever); no `import` names an object that does
- * not exist; a variable that exists names a role that exists. A full deploy (`npm run deploy --
- * --all`, which synthesizes again and deploys what changed until nothing does) then leaves every
- * object held by exactly the stack the config places it in, and nothing else.
+ * not exist; a variable of a workspace the config has, once it exists, names a role that exists.
+ * A full deploy (`npm run deploy -- --all`, which synthesizes again and deploys what changed until
+ * nothing does) then leaves every object held by exactly the stack the config places it in, and
+ * nothing else. `__tests__/plan/deploy-sequences.test.ts` checks it over random interleavings,
+ * against a model of Terraform states; `__tests__/handover-synth.test.ts` that the synthesized
+ * stacks are what the model reads.
  *
  * For a member M that the config places in stack T and that the record says stack S (not T) holds:
  * 1. S keeps declaring M (`PlannedStack.kept`), with the values T declares, and T imports it
  *    (it exists: S holds it). Both states hold one object with one configuration for a while, so
  *    deploying either of them, in any order and again, undoes nothing the other did; an `import`
  *    of an object already in the state is a no-op. Should M leave the config now, neither
- *    declares it, and whichever holds it destroys it (the other's refresh finds it gone).
+ *    declares it, and whichever holds it destroys it (the other's refresh finds it gone). The
+ *    record then has M `gone` from the other: should M come back before that stack is deployed,
+ *    an object of its name may exist again while that state still lists the old one, so that
+ *    stack forgets it, never destroys it, and nothing is imported on its account.
  * 2. Once the record shows T holds M, S forgets it (`moved` to an address of its own, then
  *    `removed` with `destroy = false`). M is never in no state: T holds it.
  * 3. Once the record shows S no longer holds M, nothing is left to carry.
@@ -74,7 +80,13 @@ export { stackName };
  * each naming a role that exists. S forgets them, and destroys its role, only once the record
  * shows T was deployed successfully after S's last deploy (`deployed` / `attempted`): the last
  * write named the new role. Until then T is `awaited`: the deploy deploys it again even if its
- * configuration is unchanged.
+ * configuration is unchanged. An old role is one object however many stacks of its account hold
+ * it: each keeps it while any of them keeps variables naming it.
+ *
+ * Within one apply, the variables `depends_on` the stack's roles, so a variable is never written
+ * naming a role not created yet (a literal ARN alone gives Terraform no order). Nothing orders a
+ * role's destroy after the update of a variable that named it, so no deploy is asked for both:
+ * T writes the variables, S destroys the old role, in deploys of their own.
  *
  * Created workspaces (`tfe_workspace.created`, with `prevent_destroy`) are handed over like any
  * member: kept by S with T's values (S's deploy may move the workspace to its new project, as
