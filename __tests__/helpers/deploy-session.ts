@@ -31,7 +31,11 @@ export interface Entry {
   readonly split?: boolean;
 }
 
-export const ACCOUNT_IDS: ReadonlyMap<string, string> = new Map([["111122223333", "prod"]]);
+/** Account names by ID, for the ARNs written as literals (`shared` is the tagged tests'). */
+export const ACCOUNT_IDS: ReadonlyMap<string, string> = new Map([
+  ["111122223333", "prod"],
+  ["444455556666", "shared"],
+]);
 
 /** prod's ID is known (ARNs are literals), dev's is not (ARNs are references). */
 export function configText(entries: readonly Entry[]): string {

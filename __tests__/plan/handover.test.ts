@@ -277,6 +277,57 @@ describe("a project's variable set on the move", () => {
   });
 });
 
+describe("a workspace with credentials in two accounts (tagged)", () => {
+  it("moves to another project with both roles, each in its own account, the variables naming both", () => {
+    const text = (project: string) =>
+      stringify({
+        hcp: { organization: "acme" },
+        accounts: {
+          prod: { region: "us-east-1", accountId: "111122223333" },
+          shared: { region: "eu-west-1", accountId: "444455556666" },
+        },
+        workspaces: [
+          {
+            name: "multi",
+            project,
+            credentials: [
+              {
+                tag: "PROD",
+                account: "prod",
+                policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+              },
+              {
+                tag: "SHARED",
+                account: "shared",
+                policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+              },
+            ],
+          },
+        ],
+      });
+    const s = new Session();
+    let project = "Platform";
+    s.text = () => text(project);
+    s.synth();
+    s.deployAll();
+    project = "Tools";
+    s.synth();
+    expect(phases(s.plan).sort()).toEqual([
+      "hcp-aws-trust-prod.Platform -> hcp-aws-trust-prod.Tools keep import",
+      "hcp-aws-trust-shared.Platform -> hcp-aws-trust-shared.Tools keep import",
+    ]);
+    // The stack that keeps the variables names the other account's role by its ARN, as the new one does.
+    const kept = stackOf(s.plan, "hcp-aws-trust-prod.Platform").kept?.targets[0]?.variables;
+    const joining = stackOf(s.plan, "hcp-aws-trust-prod.Tools").targets[0]?.variables;
+    expect(kept).toEqual(joining);
+    s.deploy("hcp-aws-trust-shared.Tools");
+    s.deploy("hcp-aws-trust-prod.Platform");
+    s.fullDeploy();
+    expect(s.world.violations).toEqual([]);
+    expect(s.settledProblems()).toEqual([]);
+  });
+});
+
 describe("without a deploy record", () => {
   it("plans as before: the stack a member leaves forgets it and the joining one imports it in the same synth", () => {
     const s = new Session();

@@ -28,10 +28,12 @@ const TWINNED = [
   "aws_iam_role.roles",
   "aws_iam_role_policy_attachment.attachments",
   "tfe_variable.variables",
+  "tfe_workspace.created",
 ];
 
 type Block = Record<string, unknown>;
 
+/** Workspaces by name, in their projects; `web` is created by the app. */
 function config(projects: Record<string, string>): string {
   return stringify({
     hcp: { organization: "acme" },
@@ -40,6 +42,7 @@ function config(projects: Record<string, string>): string {
       name,
       project,
       account: "prod",
+      ...(name === "web" ? { create: true } : {}),
       policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
     })),
   });
@@ -49,10 +52,22 @@ function config(projects: Record<string, string>): string {
 const twinAddress = (address: string) =>
   address.replace(/^([a-z0-9_]+)\.([a-z0-9_-]+)/, "terraform_data.$1_$2");
 
-/** Data sources by a value of their own; a role's ARN by its twin's ID (a reference, as in the stack). */
+/**
+ * Data sources by a value of their own; a role's ARN, a created workspace's ID by the twin's ID
+ * (a reference, as in the stack). Written into JSON text: quotes escaped.
+ */
 const resolve = (reference: string): string | undefined => {
+  const value = resolveTo(reference);
+  return value === undefined ? undefined : JSON.stringify(value).slice(1, -1);
+};
+
+const resolveTo = (reference: string): string | undefined => {
   const workspace = /^data\.tfe_workspace\.workspaces\["([^"]+)"\]\.id$/.exec(reference);
   if (workspace) return `ws-${workspace[1]}`;
+  const project = /^data\.tfe_project\.projects\["([^"]+)"\]\.id$/.exec(reference);
+  if (project) return `prj-${project[1]}`;
+  const created = /^tfe_workspace\.created\["([^"]+)"\]\.id$/.exec(reference);
+  if (created) return `\${terraform_data.tfe_workspace_created["${created[1]}"].id}`;
   const role = /^aws_iam_role\.roles\["([^"]+)"\]\.(arn|name)$/.exec(reference);
   if (role) return `\${terraform_data.aws_iam_role_roles["${role[1]}"].id}`;
   return undefined;
@@ -68,6 +83,7 @@ function twinOf(stack: SynthesizedStackJson | undefined): Block {
     resource[twinAddress(address).split(".")[1] as string] = {
       for_each: resolveReferences(block.for_each, resolve),
       input: "${each.value}",
+      ...(block.lifecycle === undefined ? {} : { lifecycle: block.lifecycle }),
       ...(Array.isArray(block.depends_on)
         ? { depends_on: (block.depends_on as string[]).map(twinAddress) }
         : {}),
@@ -178,6 +194,34 @@ needsTerraform("Terraform applies a move between stacks as the deploy record dec
     apply(apps, after.stacks[APPS]);
     expect(Object.keys(state(apps)).filter((a) => a.includes("ws_app"))).toEqual([]);
     expect(state(tools)[ROLE]).toBeDefined();
+  });
+
+  it("a created workspace, guarded by prevent_destroy, is kept, then forgotten by the stack it leaves, never destroyed", () => {
+    const first = synth({ web: "Apps", other: "Other" });
+    const apps = new BuiltinWorkdir();
+    expect(apps.init().status).toBe(0);
+    apply(apps, first.stacks[APPS]);
+    const moved = synth({ web: "Tools", other: "Other" }, first.lock, first.deployed([APPS]));
+    // Kept, in its new project: an update in place, nothing destroyed.
+    expect(plan(apps, moved.stacks[APPS])).toMatch(/ 0 to destroy/);
+    apply(apps, moved.stacks[APPS]);
+    const tools = new BuiltinWorkdir();
+    expect(tools.init().status).toBe(0);
+    apply(tools, moved.stacks[TOOLS]);
+    const web = 'terraform_data.tfe_workspace_created["web"]';
+    expect(state(apps)[web]).toEqual(state(tools)[web]);
+    const after = synth(
+      { web: "Tools", other: "Other" },
+      moved.lock,
+      moved.deployed([APPS, TOOLS]),
+    );
+    const forgetting = plan(apps, after.stacks[APPS]);
+    expect(forgetting).toContain(
+      "terraform_data.tfe_workspace_departed_created_web will no longer be managed",
+    );
+    expect(forgetting).toContain(" 0 to destroy");
+    apply(apps, after.stacks[APPS]);
+    expect(state(apps)[web]).toBeUndefined();
   });
 
   it("removed after only the stack it leaves was deployed, the member is destroyed by that stack, not orphaned", () => {
