@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Annotations, App, TerraformStack } from "cdktf";
 import { withProgress } from "./lib/cli/progress";
 import { ConfigError, configPathFromEnv, loadConfig } from "./lib/config/load";
+import { deployRecordPathFor, readDeployRecord } from "./lib/deploy-record";
 import { AdoptionFileError } from "./lib/live/adoption-file";
 import { adoptionImports } from "./lib/live/adoption-imports";
 import { lockPathFor, readLock, writeLock } from "./lib/lock-file";
@@ -10,6 +11,7 @@ import { OutputFolderError } from "./lib/output-folder";
 import { pinsPathFor, readPins } from "./lib/pins-file";
 import { lockOf } from "./lib/plan/lock";
 import { whyNotImportable } from "./lib/plan/members";
+import type { Relocation } from "./lib/plan/model";
 import { PRODUCT } from "./lib/product";
 import { REPORT_FILE, REPORT_FILES, writeSynthReport } from "./lib/report/write";
 import { newRecord, provenanceOf, writeSynthRecord } from "./lib/synth-record";
@@ -39,13 +41,23 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
     const size = (config.workspaces?.length ?? 0) + (config.projects?.length ?? 0);
     announce = size >= LARGE_CONFIG;
     const lockPath = lockPathFor(configPath, env);
+    const lock = readLock(lockPath);
+    const recordPath = deployRecordPathFor(configPath, env);
+    const record = readDeployRecord(recordPath);
+    const unverified = Object.entries(record?.stacks ?? {}).filter(([, s]) => s.unverified);
+    if (unverified.length > 0) {
+      say(
+        `Warning: the deploy record does not know for sure what ${unverified.map(([name]) => name).join(", ")} hold${unverified.length === 1 ? "s" : ""} (a deploy failed, and the state could not be read): deploy ${unverified.length === 1 ? "it" : "them"} with "npm run deploy" before moving workspaces between stacks.`,
+      );
+    }
     const adoption = adoptionImports(config, configPath);
     for (const line of adoption.ignored) say(`Adoption entry ignored: ${line}`);
     const { app, plan, warnings, acknowledged } = step(
       `checking the safety rules and building the stacks of ${size} workspaces and projects`,
       () =>
         buildApp(config, {
-          lock: readLock(lockPath),
+          ...(lock === undefined ? {} : { lock }),
+          ...(record === undefined ? {} : { record }),
           ...optionalPins(readPins(pinsPathFor(configPath))),
           adopt: adoption.entries,
           environment: env,
@@ -53,11 +65,13 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
         }),
     );
     for (const warning of warnings) say(warning);
-    for (const r of plan.relocations) {
+    // Only a move depends on what was deployed: without a record, say so when there is one.
+    if (record === undefined && plan.relocations.length > 0) {
       say(
-        `Moving ${r.resource}["${r.key}"]: ${r.from} forgets it, ${r.to} imports it (nothing is destroyed)`,
+        `Warning: no deploy record (${recordPath}): moves between stacks are planned as if every synth was deployed, in full. Deploy with "npm run deploy -- --all" to start one.`,
       );
     }
+    for (const r of plan.relocations) say(moveLine(r));
     for (const r of plan.recreated) {
       say(
         `Moving ${r.resource}["${r.key}"] without import (${whyNotImportable(r.resource, r.ref)}): deploy ${r.from} first, which destroys it, then ${r.to}, which creates it again`,
@@ -92,6 +106,15 @@ function main(env: NodeJS.ProcessEnv = process.env): void {
 /** The pins option of `buildApp`, when the config has a pins file. */
 function optionalPins(pins: ReturnType<typeof readPins>) {
   return pins === undefined ? {} : { pins };
+}
+
+/** What a synth does for a member on its way between stacks, in one line. */
+function moveLine(r: Relocation): string {
+  const what = `Moving ${r.resource}["${r.key}"] from ${r.from} to ${r.to}`;
+  if (r.phase === "keep")
+    return `${what}: ${r.to} imports it; ${r.from} keeps it until the deploy record shows ${r.to} holds it (nothing is destroyed)`;
+  if (r.imports) return `${what}: ${r.from} forgets it, ${r.to} imports it (nothing is destroyed)`;
+  return `${what}: ${r.to} holds it, ${r.from} forgets it (nothing is destroyed)`;
 }
 
 /**

@@ -31,7 +31,7 @@ describe("the app", () => {
   it("synthesizes the shipped example config", () => {
     const { status, stdout, stderr, outdir } = runApp({ TRUST_CONFIG: join(ROOT, "trust.yaml") });
     expect(stderr).toBe("");
-    // A small config without warnings: nothing to say.
+    // A small config without warnings, and no move to plan: nothing to say.
     expect(stdout).toBe("");
     expect(status).toBe(0);
     const roles = readSynthesizedStacks(outdir).flatMap(({ json }) =>
@@ -143,7 +143,46 @@ describe("the app", () => {
       );
     }
     expect(stdout).toContain(
-      'Moving aws_iam_role.roles["ws_x-varset-abcdefghijklmnop"]: hcp-aws-trust-default.Apps forgets it, hcp-aws-trust-default.Tools imports it',
+      'Moving aws_iam_role.roles["ws_x-varset-abcdefghijklmnop"] from hcp-aws-trust-default.Apps to hcp-aws-trust-default.Tools: hcp-aws-trust-default.Apps forgets it, hcp-aws-trust-default.Tools imports it',
+    );
+  });
+
+  it("plans moves from the deploy record beside the lock, warning of stacks it does not know for sure, and prints each move's step", () => {
+    const dir = tempDir("record-");
+    const path = join(dir, "trust.yaml");
+    const app = (project: string) =>
+      baseConfig({
+        workspaces: [
+          { name: "app", project, policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+        ],
+      });
+    writeFileSync(path, stringify(app("Apps")));
+    expect(runApp({ TRUST_CONFIG: path }).status).toBe(0);
+    writeFileSync(
+      join(dir, "trust.deployed.json"),
+      JSON.stringify({
+        version: 1,
+        deploys: 1,
+        stacks: {
+          "hcp-aws-trust-default.Apps": {
+            account: "default",
+            kind: "project",
+            members: { "aws_iam_role.roles": { ws_app: "tfc-acme-app" } },
+            attempted: 1,
+            unverified: true,
+          },
+        },
+      }),
+    );
+    writeFileSync(path, stringify(app("Tools")));
+    const { status, stdout } = runApp({ TRUST_CONFIG: path });
+    expect(status).toBe(0);
+    expect(stdout).not.toContain("no deploy record");
+    expect(stdout).toContain(
+      'Warning: the deploy record does not know for sure what hcp-aws-trust-default.Apps holds (a deploy failed, and the state could not be read): deploy it with "npm run deploy" before moving workspaces between stacks.',
+    );
+    expect(stdout).toContain(
+      'Moving aws_iam_role.roles["ws_app"] from hcp-aws-trust-default.Apps to hcp-aws-trust-default.Tools: hcp-aws-trust-default.Tools imports it; hcp-aws-trust-default.Apps keeps it until the deploy record shows hcp-aws-trust-default.Tools holds it (nothing is destroyed)',
     );
   });
 

@@ -3,10 +3,10 @@ import { basename, dirname, join } from "node:path";
 
 /**
  * The kinds of file that belong to a config and are committed with it: `lock`, the layout lock;
- * `imports`, the adoption file; `pins`, the pinned HCP Terraform IDs. Whatever moves a config
- * moves these with it.
+ * `imports`, the adoption file; `pins`, the pinned HCP Terraform IDs; `deployed`, the deploy
+ * record. Whatever moves a config moves these with it.
  */
-export const COMPANION_KINDS = ["lock", "imports", "pins"] as const;
+export const COMPANION_KINDS = ["lock", "imports", "pins", "deployed"] as const;
 
 /** One of {@link COMPANION_KINDS}. */
 export type CompanionKind = (typeof COMPANION_KINDS)[number];

@@ -6,6 +6,7 @@ import { importTargets } from "../lib/live/adoption-addresses";
 import type { ImportEntry } from "../lib/live/adoption-imports";
 import { outputFolder, prepareOutputFolder } from "../lib/output-folder";
 import { planTrust } from "../lib/plan";
+import type { DeployRecord } from "../lib/plan/deployed";
 import type { LayoutLock } from "../lib/plan/lock";
 import type { TrustPlan } from "../lib/plan/model";
 import type { Pins } from "../lib/plan/pins";
@@ -20,6 +21,11 @@ export interface BuildAppOptions {
   readonly lock?: LayoutLock;
   /** The pinned HCP Terraform IDs (`trust.pins.json`). @default - none: every entry unpinned */
   readonly pins?: Pins;
+  /**
+   * What each stack's state holds (`trust.deployed.json`); moves are decided from it.
+   * @default - none: every synth is assumed deployed
+   */
+  readonly record?: DeployRecord;
   /** Objects that exist already, to import in place (`trust.imports.json`). @default - none */
   readonly adopt?: readonly ImportEntry[];
   /**
@@ -49,7 +55,7 @@ export interface BuiltApp {
  * Throws `OutputFolderError` if the output folder cannot be made (cdktf makes only its last level).
  */
 export function buildApp(config: TrustConfig, options: BuildAppOptions = {}): BuiltApp {
-  const plan = planTrust(config, options.lock, options.pins);
+  const plan = planTrust(config, options.lock, options.pins, options.record);
   const findings = checkRules(config, plan);
   const locate = options.locate ?? ((path: string) => path);
   if (findings.errors.length > 0) {

@@ -19,7 +19,7 @@ export interface ProjectStackProps {
   readonly account: PlannedAccount;
   /** The stack's roles, variables and backend, from the plan. */
   readonly stack: PlannedStack;
-  /** Members that leave this stack or join it since the previous synth. */
+  /** Members on their way between stacks: this one forgets those it leaves, imports those it joins. */
   readonly relocations: readonly Relocation[];
   /** Objects that exist already, imported in place (from the adoption file). */
   readonly imports: readonly ImportTarget[];
@@ -39,23 +39,27 @@ export class ProjectStack extends TerraformStack {
     addAwsProvider(this, account);
     // An emptied stack still configures its providers: its deploy destroys what its state holds.
     new TfeProvider(this, "tfe", { hostname: literal(hcp.hostname) });
-    if (stack.roles.length > 0) {
+    // Members on their way to another stack are declared here too, until that stack holds them
+    // (`lib/plan/lock.ts`): the same resources, keys and values.
+    const roles = [...stack.roles, ...(stack.kept?.roles ?? [])];
+    const targets = [...stack.targets, ...(stack.kept?.targets ?? [])];
+    if (roles.length > 0) {
       const provider =
         account.oidcProviderArn !== undefined
           ? HcpOidcProvider.fromArn(account.oidcProviderArn)
           : HcpOidcProvider.inAccountOf(this, hcp.hostname);
-      const roleArns = addWorkspaceRoles(this, { hcp, roles: stack.roles, provider });
+      const roleArns = addWorkspaceRoles(this, { hcp, roles, provider });
       addOrganizationPin(this, hcp, props.pins);
       addHcpVariables(this, {
         hcp,
-        targets: stack.targets.filter(isHcpVariableTarget),
+        targets: targets.filter(isHcpVariableTarget),
         roleArns,
         guardCreated: stack.guardsCreated === true,
         ...(props.pins === undefined ? {} : { pins: props.pins }),
       });
       addTestVariables(this, {
         hcp,
-        targets: stack.targets.filter(isTestVariableTarget),
+        targets: targets.filter(isTestVariableTarget),
         roleArns,
       });
     } else if (stack.guardsCreated === true) {
@@ -65,8 +69,8 @@ export class ProjectStack extends TerraformStack {
     const carried = addCarryover(
       this,
       hcp.organization,
-      props.relocations.filter((r) => r.from === id),
-      props.relocations.filter((r) => r.to === id),
+      props.relocations.filter((r) => r.from === id && r.phase === "forget"),
+      props.relocations.filter((r) => r.to === id && r.imports),
     );
     const carriedTo = new Set(carried.map((block) => block.to));
     addImports(this, [

@@ -162,6 +162,8 @@ describe("addCarryover", () => {
       ref: "tfc-acme-a",
       from: "old",
       to: "new",
+      phase: "forget" as const,
+      imports: true,
     };
     const leaving = synthOf((s) => addImports(s, addCarryover(s, "acme", [move], [])));
     expect(leaving.moved).toEqual([
@@ -189,6 +191,8 @@ describe("addCarryover", () => {
               ref: "workspace:a:K",
               from: "old",
               to: "new",
+              phase: "keep",
+              imports: true,
             },
           ],
         ),
@@ -210,6 +214,8 @@ describe("addCarryover", () => {
       ref: `workspace:${name}:K`,
       from: "old",
       to: "new",
+      phase: "forget" as const,
+      imports: true,
     };
     expect(() => synthOf((s) => addImports(s, addCarryover(s, "acme", [], [move])))).toThrow(
       `workspace "${name}" ends like a variable set ID`,

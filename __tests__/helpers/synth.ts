@@ -4,6 +4,7 @@ import { threadId } from "node:worker_threads";
 import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, parseConfigFiles } from "../../lib/config/load";
+import type { DeployRecord } from "../../lib/plan/deployed";
 import type { LayoutLock } from "../../lib/plan/lock";
 import type { TrustPlan } from "../../lib/plan/model";
 import type { Pins } from "../../lib/plan/pins";
@@ -87,6 +88,7 @@ export function synthStacksRaw(
   config: ConfigInput | string,
   lock?: LayoutLock,
   pins?: Pins,
+  record?: DeployRecord,
 ): Record<string, SynthesizedStackJson> {
   const { config: parsed, locate } = readConfigText(config);
   return withCheapStackTraces(() => {
@@ -96,6 +98,7 @@ export function synthStacksRaw(
       locate,
       ...(lock === undefined ? {} : { lock }),
       ...(pins === undefined ? {} : { pins }),
+      ...(record === undefined ? {} : { record }),
     });
     const stacks = app.node.children.filter((child) => child instanceof TerraformStack);
     for (const stack of stacks) stack.prepareStack();

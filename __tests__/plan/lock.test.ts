@@ -175,6 +175,9 @@ describe("the layout lock", () => {
       ref: "tfc-acme-app",
       from: "hcp-aws-trust-prod.Apps",
       to: "hcp-aws-trust-prod.Tools",
+      // Without a deploy record: forgotten and imported in the same synth.
+      phase: "forget",
+      imports: true,
     });
     expect(after.relocations.map((r) => r.resource).sort()).toEqual(
       [RESOURCES.attachment, RESOURCES.role, RESOURCES.variable, RESOURCES.variable].sort(),

@@ -11,13 +11,16 @@ export function cdktfEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, CHECKPOINT_DISABLE: env.CHECKPOINT_DISABLE ?? "1" };
 }
 
-/** `npm run synth -- ARGS`: `cdktf synth ARGS` with {@link cdktfEnv}, on any platform. */
-if (require.main === module) {
+/** Runs the cdktf CLI with ARGS and {@link cdktfEnv}, its output shown as it goes; returns its exit status. */
+export function runCdktf(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   const pkg = require.resolve("cdktf-cli/package.json");
   const bin = (require(pkg) as { bin: { cdktf: string } }).bin.cdktf;
-  const result = spawnSync(process.execPath, [join(dirname(pkg), bin), ...process.argv.slice(2)], {
+  const result = spawnSync(process.execPath, [join(dirname(pkg), bin), ...args], {
     stdio: "inherit",
-    env: cdktfEnv(process.env),
+    env: cdktfEnv(env),
   });
-  process.exitCode = result.status ?? 1;
+  return result.status ?? 1;
 }
+
+/** `npm run synth -- ARGS`: `cdktf synth ARGS` with {@link cdktfEnv}, on any platform. */
+if (require.main === module) process.exitCode = runCdktf(process.argv.slice(2));

@@ -3,6 +3,7 @@ import { DataTfeVariables } from "@cdktf/provider-tfe/lib/data-tfe-variables";
 import { DataTfeWorkspace } from "@cdktf/provider-tfe/lib/data-tfe-workspace";
 import { TerraformLocal, type TerraformStack } from "cdktf";
 import {
+  departedAddress,
   parseVariableRef,
   RESOURCES,
   type ResourceName,
@@ -10,7 +11,7 @@ import {
   whyNotImportable,
 } from "../plan/members";
 import type { Relocation } from "../plan/model";
-import { projectKey, terraformName, workspaceKey } from "../plan/naming";
+import { projectKey, workspaceKey } from "../plan/naming";
 import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
 import { eachValue, setForEach } from "./each";
@@ -46,8 +47,7 @@ export function addCarryover(
       );
   }
   if (leaving.length > 0) {
-    const departed = (r: Relocation) =>
-      `${r.resource.split(".")[0]}.${terraformName(`departed_${r.resource.split(".")[1]}_${r.key}`)}`;
+    const departed = (r: Relocation) => departedAddress(r.resource, r.key);
     stack.addOverride(
       "moved",
       leaving.map((r) => ({ from: `${r.resource}["${r.key}"]`, to: departed(r) })),

@@ -14,6 +14,7 @@ import { PRODUCT } from "../product";
 import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
 import { eachValue, setForEach } from "./each";
+import { ROLE_RESOURCES } from "./roles";
 
 export interface HcpVariablesProps {
   readonly hcp: PlannedHcp;
@@ -253,18 +254,31 @@ export function addHcpVariables(scope: Construct, props: HcpVariablesProps): voi
     }
   }
   if (Object.keys(variables).length === 0) return;
-  setForEach(
-    pinAddress(
-      new Variable(scope, "variables", {
-        key: eachValue("key"),
-        value: eachValue("value"),
-        category: "env",
-        description: DESCRIPTION,
-        workspaceId: eachValue("workspace_id"),
-        variableSetId: eachValue("variable_set_id"),
-      }),
-      "variables",
-    ),
-    variables,
+  const resource = pinAddress(
+    new Variable(scope, "variables", {
+      key: eachValue("key"),
+      value: eachValue("value"),
+      category: "env",
+      description: DESCRIPTION,
+      workspaceId: eachValue("workspace_id"),
+      variableSetId: eachValue("variable_set_id"),
+    }),
+    "variables",
   );
+  setForEach(resource, variables);
+  afterRoles(resource, roleArns);
+}
+
+/**
+ * A role ARN written as a literal gives Terraform no reason to wait for the role: without this, a
+ * variable could name a role before it exists (the role's creation failing, or still running),
+ * and a role could be destroyed before the variable that named it stops naming it. With it, the
+ * variables are written after the stack's roles are created, and before any is destroyed.
+ */
+export function afterRoles(
+  resource: { addOverride(path: string, value: unknown): void },
+  roleArns: ReadonlyMap<string, string>,
+): void {
+  if (roleArns.size > 0)
+    resource.addOverride("depends_on", [`aws_iam_role.${ROLE_RESOURCES.role}`]);
 }

@@ -5,6 +5,7 @@ import { PRODUCT } from "../product";
 import { literal } from "../terraform-text";
 import { pinAddress } from "./address";
 import { eachValue, setForEach } from "./each";
+import { afterRoles } from "./hcp-variables";
 
 export interface TestVariablesProps {
   readonly hcp: PlannedHcp;
@@ -50,19 +51,18 @@ export function addTestVariables(scope: Construct, props: TestVariablesProps): v
       };
     }
   }
-  setForEach(
-    pinAddress(
-      new TestVariable(scope, "test-variables", {
-        key: eachValue("key"),
-        value: eachValue("value"),
-        category: "env",
-        description: DESCRIPTION,
-        organization: literal(hcp.organization),
-        moduleName: eachValue("module_name"),
-        moduleProvider: eachValue("module_provider"),
-      }),
-      "modules",
-    ),
-    variables,
+  const resource = pinAddress(
+    new TestVariable(scope, "test-variables", {
+      key: eachValue("key"),
+      value: eachValue("value"),
+      category: "env",
+      description: DESCRIPTION,
+      organization: literal(hcp.organization),
+      moduleName: eachValue("module_name"),
+      moduleProvider: eachValue("module_provider"),
+    }),
+    "modules",
   );
+  setForEach(resource, variables);
+  afterRoles(resource, roleArns);
 }

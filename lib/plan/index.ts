@@ -1,6 +1,7 @@
 import { ConfigError } from "../config/errors";
 import type { TrustConfig } from "../config/schema";
 import { planAccounts } from "./accounts";
+import type { DeployRecord } from "./deployed";
 import { bucketCounts, planLayout } from "./layout";
 import { carryOver, guardsCreated, type LayoutLock } from "./lock";
 import type { PlannedBackend, TrustPlan } from "./model";
@@ -12,10 +13,17 @@ import { planVariables } from "./variables";
 export type * from "./model";
 
 /**
- * The plan of a validated config: accounts, roles, variables and stacks, as plain data.
+ * The plan of a validated config: accounts, roles, variables and stacks, as plain data, and what
+ * carries earlier deploys over: the layout lock of the previous synth (`previous`) and, when
+ * there is one, the deploy record (what each stack's state holds; see `lock.ts`).
  * Throws `ConfigError` when the config asks for something no deploy order could satisfy.
  */
-export function planTrust(config: TrustConfig, previous?: LayoutLock, pins?: Pins): TrustPlan {
+export function planTrust(
+  config: TrustConfig,
+  previous?: LayoutLock,
+  pins?: Pins,
+  record?: DeployRecord,
+): TrustPlan {
   const { organization, hostname, audience } = config.hcp;
   checkPinsFor(pins, config.hcp);
   const accounts = planAccounts(config);
@@ -42,26 +50,37 @@ export function planTrust(config: TrustConfig, previous?: LayoutLock, pins?: Pin
     ),
   };
   const known = new Set(accounts.map((account) => account.name));
-  const { emptied, relocations, recreated } = carryOver(previous, plan, (name, locked) => {
-    if (!known.has(locked.account)) {
-      throw new ConfigError(
-        `account "${locked.account}" is gone from the config, but stack ${name} still holds what an earlier deploy made there (the layout lock): keep the account in the config, with no workspaces, until that stack's deploy has destroyed them`,
-      );
-    }
-    const base = baseStackName(locked.account);
-    return {
-      name,
-      account: locked.account,
-      kind: locked.kind,
-      roles: [],
-      targets: [],
-      dependsOn: locked.kind === "project" && stacks.some((s) => s.name === base) ? [base] : [],
-      backend: planBackend(config, name),
-    };
-  });
-  const all = [...stacks, ...emptied].map((stack) =>
-    guardsCreated(stack, previous) ? { ...stack, guardsCreated: true } : stack,
+  const { emptied, relocations, kept, awaited, recreated } = carryOver(
+    previous,
+    plan,
+    (name, former) => {
+      if (!known.has(former.account)) {
+        throw new ConfigError(
+          `account "${former.account}" is gone from the config, but stack ${name} still holds what an earlier deploy made there (the layout lock${record === undefined ? "" : " and the deploy record"}): keep the account in the config, with no workspaces, until that stack's deploy has destroyed them`,
+        );
+      }
+      const base = baseStackName(former.account);
+      return {
+        name,
+        account: former.account,
+        kind: former.kind,
+        roles: [],
+        targets: [],
+        dependsOn: former.kind === "project" && stacks.some((s) => s.name === base) ? [base] : [],
+        backend: planBackend(config, name),
+      };
+    },
+    record,
   );
+  const all = [...stacks, ...emptied].map((planned) => {
+    const keeps = kept.get(planned.name);
+    const stack = {
+      ...planned,
+      ...(keeps === undefined ? {} : { kept: keeps }),
+      ...(awaited.has(planned.name) ? { awaited: true } : {}),
+    };
+    return guardsCreated(stack, previous, record) ? { ...stack, guardsCreated: true } : stack;
+  });
   return { ...plan, stacks: all, relocations, recreated };
 }
 

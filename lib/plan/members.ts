@@ -1,4 +1,5 @@
-import type { PlannedStack, ResourceName } from "./model";
+import type { KeptMembers, PlannedRole, ResourceName } from "./model";
+import type { PlanOwner } from "./summary";
 
 export type { ResourceName };
 
@@ -92,8 +93,21 @@ export function whyNotImportable(resource: ResourceName, ref: string): string | 
  */
 export type Members = Partial<Record<ResourceName, Record<string, string>>>;
 
+/** What members are read from: a stack's roles and variable targets (of the plan or the plan file). */
+export interface MemberSource {
+  readonly roles: ReadonlyArray<
+    Pick<PlannedRole, "key" | "roleName" | "policyArns" | "inlinePolicy">
+  >;
+  readonly targets: ReadonlyArray<{
+    readonly key: string;
+    readonly owner: PlanOwner;
+    readonly variables: ReadonlyArray<{ readonly key: string }>;
+  }>;
+  readonly kept?: KeptMembers;
+}
+
 /** The members of a planned stack, with the reference each is found by. */
-export function membersOf(stack: PlannedStack): Members {
+export function membersOf(stack: MemberSource): Members {
   const members: Record<string, Record<string, string>> = {};
   const add = (resource: ResourceName, key: string, ref: string) => {
     members[resource] = { ...members[resource], [key]: ref };
@@ -134,6 +148,29 @@ export function membersOf(stack: PlannedStack): Members {
     }
   }
   return members as Members;
+}
+
+/**
+ * Everything a stack's configuration declares: its own members and those it keeps for a move
+ * (`PlannedStack.kept`). What its state holds once a deploy of it succeeded.
+ */
+export function declaredMembers(stack: MemberSource): Members {
+  const own = membersOf(stack);
+  if (stack.kept === undefined) return own;
+  const kept = membersOf({ ...stack, roles: stack.kept.roles, targets: stack.kept.targets });
+  const all: Record<string, Record<string, string>> = { ...own };
+  for (const [resource, keys] of Object.entries(kept))
+    all[resource] = { ...all[resource], ...keys };
+  return all as Members;
+}
+
+/**
+ * The address a stack moves a member to before forgetting it (`removed` cannot name one
+ * `for_each` instance): a resource of its own name that no configuration declares.
+ */
+export function departedAddress(resource: ResourceName, key: string): string {
+  const [type = "", name = ""] = resource.split(".");
+  return `${type}.${terraformName(`departed_${name}_${key}`)}`;
 }
 
 /** The name of a project's variable set: `hcp-aws-trust: PROJECT`. */

@@ -162,6 +162,31 @@ export interface PlannedStack {
    * only while its resource block is there. Sticky in the lock (see `lock.ts`).
    */
   readonly guardsCreated?: boolean;
+  /**
+   * Members the stack still declares while they move to another stack, until the deploy record
+   * shows the other stack holds them (see `lock.ts`): not the config's, the plan's for the move.
+   */
+  readonly kept?: KeptMembers;
+  /**
+   * A move waits for this stack to be deployed (again) after the stack the move leaves: the
+   * deploy deploys it even when its configuration did not change (see `lock.ts`).
+   */
+  readonly awaited?: boolean;
+}
+
+/**
+ * What a stack keeps declaring for members on their way to another stack: each with the values
+ * the other stack declares, so that both write the same object alike; a role kept in an account
+ * the member's workspace left has the values planned for it in this stack's account.
+ */
+export interface KeptMembers {
+  /** Roles, each with only the attachments and inline policy kept with it. */
+  readonly roles: readonly PlannedRole[];
+  /**
+   * Variable targets with only the variables kept; a workspace whose creation is not kept is
+   * looked up by name, its project checked as the other stack checks it.
+   */
+  readonly targets: readonly VariableTarget[];
 }
 
 /** Where a stack keeps its state: a local file (cdktf's default), HCP Terraform, or S3. */
@@ -231,4 +256,11 @@ export interface Relocation {
   readonly ref: string;
   readonly from: string;
   readonly to: string;
+  /**
+   * `keep`: the stack it leaves still declares it (see `PlannedStack.kept`); `forget`: that stack
+   * forgets it (`moved` and `removed` with `destroy = false`).
+   */
+  readonly phase: "keep" | "forget";
+  /** Whether the stack it joins writes an `import` block for it (it does not hold it yet). */
+  readonly imports: boolean;
 }

@@ -3,7 +3,10 @@ import { join } from "node:path";
 import { z } from "zod";
 import { PRODUCT } from "../product";
 import { SynthOutputError } from "../synth-output";
-import { stackName } from "./lock";
+import { sorted } from "./deployed";
+import { declaredMembers, type Members } from "./members";
+import type { Relocation } from "./model";
+import { membersSchema, resourceName, stackName } from "./schemas";
 import type { PlanOwner, PlanRole, PlanStack, PlanSummary } from "./summary";
 
 /**
@@ -11,7 +14,9 @@ import type { PlanOwner, PlanRole, PlanStack, PlanSummary } from "./summary";
  * `explain` read it later (`npm run report`, `npm run explain`). Compact: the accounts, then the
  * stacks in synth order, each with its roles and variable targets (each role once; `n` is its
  * place in the plan's config order). Written only by a synth that succeeded; a failed synth
- * removes it.
+ * removes it. For `npm run deploy` it also holds, per stack, the members its configuration
+ * declares (what its state holds once deployed) and whether a move awaits its deploy, and the
+ * members on their way between stacks (see `lock.ts`).
  */
 export const PLAN_FILE = "trust-plan.json";
 
@@ -96,8 +101,23 @@ const planFileSchema = z.strictObject({
       targets: z.array(
         z.strictObject({ key: text(1024), owner: ownerSchema, variables: z.array(variableSchema) }),
       ),
+      members: membersSchema.optional(),
+      awaited: z.literal(true).optional(),
     }),
   ),
+  relocations: z
+    .array(
+      z.strictObject({
+        resource: resourceName,
+        key: text(1024),
+        ref: text(2048),
+        from: stackName,
+        to: stackName,
+        phase: z.enum(["keep", "forget"]),
+        imports: z.boolean(),
+      }),
+    )
+    .optional(),
 });
 
 type PlanFile = z.output<typeof planFileSchema>;
@@ -170,7 +190,22 @@ export function planFileOf(plan: PlanSummary, synthesizedAt?: string): PlanFile 
         owner: ownerOf(target.owner),
         variables: target.variables.map((v) => ({ key: v.key, value: { ...v.value } })),
       })),
+      ...(plan.relocations === undefined ? {} : { members: sorted(declaredMembers(stack)) }),
+      ...(stack.awaited === true ? { awaited: true as const } : {}),
     })),
+    ...(plan.relocations === undefined
+      ? {}
+      : {
+          relocations: plan.relocations.map(({ resource, key, ref, from, to, phase, imports }) => ({
+            resource,
+            key,
+            ref,
+            from,
+            to,
+            phase,
+            imports,
+          })),
+        }),
   };
 }
 
@@ -185,6 +220,53 @@ export function writePlanFile(outdir: string, plan: PlanSummary, synthesizedAt?:
  * of this app's making, or (given the synth record's time) of another synth.
  */
 export function readPlanFile(outdir: string, synthesizedAt?: string): PlanSummary {
+  const { file, refuse } = parsePlanFile(outdir, synthesizedAt);
+  return summaryOf(file, refuse);
+}
+
+/** A stack of the plan file as `npm run deploy` reads it. */
+export interface DeployPlanStack {
+  readonly name: string;
+  readonly account: string;
+  readonly kind: "base" | "project";
+  /** What its configuration declares: what its state holds once a deploy of it succeeded. */
+  readonly members: Members;
+  /** A move waits for its deploy (see `lock.ts`). */
+  readonly awaited: boolean;
+}
+
+/** What `npm run deploy` reads of a synth's plan file: its stacks and the members moving between them. */
+export interface DeployPlan {
+  readonly stacks: readonly DeployPlanStack[];
+  readonly relocations: readonly Relocation[];
+}
+
+/**
+ * The stacks and moves of the synth in `outdir`, for the deploy. Throws {@link SynthOutputError}
+ * as {@link readPlanFile} does, and when the file was written by a version of the app without
+ * the deploy record.
+ */
+export function readDeployPlan(outdir: string, synthesizedAt?: string): DeployPlan {
+  const { file, refuse } = parsePlanFile(outdir, synthesizedAt);
+  summaryOf(file, refuse);
+  if (file.relocations === undefined || file.stacks.some((s) => s.members === undefined))
+    refuse("it was written by a version of the app without the deploy record");
+  return {
+    stacks: file.stacks.map((stack) => ({
+      name: stack.name,
+      account: stack.account,
+      kind: stack.kind,
+      members: stack.members ?? {},
+      awaited: stack.awaited === true,
+    })),
+    relocations: file.relocations ?? [],
+  };
+}
+
+function parsePlanFile(
+  outdir: string,
+  synthesizedAt: string | undefined,
+): { file: PlanFile; refuse: (why: string) => never } {
   const path = join(outdir, PLAN_FILE);
   if (!existsSync(path)) {
     throw new SynthOutputError(
@@ -223,7 +305,7 @@ export function readPlanFile(outdir: string, synthesizedAt?: string): PlanSummar
   };
   if (synthesizedAt !== undefined && file.synthesizedAt !== synthesizedAt)
     refuse(`it is not from the synth of ${synthesizedAt} recorded beside it`);
-  return summaryOf(file, refuse);
+  return { file, refuse };
 }
 
 /** The plan a valid file describes; `refuse` is told what does not hold together. */
@@ -240,7 +322,8 @@ function summaryOf(file: PlanFile, refuse: (why: string) => never): PlanSummary 
       roles[n] = planned;
       return planned;
     });
-    return { ...stack, roles: own };
+    const { members: _, awaited: __, ...rest } = stack;
+    return { ...rest, roles: own };
   });
   const count = file.stacks.reduce((sum, s) => sum + s.roles.length, 0);
   if (roles.length !== count || Array.from(roles).some((r) => r === undefined))

@@ -5,6 +5,7 @@ import type {
   PlannedRole,
   PlannedStack,
   PlannedVariable,
+  Relocation,
 } from "./model";
 import type { Pinning } from "./pins";
 
@@ -47,7 +48,8 @@ export interface PlanTarget {
   readonly variables: readonly PlannedVariable[];
 }
 
-export interface PlanStack extends Pick<PlannedStack, "name" | "account" | "kind" | "project"> {
+export interface PlanStack
+  extends Pick<PlannedStack, "name" | "account" | "kind" | "project" | "kept" | "awaited"> {
   readonly bucket?: number;
   readonly roles: readonly PlanRole[];
   readonly targets: readonly PlanTarget[];
@@ -62,4 +64,6 @@ export interface PlanSummary {
   readonly stacks: readonly PlanStack[];
   /** Which trusted names are pinned (`trust.pins.json`); the report lists the others. */
   readonly pinning?: Pinning;
+  /** Members on their way between stacks (`lock.ts`); absent from a plan read from its file. */
+  readonly relocations?: readonly Relocation[];
 }

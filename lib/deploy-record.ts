@@ -1,0 +1,77 @@
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { companionPath } from "./companion-path";
+import { ConfigError } from "./config/errors";
+import { type DeployRecord, deployRecordSchema } from "./plan/deployed";
+
+/** A record larger than this is refused: it is written by this app, but still untrusted input. */
+export const MAX_DEPLOY_RECORD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Where the deploy record of a config lives: beside its layout lock, named like it
+ * (`trust.lock.json` → `trust.deployed.json`, `prod.lock.json` → `prod.deployed.json`; inside a
+ * config directory `trust.deployed.json`). `TRUST_DEPLOYED` overrides it; with `TRUST_LOCK` set,
+ * it is beside that lock.
+ */
+export function deployRecordPathFor(
+  configPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const override = env.TRUST_DEPLOYED?.trim();
+  if (override) return override;
+  const lock = env.TRUST_LOCK?.trim();
+  if (lock) {
+    const stem = basename(lock).replace(/(\.lock)?\.json$/i, "");
+    return join(dirname(lock), `${stem}.deployed.json`);
+  }
+  return companionPath(configPath, "deployed");
+}
+
+/**
+ * The deploy record at a path, or undefined when there is none (nothing deployed through
+ * `npm run deploy` yet). Throws {@link ConfigError} when unreadable.
+ */
+export function readDeployRecord(path: string): DeployRecord | undefined {
+  if (!existsSync(path)) return undefined;
+  const size = statSync(path).size;
+  if (size > MAX_DEPLOY_RECORD_BYTES) {
+    throw new ConfigError(
+      `${path} is ${size} bytes, over the limit of ${MAX_DEPLOY_RECORD_BYTES}: it is not a deploy record this app wrote`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(
+      `${path} is not valid JSON (${(error as Error).message}): restore it from version control`,
+    );
+  }
+  const parsed = deployRecordSchema.safeParse(data);
+  if (!parsed.success) {
+    const problem = parsed.error.issues[0];
+    // A record's bad key carries its own reason one level down.
+    const nested =
+      problem !== undefined && "issues" in problem ? problem.issues[0]?.message : undefined;
+    const where =
+      problem === undefined
+        ? ""
+        : ` at ${problem.path.join(".") || "the top"}: ${nested ?? problem.message}`;
+    throw new ConfigError(
+      `${path} is not a deploy record of this app${where}: restore it from version control`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The record as written: stable JSON. */
+export function deployRecordText(record: DeployRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+/** Writes the record (whole or not at all: through a file beside it, renamed over it). */
+export function writeDeployRecord(path: string, record: DeployRecord): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, deployRecordText(record));
+  renameSync(temporary, path);
+}
