@@ -107,6 +107,7 @@ describe("the synthesized stacks of a move", () => {
     const lookup = (name: string) =>
       (stacks[name]?.data?.tfe_workspace?.workspaces?.for_each as Record<string, unknown>)?.app;
     expect(lookup(APPS)).toEqual({
+      pinned_id: "",
       project: "Tools",
       project_id: '${data.tfe_project.projects["project_Tools"].id}',
     });
