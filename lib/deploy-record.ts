@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { parseDocument } from "yaml";
 import { companionPath } from "./companion-path";
 import { ConfigError } from "./config/errors";
+import { regularFileAt } from "./config/read";
 import { type DeployRecord, deployRecordSchema } from "./plan/deployed";
 
 /** A record larger than this is refused: it is written by this app, but still untrusted input. */
@@ -32,19 +34,34 @@ export function deployRecordPathFor(
  * `npm run deploy` yet). Throws {@link ConfigError} when unreadable.
  */
 export function readDeployRecord(path: string): DeployRecord | undefined {
-  if (!existsSync(path)) return undefined;
-  const size = statSync(path).size;
-  if (size > MAX_DEPLOY_RECORD_BYTES) {
+  // A folder, a dangling or looping link, a pipe: refused, never read as "no record".
+  const at = regularFileAt(path);
+  if (at === "absent") return undefined;
+  if ("problem" in at)
+    throw new ConfigError(`deploy record ${path}: ${at.problem}; the record is a file`);
+  if (at.size > MAX_DEPLOY_RECORD_BYTES) {
     throw new ConfigError(
-      `${path} is ${size} bytes, over the limit of ${MAX_DEPLOY_RECORD_BYTES}: it is not a deploy record this app wrote`,
+      `${path} is ${at.size} bytes, over the limit of ${MAX_DEPLOY_RECORD_BYTES}: it is not a deploy record this app wrote`,
     );
   }
+  let text: string;
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+    data = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
       `${path} is not valid JSON (${(error as Error).message}): restore it from version control`,
+    );
+  }
+  // JSON.parse keeps the last of two equal keys silently; a reviewer would see the first, and
+  // the record decides what a stack forgets.
+  const duplicates = parseDocument(text, { uniqueKeys: true }).errors.filter(
+    (e) => e.code === "DUPLICATE_KEY",
+  );
+  if (duplicates.length > 0) {
+    throw new ConfigError(
+      `${path} gives a key twice (${duplicates.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}`).join(", ")}): restore it from version control`,
     );
   }
   const parsed = deployRecordSchema.safeParse(data);

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import { companionPath } from "./companion-path";
 import { ConfigError } from "./config/errors";
+import { reason, regularFileAt } from "./config/read";
 import { type Pins, pinsSchema } from "./plan/pins";
 
 /** A pins file larger than this is refused: reviewed in pull requests, but still untrusted input. */
@@ -18,14 +19,24 @@ export function pinsPathFor(configPath: string): string {
 
 /** The pins at a path, or undefined when there are none. Throws {@link ConfigError} when unusable. */
 export function readPins(path: string): Pins | undefined {
-  if (!existsSync(path)) return undefined;
-  const size = statSync(path).size;
-  if (size > MAX_PINS_BYTES) {
+  // A folder, a dangling or looping link, a pipe: refused, never read as "no pins" (which would
+  // drop every pin's check without a word).
+  const at = regularFileAt(path);
+  if (at === "absent") return undefined;
+  if ("problem" in at)
+    throw new ConfigError(`pins file ${path}: ${at.problem}; the pins file is a file`);
+  if (at.size > MAX_PINS_BYTES) {
     throw new ConfigError(
-      `${path} is ${size} bytes, over the limit of ${MAX_PINS_BYTES}: it is not a pins file this app wrote`,
+      `${path} is ${at.size} bytes, over the limit of ${MAX_PINS_BYTES}: it is not a pins file this app wrote`,
     );
   }
-  return parsePins(readFileSync(path, "utf8"), path);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`pins file ${path} cannot be read: ${reason(error)}`);
+  }
+  return parsePins(text, path);
 }
 
 /** Parses and validates pins text; `source` names it in messages. */

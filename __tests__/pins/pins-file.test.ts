@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../lib/config/errors";
 import {
   MAX_PINS_BYTES,
   parsePins,
@@ -74,5 +75,21 @@ describe("the pins file", () => {
     const path = join(dir, "trust.pins.json");
     writeFileSync(path, " ".repeat(MAX_PINS_BYTES + 1));
     expect(() => readPins(path)).toThrow(/over the limit/);
+  });
+});
+
+describe("a pins path that holds no file", () => {
+  it.each([
+    ["a folder", (path: string) => mkdirSync(path), "a folder, not a file"],
+    [
+      "a link that leads nowhere",
+      (path: string) => symlinkSync(join(path, "..", "missing.json"), path),
+      "which does not exist",
+    ],
+  ])("is refused when it is %s, never read as no pins", (_, make, problem) => {
+    const path = join(tempDir("pins-odd-"), "trust.pins.json");
+    make(path);
+    expect(() => readPins(path)).toThrow(ConfigError);
+    expect(() => readPins(path)).toThrow(problem);
   });
 });

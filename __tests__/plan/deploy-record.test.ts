@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -26,6 +26,19 @@ function writeRecord(data: unknown): string {
 }
 
 describe("the deploy record file", () => {
+  it("refuses a key given twice, which JSON.parse would read as its last", () => {
+    const path = join(tempDir("record-dup-"), "trust.deployed.json");
+    writeFileSync(path, '{"version": 1, "deploys": 1, "deploys": 2, "stacks": {}}');
+    expect(() => readDeployRecord(path)).toThrow("gives a key twice (line 1)");
+  });
+
+  it("refuses a link that leads nowhere instead of reading it as no record", () => {
+    const dir = tempDir("record-link-");
+    const path = join(dir, "trust.deployed.json");
+    symlinkSync(join(dir, "gone.json"), path);
+    expect(() => readDeployRecord(path)).toThrow("which does not exist");
+  });
+
   it("lives beside the layout lock, named like it; TRUST_DEPLOYED overrides it", () => {
     const dir = tempDir("record-path-");
     expect(deployRecordPathFor(join(dir, "trust.yaml"), {})).toBe(join(dir, "trust.deployed.json"));
