@@ -43,7 +43,8 @@ export interface ExpectedRole {
         readonly stack: string;
         readonly deployment?: string;
       }
-    | { readonly kind: "module"; readonly module: string; readonly provider: string };
+    | { readonly kind: "module"; readonly module: string; readonly provider: string }
+    | { readonly kind: "hyok"; readonly hyok: string };
   readonly phase: "run" | "plan" | "apply";
   readonly tag?: string;
   /** The `sub` pattern its trust matches. */
@@ -176,6 +177,8 @@ function expectedOwner(owner: Owner): ExpectedRole["owner"] {
       };
     case "module":
       return { kind: "module", module: owner.name, provider: owner.provider };
+    case "hyok":
+      return { kind: "hyok", hyok: owner.name };
   }
 }
 

@@ -2,7 +2,8 @@ import { ConfigError } from "../config/errors";
 import type { TrustConfig } from "../config/schema";
 import { planAccounts } from "./accounts";
 import { bucketCounts, planLayout } from "./layout";
-import { carryOver, guardsCreated, type LayoutLock } from "./lock";
+import { carryOver, guardsCreated, guardsHyok, type LayoutLock } from "./lock";
+import { HYOK_MEMBER_RESOURCES } from "./members";
 import type { PlannedBackend, TrustPlan } from "./model";
 import { baseStackName, stateWorkspaceName } from "./naming";
 import { checkPinsFor, type Pins, pinningOf, trustedNames } from "./pins";
@@ -59,9 +60,30 @@ export function planTrust(config: TrustConfig, previous?: LayoutLock, pins?: Pin
       backend: planBackend(config, name),
     };
   });
-  const all = [...stacks, ...emptied].map((stack) =>
-    guardsCreated(stack, previous) ? { ...stack, guardsCreated: true } : stack,
-  );
+  // A HYOK configuration is never carried to another stack (its import needs its ID) nor made
+  // again there (that would be another configuration): its entry must stay in its account.
+  const moved = [...relocations, ...recreated].filter((r) => HYOK_MEMBER_RESOURCES.has(r.resource));
+  if (moved.length > 0) {
+    const problems = [
+      ...new Set(
+        moved.map(
+          (r) =>
+            `${r.ref.replace(/^hyok:/, "HYOK configuration ")} would move from stack ${r.from} to ${r.to}: its HCP Terraform objects stay in the stack that made them; keep the entry's account, or retire the configuration (revoke it in HCP Terraform, wait for the migration, remove the entry) and add it again under a new name`,
+        ),
+      ),
+    ];
+    throw new ConfigError(
+      [
+        problems.length === 1 ? "Config problem:" : `Config problems (${problems.length}):`,
+        ...problems.map((p) => `  - ${p}`),
+      ].join("\n"),
+      problems,
+    );
+  }
+  const all = [...stacks, ...emptied].map((stack) => {
+    const guarded = guardsCreated(stack, previous) ? { ...stack, guardsCreated: true } : stack;
+    return guardsHyok(stack, previous) ? { ...guarded, guardsHyok: true } : guarded;
+  });
   return { ...plan, stacks: all, relocations, recreated };
 }
 
