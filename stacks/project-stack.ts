@@ -10,7 +10,7 @@ import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
 import { addTestVariables } from "../lib/constructs/test-variables";
 import type { ImportTarget } from "../lib/live/adoption-addresses";
-import { hyokOf } from "../lib/plan/members";
+import { hyokOf, RESOURCES } from "../lib/plan/members";
 import type { PlannedAccount, PlannedHcp, PlannedStack, Relocation } from "../lib/plan/model";
 import type { Pins } from "../lib/plan/pins";
 import { isHcpVariableTarget, isTestVariableTarget } from "../lib/plan/variables";
@@ -78,6 +78,10 @@ export class ProjectStack extends TerraformStack {
       hcp.organization,
       props.relocations.filter((r) => r.from === id),
       props.relocations.filter((r) => r.to === id),
+      (stack.retiredHyok ?? []).flatMap((key) => [
+        { resource: RESOURCES.hyokConfiguration, key },
+        { resource: RESOURCES.hyokOidcConfiguration, key },
+      ]),
     );
     const carriedTo = new Set(carried.map((block) => block.to));
     addImports(this, [

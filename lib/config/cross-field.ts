@@ -78,7 +78,7 @@ export function checkConfig(config: TrustConfig, ctx: Ctx): void {
   for (const stack of config.stacks ?? [])
     roles += stack.deployments === ANY_DEPLOYMENT ? 1 : stack.deployments.length;
   roles += config.modules?.length ?? 0;
-  roles += config.hyok?.length ?? 0;
+  roles += config.hyok?.filter((entry) => !entry.retired).length ?? 0;
   checkStacks(config.stacks ?? [], ctx);
   checkModules(config.modules ?? [], ctx);
   checkHyok(config, ctx);

@@ -76,6 +76,8 @@ export const HYOK = {
     "The AWS KMS actions the role may perform on the key. Default: `kms:Encrypt` and `kms:Decrypt`, what HCP Terraform's agent calls.",
   allowKmsWildcards:
     "Accept `*` or `kms:*` (or any wildcard) in `kmsActions`, or a wildcard key; without it such a config is refused. With it, every synth prints a warning.",
+  retired:
+    "Set once the configuration is revoked in HCP Terraform and its migration has finished: the deploy then forgets its HCP Terraform objects (never deletes them) and destroys its role. The entry may be removed after that deploy. See Retiring a HYOK configuration.",
 } as const;
 
 export const ROLE_OPTION = {

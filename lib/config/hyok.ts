@@ -131,6 +131,7 @@ export const hyokSchema = z
       .meta({ description: HYOK.agentPool }),
     kmsActions: kmsActions.meta({ description: HYOK.kmsActions }),
     allowKmsWildcards: z.boolean().default(false).meta({ description: HYOK.allowKmsWildcards }),
+    retired: z.boolean().default(false).meta({ description: HYOK.retired }),
     ...roleOptionsShape,
   })
   .superRefine((entry, ctx) => {

@@ -35,6 +35,7 @@ export function addCarryover(
   organization: string,
   leaving: readonly Relocation[],
   joining: readonly Relocation[],
+  forgotten: ReadonlyArray<{ readonly resource: ResourceName; readonly key: string }> = [],
 ): ImportBlock[] {
   // The plan never carries these (it has them destroyed and created again): forgetting one would
   // leave it live, and its import would fail or read another object.
@@ -45,16 +46,18 @@ export function addCarryover(
         `${r.resource}["${r.key}"] cannot be carried from ${r.from} to ${r.to}: ${why}`,
       );
   }
-  if (leaving.length > 0) {
-    const departed = (r: Relocation) =>
+  // Forgotten for good (a retired HYOK configuration) the same way as members that leave.
+  const forgets = [...leaving, ...forgotten];
+  if (forgets.length > 0) {
+    const departed = (r: { resource: string; key: string }) =>
       `${r.resource.split(".")[0]}.${terraformName(`departed_${r.resource.split(".")[1]}_${r.key}`)}`;
     stack.addOverride(
       "moved",
-      leaving.map((r) => ({ from: `${r.resource}["${r.key}"]`, to: departed(r) })),
+      forgets.map((r) => ({ from: `${r.resource}["${r.key}"]`, to: departed(r) })),
     );
     stack.addOverride(
       "removed",
-      leaving.map((r) => ({ from: departed(r), lifecycle: [{ destroy: false }] })),
+      forgets.map((r) => ({ from: departed(r), lifecycle: [{ destroy: false }] })),
     );
   }
   if (joining.length === 0) return [];

@@ -5,7 +5,7 @@ import { bucketCounts, planLayout } from "./layout";
 import { carryOver, guardsCreated, guardsHyok, type LayoutLock } from "./lock";
 import { HYOK_MEMBER_RESOURCES } from "./members";
 import type { PlannedBackend, TrustPlan } from "./model";
-import { baseStackName, stateWorkspaceName } from "./naming";
+import { baseStackName, hyokKey, projectStackName, stateWorkspaceName } from "./naming";
 import { checkPinsFor, type Pins, pinningOf, trustedNames } from "./pins";
 import { planRoles } from "./roles";
 import { planVariables } from "./variables";
@@ -80,9 +80,20 @@ export function planTrust(config: TrustConfig, previous?: LayoutLock, pins?: Pin
       problems,
     );
   }
+  // Retired HYOK configurations: forgotten by the stack of their account's roles for no project,
+  // which holds them (if it never did, they were never deployed and there is nothing to forget).
+  const retired = new Map<string, string[]>();
+  for (const entry of config.hyok ?? []) {
+    if (!entry.retired) continue;
+    const account = entry.account ?? (accounts.length === 1 ? accounts[0]?.name : undefined) ?? "";
+    const name = projectStackName(account, undefined);
+    retired.set(name, [...(retired.get(name) ?? []), hyokKey(entry.name)]);
+  }
   const all = [...stacks, ...emptied].map((stack) => {
-    const guarded = guardsCreated(stack, previous) ? { ...stack, guardsCreated: true } : stack;
-    return guardsHyok(stack, previous) ? { ...guarded, guardsHyok: true } : guarded;
+    let next = guardsCreated(stack, previous) ? { ...stack, guardsCreated: true } : stack;
+    if (guardsHyok(stack, previous)) next = { ...next, guardsHyok: true };
+    const forgets = retired.get(stack.name);
+    return forgets === undefined ? next : { ...next, retiredHyok: forgets };
   });
   return { ...plan, stacks: all, relocations, recreated };
 }

@@ -210,6 +210,12 @@ export interface PlannedStack {
    * to destroy one whose entry was removed. Sticky in the lock, like {@link guardsCreated}.
    */
   readonly guardsHyok?: boolean;
+  /**
+   * The keys (`hyok_NAME`) of HYOK configurations retired in the config (`retired: true`), once
+   * revoked in HCP Terraform: the stack forgets their `tfe_hyok_configuration` and
+   * `tfe_aws_oidc_configuration` (never destroys them) while their role is destroyed.
+   */
+  readonly retiredHyok?: readonly string[];
 }
 
 /** Where a stack keeps its state: a local file (cdktf's default), HCP Terraform, or S3. */

@@ -249,6 +249,7 @@ export function planRoles(
     );
   });
   config.hyok?.forEach((entry, index) => {
+    if (entry.retired) return;
     const account = accountOf(entry.account);
     const accountConfig = config.accounts?.[account.name] ?? config.aws;
     const owner = hyokOwner(entry, index, account, accountConfig);
