@@ -46,7 +46,6 @@ export function addHyokConfigurations(scope: Construct, props: HyokProps): void 
   const guard = props.guard === true;
   if (configurations.length === 0 && !guard) return;
   const organization = literal(hcp.organization);
-  const idOf = (address: string) => `\${${address}[each.key].id}`;
   if (configurations.length > 0) {
     setForEach(
       pinAddress(
@@ -78,9 +77,11 @@ export function addHyokConfigurations(scope: Construct, props: HyokProps): void 
       name: eachValue("name"),
       kekId: eachValue("kek_id"),
       kmsOptions: { keyRegion: eachValue("key_region") },
-      oidcConfigurationId: idOf("tfe_aws_oidc_configuration.hyok"),
+      // From the map, not `[each.key]` references: the guard's empty block must not name the
+      // lookups and OIDC configurations, which it then does not write.
+      oidcConfigurationId: eachValue("oidc_configuration_id"),
       oidcConfigurationType: "aws",
-      agentPoolId: idOf("data.tfe_agent_pool.hyok"),
+      agentPoolId: eachValue("agent_pool_id"),
       organization,
       // Destroying it would strand what it encrypted: revoke it in HCP Terraform first.
       lifecycle: { preventDestroy: true },
@@ -100,6 +101,8 @@ export function addHyokConfigurations(scope: Construct, props: HyokProps): void 
           name: literal(c.name),
           kek_id: literal(c.kms.kekId),
           key_region: literal(c.kms.region),
+          oidc_configuration_id: `\${tfe_aws_oidc_configuration.hyok["${c.key}"].id}`,
+          agent_pool_id: `\${data.tfe_agent_pool.hyok["${c.key}"].id}`,
         },
       ]),
     ),
