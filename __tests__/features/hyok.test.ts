@@ -260,16 +260,30 @@ describe("a HYOK configuration's HCP Terraform side", () => {
       kek_id: "${each.value.kek_id}",
       kms_options: { key_region: "${each.value.key_region}" },
       oidc_configuration_type: "aws",
-      oidc_configuration_id: "${tfe_aws_oidc_configuration.hyok[each.key].id}",
-      agent_pool_id: "${data.tfe_agent_pool.hyok[each.key].id}",
+      oidc_configuration_id: "${each.value.oidc_configuration_id}",
+      agent_pool_id: "${each.value.agent_pool_id}",
       lifecycle: { prevent_destroy: true },
       depends_on: ["aws_iam_role_policy.inline"],
-      for_each: { hyok_primary: { name: "primary", kek_id: KEY, key_region: "us-east-1" } },
+      for_each: {
+        hyok_primary: {
+          name: "primary",
+          kek_id: KEY,
+          key_region: "us-east-1",
+          oidc_configuration_id: '${tfe_aws_oidc_configuration.hyok["hyok_primary"].id}',
+          agent_pool_id: '${data.tfe_agent_pool.hyok["hyok_primary"].id}',
+        },
+      },
     });
     expect(
       stacks["hcp-aws-trust-prod.any.project"]?.resource?.tfe_hyok_configuration?.hyok,
     ).toMatchObject({
-      for_each: { hyok_eu: { name: "eu", kek_id: "alias/hyok-kek", key_region: "eu-west-1" } },
+      for_each: {
+        hyok_eu: expect.objectContaining({
+          name: "eu",
+          kek_id: "alias/hyok-kek",
+          key_region: "eu-west-1",
+        }),
+      },
     });
   });
 
