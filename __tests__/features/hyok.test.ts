@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { apiCost } from "../../lib/api-cost";
 import { ConfigError, parseConfig } from "../../lib/config/load";
 import { evaluateIdentity } from "../../lib/iam/simulator";
 import { planTrust } from "../../lib/plan";
@@ -12,8 +13,9 @@ import { lockOf } from "../../lib/plan/lock";
 import { RESOURCES } from "../../lib/plan/members";
 import { reportMarkdown } from "../../lib/report/markdown";
 import { buildReport } from "../../lib/report/model";
+import { checkRules } from "../../lib/rules/engine";
 import { decide } from "../helpers/evaluate";
-import { synthRoles, synthStacksRaw } from "../helpers/synth";
+import { synthRoles, synthStacks, synthStacksRaw } from "../helpers/synth";
 import { hyokClaims, moduleTestClaims, runClaims, stackClaims } from "../helpers/tokens";
 
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -429,6 +431,20 @@ describe("HYOK entries in the config", () => {
     ],
   ])("refuses %s", (_, data, message) => {
     expect(refused(data)).toContain(message);
+  });
+
+  it("passes every safety rule, without warnings", () => {
+    const { errors, warnings } = checkRules(parseConfig(stringify(config())));
+    expect([...errors, ...warnings]).toEqual([]);
+  });
+
+  it("cost one API call per agent pool lookup, OIDC and HYOK configuration in a plan", () => {
+    const stacks = Object.values(synthStacks(stringify(config({ workspaces: undefined }))));
+    // Two stacks with HYOK (the provider's two calls each), three elements each.
+    expect(apiCost(stacks, { workspacesPerProject: 0, organizationWorkspaces: 0 })).toEqual({
+      calls: 2 * (2 + 3),
+      elements: 6,
+    });
   });
 
   it("accepts a config with HYOK entries only", () => {
