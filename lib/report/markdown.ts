@@ -110,7 +110,7 @@ function hyokSection(report: TrustReport): string[] {
   const lines = [
     "## HYOK configurations",
     "",
-    "Each hold-your-own-key configuration has a role that only its own tokens (`organization:ORG:hyok_config:NAME`) can assume, allowed only the listed KMS actions on its key, and, in the same stack, its HCP Terraform `tfe_aws_oidc_configuration` and `tfe_hyok_configuration` (`prevent_destroy`). The key's policy must let the role use the key (as a key user, or by allowing the account's IAM policies); the agent pool needs request forwarding on at least one agent (agents 1.23.0+, 1.30.0+ for a multi-Region key); promote the primary configuration in HCP Terraform. Retire one in two steps: revoke it in HCP Terraform and wait for the migration, then remove its entry.",
+    "Each hold-your-own-key configuration has a role that only its own tokens (`organization:ORG:hyok_config:NAME`) can assume, allowed only the listed KMS actions on its key, and, in the same stack, its HCP Terraform `tfe_aws_oidc_configuration` and `tfe_hyok_configuration` (`prevent_destroy`). The key's policy must let the role use the key (as a key user, or by allowing the account's IAM policies); the agent pool needs request forwarding on at least one agent (agents 1.23.0+, 1.30.0+ for a multi-Region key); promote the primary configuration in HCP Terraform. Retire one in two steps: revoke it in HCP Terraform and wait for the migration to finish, then set `retired: true` on its entry and deploy (its HCP Terraform objects are forgotten, never deleted, and its role destroyed); removing the entry before that stops the plan.",
     "",
     "| configuration | agent pool | KMS key | region | actions | granted on | role | stack |",
     "|---|---|---|---|---|---|---|---|",
