@@ -276,3 +276,48 @@ describe("npm run explain", () => {
     ).toBe(1);
   });
 });
+
+describe("explain for a HYOK configuration's token", () => {
+  let hyokOut: string;
+  beforeAll(() => {
+    hyokOut = synthToDir(readFileSync(join(ROOT, "examples", "hyok.yaml"), "utf8"));
+  });
+  const explainHyok = (...args: string[]) => {
+    const out: string[] = [];
+    const status = runExplain([...args, "--out", hyokOut], {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+    });
+    return { status, stdout: out.join("\n") };
+  };
+
+  it("admits it for its configuration's role only, and says how the agent gets the role", () => {
+    const { status, stdout } = explainHyok("--sub", "organization:acme:hyok_config:acme-eu");
+    expect(status).toBe(0);
+    expect(stdout).toContain("1 of 3 roles admits this token:");
+    expect(stdout).toContain(
+      'tfc-acme-hyok-acme-eu  (hcp-aws-trust-prod.any.project: aws_iam_role.roles["hyok_acme-eu"])',
+    );
+    expect(stdout).toContain(
+      "HYOK configuration acme-eu's agents (pool hyok-agents-eu) assume the role its tfe_aws_oidc_configuration names: tfc-acme-hyok-acme-eu, arn:aws:iam::444455556666:role/tfc-acme-hyok-acme-eu; it may use KMS key alias/hcp-terraform-hyok (kms:Encrypt, kms:Decrypt).",
+    );
+  });
+
+  it("refuses another configuration's, naming the field that differs", () => {
+    const { status, stdout } = explainHyok("--sub", "organization:acme:hyok_config:acme-e");
+    expect(status).toBe(1);
+    expect(stdout).toContain('hyok_config: expected "acme-eu", got "acme-e"');
+    expect(stdout).toContain("kind: a workspace run role; this is a HYOK configuration token");
+    expect(stdout).toContain("This synth has no HYOK configuration acme-e.");
+  });
+
+  it("refuses a workspace run token for the HYOK roles, as another kind", () => {
+    const { status, stdout } = explainHyok(
+      "--sub",
+      "organization:acme:project:Infrastructure:workspace:acme-eu:run_phase:plan",
+      "--all",
+    );
+    expect(status).toBe(1);
+    expect(stdout).toContain("kind: a HYOK configuration role; this is a workspace run token");
+  });
+});

@@ -129,6 +129,22 @@ const BASES: ReadonlyArray<Record<string, unknown>> = [
     },
     workspaces: [{ name: "app", project: "Apps", account: "prod", policyArns: [RO] }],
   },
+  {
+    // HYOK: HCP Terraform's host and the default audience only, so a base of its own.
+    hcp: { organization: "acme" },
+    aws: { region: "us-east-1", accountId: "111122223333" },
+    hyok: [
+      {
+        name: "primary",
+        account: "default",
+        kmsKey: "alias/hyok",
+        region: "us-east-1",
+        agentPool: "hyok-agents",
+        kmsActions: ["kms:Encrypt", "kms:Decrypt"],
+        ...options("hyok"),
+      },
+    ],
+  },
 ];
 
 type Segment = string | number | { key: true };

@@ -115,6 +115,7 @@ describe("the README's config reference", () => {
       projects: SchemaNode;
       stacks: SchemaNode;
       modules: SchemaNode;
+      hyok: SchemaNode;
     };
   };
   const withoutLinks = (text: string) => text.replace(/\[([^\]]+)\]\(#[^)]+\)/g, "$1");
@@ -126,6 +127,7 @@ describe("the README's config reference", () => {
     ["### Role options", schema.properties.workspaces.items.properties],
     ["### `stacks`", schema.properties.stacks.items.properties],
     ["### `modules`", schema.properties.modules.items.properties],
+    ["### `hyok`", schema.properties.hyok.items.properties],
   ];
 
   it.each(tables)("says under %s what the schema's descriptions say", (heading, properties) => {
@@ -136,7 +138,7 @@ describe("the README's config reference", () => {
     }
   });
 
-  it("documents every key of a workspace, a project, a Stack, a module and an account", () => {
+  it("documents every key of a workspace, a project, a Stack, a module, a HYOK entry and an account", () => {
     const documented = new Set(
       tables.flatMap(([heading]) => [...readmeTable(readme, heading).keys()]),
     );
@@ -145,6 +147,7 @@ describe("the README's config reference", () => {
       schema.properties.projects.items.properties,
       schema.properties.stacks.items.properties,
       schema.properties.modules.items.properties,
+      schema.properties.hyok.items.properties,
       schema.properties.aws.properties,
     ]) {
       for (const key of Object.keys(properties)) {

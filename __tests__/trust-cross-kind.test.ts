@@ -111,6 +111,15 @@ describe("a role admits only its own kind of token", () => {
     },
   );
 
+  it("the generated configs hold roles of every kind, HYOK configurations included", () => {
+    const kinds = new Set(
+      fc
+        .sample(generatedConfig, { numRuns: 200, seed: 7 })
+        .flatMap(({ scopes }) => [...scopes.values()].map((scope) => scope.kind)),
+    );
+    expect([...kinds].sort()).toEqual(["hyok", "module", "run", "stack"]);
+  });
+
   it(
     `on generated configs, every role refuses every other kind's token built from the labels, the config's names and random names (${RUNS} configs)`,
     () => {

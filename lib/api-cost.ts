@@ -14,7 +14,10 @@ import type { StackJson } from "./synth-output";
  *   readVariableSetVariable): 1; `tfe_variable_set`, `tfe_project_variable_set`: 1 (VariableSets.Read);
  *   `tfe_workspace`: the workspace and its remote-state consumers: 2; `tfe_test_variable`: one GET
  *   of the module's variable (resource_tfe_test_variable.go, TestVariables.Read): 1;
- * - carry-over lookups (`data.tfe_variables`, `data.tfe_variable_set`): 1 each.
+ * - carry-over lookups (`data.tfe_variables`, `data.tfe_variable_set`): 1 each;
+ * - HYOK: `data.tfe_agent_pool`, the organization's agent pools searched by name, 100 a page
+ *   (agent_pool_helpers.go, fetchAgentPool): 1; `tfe_aws_oidc_configuration` and
+ *   `tfe_hyok_configuration`: one GET each (AWSOIDCConfigurations.Read, HYOKConfigurations.Read): 1.
  */
 export interface ApiCostAssumptions {
   /** Workspaces of each project, for `data.tfe_project`'s listing. */
@@ -55,6 +58,9 @@ export function apiCost(stacks: readonly StackJson[], assume: ApiCostAssumptions
       [count(resource, "tfe_project_variable_set"), 1],
       [count(resource, "tfe_workspace"), 2],
       [count(resource, "tfe_test_variable"), 1],
+      [count(data, "tfe_agent_pool"), 1],
+      [count(resource, "tfe_aws_oidc_configuration"), 1],
+      [count(resource, "tfe_hyok_configuration"), 1],
     ];
     const stackElements = perElement.reduce((sum, [n]) => sum + n, 0);
     if (stackElements === 0) continue;

@@ -142,7 +142,7 @@ export function effectiveRoles(
 }
 
 /**
- * How a Stack deployment or a module's test run is given its role, in a line; undefined for a
+ * How a Stack deployment, a module's test run or a HYOK configuration's agent is given its role, in a line; undefined for a
  * workspace run's token (see {@link effectiveRoles}) or one of no kind HCP Terraform issues.
  */
 export function roleSourceLine(report: TrustReport, claims: TokenClaims): string | undefined {
@@ -158,6 +158,12 @@ export function roleSourceLine(report: TrustReport, claims: TokenClaims): string
     );
     const which = role === undefined ? "" : ` (this synth's is ${role.name}, ${role.arn})`;
     return `A Stack deployment reads no variables: it uses the role its .tfdeploy.hcl passes${which}; the report's "HCP Terraform Stacks" section has the fragment to paste.`;
+  }
+  if (parsed.kind === "hyok") {
+    const role = report.roles.find((r) => r.hyok?.name === field.hyok_config);
+    return role === undefined
+      ? `This synth has no HYOK configuration ${field.hyok_config}.`
+      : `HYOK configuration ${field.hyok_config}'s agents (pool ${role.hyok?.agentPool}) assume the role its tfe_aws_oidc_configuration names: ${role.name}, ${role.arn}; it may use KMS key ${role.hyok?.kmsKey} (${role.hyok?.actions.join(", ")}).`;
   }
   const target = report.targets.find((t) => t.kind === "module" && t.name === field.module);
   const arn = target?.variables.find((v) => v.key === "TFC_AWS_RUN_ROLE_ARN");

@@ -82,6 +82,17 @@ export function moduleTestSubject(subject: {
   return `organization:${subject.organization}:module:${subject.module}:operation:test_run`;
 }
 
+/**
+ * The `sub` of a HYOK configuration's tokens, exact: `organization:ORG:hyok_config:NAME`.
+ * https://developer.hashicorp.com/terraform/cloud-docs/hold-your-own-key/configure
+ */
+export function hyokSubject(subject: {
+  readonly organization: string;
+  readonly name: string;
+}): string {
+  return `organization:${subject.organization}:hyok_config:${subject.name}`;
+}
+
 export interface TrustPolicyProps {
   /** The HCP Terraform or Terraform Enterprise hostname, the prefix of the condition keys. */
   readonly hostname: string;

@@ -5,10 +5,12 @@ import { addAwsProvider } from "../lib/constructs/aws-provider";
 import { applyBackend } from "../lib/constructs/backend";
 import { addCarryover, addImports, adoptedImports } from "../lib/constructs/carryover";
 import { addHcpVariables, addOrganizationPin } from "../lib/constructs/hcp-variables";
+import { addHyokConfigurations } from "../lib/constructs/hyok";
 import { HcpOidcProvider } from "../lib/constructs/oidc-provider";
 import { addWorkspaceRoles } from "../lib/constructs/roles";
 import { addTestVariables } from "../lib/constructs/test-variables";
 import type { ImportTarget } from "../lib/live/adoption-addresses";
+import { hyokOf, RESOURCES } from "../lib/plan/members";
 import type { PlannedAccount, PlannedHcp, PlannedStack, Relocation } from "../lib/plan/model";
 import type { Pins } from "../lib/plan/pins";
 import { isHcpVariableTarget, isTestVariableTarget } from "../lib/plan/variables";
@@ -62,15 +64,28 @@ export class ProjectStack extends TerraformStack {
         targets: targets.filter(isTestVariableTarget),
         roleArns,
       });
-    } else if (stack.guardsCreated === true) {
-      // Emptied, but its state may still hold created workspaces: keep them guarded.
-      addHcpVariables(this, { hcp, targets: [], roleArns: new Map(), guardCreated: true });
+      addHyokConfigurations(this, {
+        hcp,
+        configurations: hyokOf(stack),
+        guard: stack.guardsHyok === true,
+      });
+    } else {
+      // Emptied, but its state may still hold created workspaces or HYOK configurations: keep
+      // them guarded.
+      if (stack.guardsCreated === true)
+        addHcpVariables(this, { hcp, targets: [], roleArns: new Map(), guardCreated: true });
+      if (stack.guardsHyok === true)
+        addHyokConfigurations(this, { hcp, configurations: [], guard: true });
     }
     const carried = addCarryover(
       this,
       hcp.organization,
       props.relocations.filter((r) => r.from === id && r.phase === "forget"),
       props.relocations.filter((r) => r.to === id && r.imports),
+      (stack.retiredHyok ?? []).flatMap((key) => [
+        { resource: RESOURCES.hyokConfiguration, key },
+        { resource: RESOURCES.hyokOidcConfiguration, key },
+      ]),
     );
     const carriedTo = new Set(carried.map((block) => block.to));
     addImports(this, [

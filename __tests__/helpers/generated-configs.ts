@@ -1,7 +1,8 @@
 /**
  * Generated configs for the trust properties, with the runs each role should admit: random
  * organizations, hosts, audiences, workspace and project names, split phases, project-wide roles,
- * Stacks (some deployments, or any), registry modules and reused providers.
+ * Stacks (some deployments, or any), registry modules, HYOK configurations (on app.terraform.io
+ * with the default audience, the only place HCP Terraform issues their tokens) and reused providers.
  */
 import fc from "fast-check";
 import { expect } from "vitest";
@@ -12,7 +13,7 @@ import type { TokenClaims } from "../../lib/iam/web-identity";
 import { checkRules } from "../../lib/rules/engine";
 import { LABEL_WORDS } from "./cross-kind";
 import { synthRoles } from "./synth";
-import { moduleTestClaims, runClaims, stackClaims } from "./tokens";
+import { hyokClaims, moduleTestClaims, runClaims, stackClaims } from "./tokens";
 import { scopesOf, type TrustScope } from "./trust-cases";
 
 /** Generated configs per property; raise it for a longer search: PROPERTY_RUNS=5000 npm test */
@@ -84,8 +85,14 @@ export const generatedConfig = fc
       fc.record({ name: name(40), provider: fc.stringMatching(/^[a-z0-9]{1,10}$/) }),
       { nil: undefined },
     ),
+    hyok: fc.option(name(64), { nil: undefined }),
   })
   .map((c) => {
+    // HCP Terraform issues HYOK tokens only as app.terraform.io, with the AWS default audience.
+    const hyok =
+      c.hostname === "app.terraform.io" && c.audience === "aws.workload.identity"
+        ? c.hyok
+        : undefined;
     const grant = (split: boolean) =>
       split
         ? {
@@ -122,6 +129,18 @@ export const generatedConfig = fc
             ],
           }),
       ...(c.module === undefined ? {} : { modules: [{ ...c.module, policyArns: [READ_ONLY] }] }),
+      ...(hyok === undefined
+        ? {}
+        : {
+            hyok: [
+              {
+                name: hyok,
+                kmsKey:
+                  "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                agentPool: "hyok-agents",
+              },
+            ],
+          }),
     });
     const config = parseConfig(yaml);
     // The runs each role should admit, from the plan of the config (split roles, project roles).
@@ -167,6 +186,14 @@ export function mutate(scope: TrustScope, field: string, value: string): TokenCl
             : undefined);
     const next = key === undefined ? undefined : changed(token, key);
     return next === undefined ? undefined : stackClaims(next);
+  }
+  if (scope.kind === "hyok") {
+    const token = { ...issuer, hyok: scope.hyok };
+    const key = issuerKey ?? (field === "name" ? "hyok" : undefined);
+    const next = key === undefined ? undefined : changed(token, key);
+    return next === undefined
+      ? undefined
+      : hyokClaims(next.organization, next.hyok, next.host, next.audience);
   }
   if (scope.kind === "module") {
     const token = { ...issuer, module: scope.module };

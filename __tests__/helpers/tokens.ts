@@ -50,6 +50,24 @@ export function moduleTestClaims(
   };
 }
 
+/**
+ * The claims of a HYOK configuration's token: `organization:ORG:hyok_config:NAME`, audience
+ * `aws.workload.identity` for AWS, issuer always https://app.terraform.io.
+ * https://developer.hashicorp.com/terraform/cloud-docs/hold-your-own-key/configure
+ */
+export function hyokClaims(
+  organization: string,
+  name: string,
+  host = "app.terraform.io",
+  audience = "aws.workload.identity",
+): TokenClaims {
+  return {
+    iss: `https://${host}`,
+    aud: audience,
+    sub: `organization:${organization}:hyok_config:${name}`,
+  };
+}
+
 export interface StackIdentity {
   readonly host?: string;
   readonly audience?: string;

@@ -1,7 +1,7 @@
 import type { TrustConfig } from "../../lib/config/schema";
 import type { TokenClaims } from "../../lib/iam/web-identity";
 import { planTrust } from "../../lib/plan";
-import { moduleTestClaims, type RunPhase, runClaims, stackClaims } from "./tokens";
+import { hyokClaims, moduleTestClaims, type RunPhase, runClaims, stackClaims } from "./tokens";
 
 interface Issuer {
   readonly host: string;
@@ -34,7 +34,13 @@ export interface ModuleScope extends Issuer {
   readonly module: string;
 }
 
-export type TrustScope = RunScope | StackScope | ModuleScope;
+/** Which HYOK configuration's tokens a role is meant to admit. */
+export interface HyokScope extends Issuer {
+  readonly kind: "hyok";
+  readonly hyok: string;
+}
+
+export type TrustScope = RunScope | StackScope | ModuleScope | HyokScope;
 
 export interface TrustCase {
   readonly name: string;
@@ -64,7 +70,51 @@ export function trustCases(scope: TrustScope): TrustCase[] {
       return stackCases(scope);
     case "module":
       return moduleCases(scope);
+    case "hyok":
+      return hyokCases(scope);
   }
+}
+
+/**
+ * A HYOK role admits its configuration's tokens only: not another configuration's (near misses of
+ * its name), not another organization's, and no token of another kind built from the same names.
+ */
+function hyokCases(scope: HyokScope): TrustCase[] {
+  const claims = (change: Partial<Issuer> & { hyok?: string }) =>
+    hyokClaims(
+      change.organization ?? scope.organization,
+      change.hyok ?? scope.hyok,
+      change.host ?? scope.host,
+      change.audience ?? scope.audience,
+    );
+  const cases: TrustCase[] = [
+    { name: "allows its configuration's tokens", claims: claims({}), allowed: true },
+  ];
+  const denied = (name: string, c: TokenClaims) => cases.push({ name, claims: c, allowed: false });
+  for (const other of [...nearMisses(scope.hyok, "-2"), scope.hyok.toUpperCase()]) {
+    if (other !== scope.hyok)
+      denied(`denies HYOK configuration ${JSON.stringify(other)}`, claims({ hyok: other }));
+  }
+  cases.push(...issuerCases(claims, scope));
+  const names = {
+    host: scope.host,
+    audience: scope.audience,
+    organization: scope.organization,
+    project: scope.hyok,
+  };
+  denied(
+    "denies a workspace run named like the configuration",
+    runClaims({ ...names, workspace: scope.hyok, phase: "plan" }),
+  );
+  denied(
+    "denies a Stack deployment named like the configuration",
+    stackClaims({ ...names, stack: scope.hyok, deployment: scope.hyok, operation: "apply" }),
+  );
+  denied(
+    "denies a module test run named like the configuration",
+    moduleTestClaims(scope.organization, scope.hyok, scope.host, scope.audience),
+  );
+  return cases;
 }
 
 /** The cases every kind shares: another audience, the STS default audience, another issuer. */
@@ -122,6 +172,10 @@ function stackCases(scope: StackScope): TrustCase[] {
     "denies a module test run named like the Stack",
     moduleTestClaims(scope.organization, scope.stack, scope.host, scope.audience),
   );
+  denied(
+    "denies a HYOK configuration named like the Stack",
+    hyokClaims(scope.organization, scope.stack, scope.host, scope.audience),
+  );
   return cases;
 }
 
@@ -153,6 +207,11 @@ function moduleCases(scope: ModuleScope): TrustCase[] {
     {
       name: "denies a workspace run named like the module",
       claims: runClaims({ ...names, workspace: scope.module, phase: "plan" }),
+      allowed: false,
+    },
+    {
+      name: "denies a HYOK configuration named like the module",
+      claims: hyokClaims(scope.organization, scope.module, scope.host, scope.audience),
       allowed: false,
     },
     {
@@ -242,6 +301,10 @@ function runCases(scope: RunScope): TrustCase[] {
   );
   denied("denies a module test run", moduleTestClaims(scope.organization, workspace, scope.host));
   denied(
+    "denies a HYOK configuration named like the workspace",
+    hyokClaims(scope.organization, workspace, scope.host, scope.audience),
+  );
+  denied(
     "denies a Stack deployment with the workspace's names",
     stackClaims({ ...base, stack: workspace, deployment: workspace, operation: phase }),
   );
@@ -282,6 +345,9 @@ export function scopesOf(config: TrustConfig): Map<string, TrustScope> {
             break;
           case "module":
             scope = { kind: "module", ...issuer, module: owner.subjectName };
+            break;
+          case "hyok":
+            scope = { kind: "hyok", ...issuer, hyok: owner.name };
             break;
         }
         return [`${stack.name} aws_iam_role.roles["${role.key}"]`, scope] as const;

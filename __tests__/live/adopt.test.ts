@@ -253,3 +253,60 @@ describe("secrets", () => {
     expect(stringify(world.hcp.requests)).not.toMatch(/MARKER/);
   });
 });
+
+describe("adopt of a HYOK configuration made in HCP Terraform", () => {
+  const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/tfc-acme-hyok-primary`;
+  const config = configWith([{ name: "app", policyArns: [READ_ONLY] }], {
+    hyok: [{ name: "primary", kmsKey: KEY, agentPool: "hyok-agents" }],
+  });
+  const made = (extra: Record<string, unknown> = {}, roleArn = ROLE_ARN) =>
+    world.hcp.hyok(
+      "primary",
+      { kekId: KEY, keyRegion: "us-east-1", roleArn, agentPool: "hyok-agents" },
+      extra,
+    );
+
+  it("GIVEN it as the config says WHEN adopting THEN it and its OIDC configuration are imported by ID", async () => {
+    world.hcp.workspace("app");
+    const hyok = made();
+    const { status, file, path } = await adopt(config);
+    expect(status).toBe(0);
+    expect(readAdoption(file).hyokConfigurations).toEqual({
+      primary: { id: hyok.id, oidcConfiguration: hyok.oidcConfigurationId },
+    });
+    const state = expectedState(parseConfig(readFileSync(path, "utf8")));
+    const { entries } = matchAdoption(readAdoption(file), state);
+    expect(
+      entries.filter(
+        (e) => e.type.startsWith("tfe_hyok") || e.type === "tfe_aws_oidc_configuration",
+      ),
+    ).toEqual([
+      { type: "tfe_hyok_configuration", hyok: "primary", id: hyok.id },
+      { type: "tfe_aws_oidc_configuration", hyok: "primary", id: hyok.oidcConfigurationId },
+    ]);
+  });
+
+  it("GIVEN it names another role WHEN adopting THEN it is a conflict, adopted with --overwrite", async () => {
+    world.hcp.workspace("app");
+    made({}, `arn:aws:iam::${ACCOUNT}:role/hand-made`);
+    const first = await adopt(config);
+    expect(first.status).toBe(1);
+    expect(first.stdout).toContain(
+      `HYOK configuration primary: exists with role arn:aws:iam::${ACCOUNT}:role/hand-made; the deploy would change it in place to the config's`,
+    );
+    expect(readAdoption(first.file).hyokConfigurations).toBeUndefined();
+    const second = await adopt(config, "--overwrite");
+    expect(second.status).toBe(0);
+    expect(Object.keys(readAdoption(second.file).hyokConfigurations ?? {})).toEqual(["primary"]);
+  });
+
+  it("GIVEN it is revoked WHEN adopting THEN it is never adopted, even with --overwrite", async () => {
+    world.hcp.workspace("app");
+    made({ status: "revoked" });
+    const { status, stdout, file } = await adopt(config, "--overwrite");
+    expect(status).toBe(1);
+    expect(stdout).toContain("HYOK configuration primary: is revoked in HCP Terraform");
+    expect(readAdoption(file).hyokConfigurations).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { loadConfig } from "../../lib/config/load";
+import { parseAdoption } from "../../lib/live/adoption-file";
 import { adoptionImports } from "../../lib/live/adoption-imports";
 import { buildApp } from "../../stacks/app";
 import { tempDir } from "../helpers/synth";
@@ -130,5 +131,70 @@ describe("the synth with an adoption file", () => {
 
   it("reports and ignores an entry whose resource the config no longer has", () => {
     expect(ignored).toEqual([expect.stringContaining("gone")]);
+  });
+});
+
+describe("the synth with an adopted HYOK configuration", () => {
+  it("imports it and its OIDC configuration in the stack of its role, by ID", () => {
+    const dir = tempDir("adopt-synth-hyok-");
+    mkdirSync(dir, { recursive: true });
+    const configPath = join(dir, "trust.yaml");
+    writeFileSync(
+      configPath,
+      stringify({
+        hcp: { organization: "acme" },
+        aws: { region: "us-east-1", accountId: ACCOUNT },
+        hyok: [
+          {
+            name: "primary",
+            kmsKey: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            agentPool: "hyok-agents",
+          },
+          { name: "other", kmsKey: "alias/x", region: "us-east-1", agentPool: "hyok-agents" },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(dir, "trust.imports.json"),
+      JSON.stringify({
+        version: 1,
+        organization: "acme",
+        hostname: "app.terraform.io",
+        hyokConfigurations: {
+          primary: { id: "hyokc-XqYizSPQmeiG1aHJ", oidcConfiguration: "awsoidc-DXmy3B2emVHysnbq" },
+          gone: { id: "hyokc-AAAAAAAAAAAAAAAA" },
+        },
+      }),
+    );
+    const { config } = loadConfig(configPath);
+    const adoption = adoptionImports(config, configPath);
+    expect(adoption.ignored).toEqual([
+      "HYOK configuration gone: the config has no HYOK configuration gone",
+    ]);
+    const outdir = join(dir, "out");
+    buildApp(config, { outdir, adopt: adoption.entries }).app.synth();
+    const stack = JSON.parse(
+      readFileSync(
+        join(outdir, "stacks", "hcp-aws-trust-default.any.project", "cdk.tf.json"),
+        "utf8",
+      ),
+    ) as { import?: Array<{ to: string; id: string }> };
+    expect(stack.import).toEqual([
+      { to: 'tfe_hyok_configuration.hyok["hyok_primary"]', id: "hyokc-XqYizSPQmeiG1aHJ" },
+      { to: 'tfe_aws_oidc_configuration.hyok["hyok_primary"]', id: "awsoidc-DXmy3B2emVHysnbq" },
+    ]);
+  });
+
+  it("refuses an ID of another form", () => {
+    expect(() =>
+      parseAdoption(
+        JSON.stringify({
+          version: 1,
+          organization: "acme",
+          hostname: "app.terraform.io",
+          hyokConfigurations: { primary: { id: '${file("/etc/passwd")}' } },
+        }),
+      ),
+    ).toThrow('is not a HYOK configuration ID ("hyokc-" and letters and digits)');
   });
 });

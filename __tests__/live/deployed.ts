@@ -42,6 +42,19 @@ export function deploy(world: World, config: Record<string, unknown>): ExpectedS
       });
     }
   }
+  state.hyok.forEach((h, index) => {
+    world.hcp.hyok(
+      h.name,
+      {
+        kekId: h.kekId,
+        keyRegion: h.keyRegion,
+        roleArn: resolveValue(state, { roleOf: h.role }, ids) ?? "",
+        agentPool: h.agentPool,
+      },
+      // The first one is the organization's primary, as an operator promotes it.
+      { primary: index === 0 },
+    );
+  });
   for (const ws of state.workspaces) {
     const live = world.hcp.workspace(ws.name, ws.project ?? "Default Project");
     for (const v of ws.variables)

@@ -336,3 +336,86 @@ describe("secrets in doctor's output", () => {
     expect(everything).not.toContain(BASE_SECRET);
   });
 });
+
+describe("doctor on HYOK configurations", () => {
+  const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const withHyok = configWith(
+    [{ name: "app", project: "Default Project", policyArns: [READ_ONLY] }],
+    {
+      hyok: [{ name: "primary", kmsKey: KEY, agentPool: "hyok-agents" }],
+    },
+  );
+  const hyokOf = () => {
+    const found = world.hcp.hyokConfigurations.find((h) => h.name === "primary");
+    if (found === undefined) throw new Error("no HYOK configuration");
+    return found;
+  };
+
+  it("GIVEN the HYOK configuration as deployed WHEN running doctor THEN it finds nothing", async () => {
+    deploy(world, withHyok);
+    const { status, stdout } = await doctor(withHyok);
+    expect(stdout).toContain("Healthy: what is live is what the config says.");
+    expect(status).toBe(0);
+  });
+
+  it.each<[string, () => void, string]>([
+    [
+      "a deleted configuration",
+      () => {
+        world.hcp.hyokConfigurations = [];
+      },
+      "HYOK configuration primary [hyok-missing]: not found in organization acme",
+    ],
+    [
+      "another key",
+      () => {
+        hyokOf().kekId = "alias/other";
+      },
+      'HYOK configuration primary [hyok-key]: uses key "alias/other" in "us-east-1"',
+    ],
+    [
+      "an OIDC configuration naming another role",
+      () => {
+        const oidc = world.hcp.awsOidcConfigurations.find(
+          (c) => c.id === hyokOf().oidcConfigurationId,
+        );
+        if (oidc !== undefined) oidc.roleArn = `arn:aws:iam::${ACCOUNT}:role/other`;
+      },
+      `HYOK configuration primary [hyok-role]: has an AWS OIDC configuration naming arn:aws:iam::${ACCOUNT}:role/other, not arn:aws:iam::${ACCOUNT}:role/tfc-acme-hyok-primary`,
+    ],
+    [
+      "another agent pool",
+      () => {
+        hyokOf().agentPoolId = world.hcp.agentPool("other-pool").id;
+      },
+      'HYOK configuration primary [hyok-agent-pool]: uses agent pool "other-pool", the config says "hyok-agents"',
+    ],
+    [
+      "a failed test",
+      () => {
+        Object.assign(hyokOf(), { status: "test_failed", error: "AccessDeniedException" });
+      },
+      "HYOK configuration primary [hyok-status]: is test_failed in HCP Terraform: AccessDeniedException",
+    ],
+  ])("GIVEN %s WHEN running doctor THEN it is an error", async (_, change, expected) => {
+    deploy(world, withHyok);
+    change();
+    const { status, stdout } = await doctor(withHyok);
+    expect(stdout).toContain(expected);
+    expect(status).toBe(1);
+  });
+
+  it("GIVEN a revoked configuration and no primary WHEN running doctor THEN it warns with what to do", async () => {
+    deploy(world, withHyok);
+    Object.assign(hyokOf(), { status: "revoked", primary: false });
+    const { status, stdout } = await doctor(withHyok);
+    expect(stdout).toContain(
+      "HYOK configuration primary [hyok-revoked]: is revoked in HCP Terraform",
+    );
+    expect(stdout).toContain("set retired: true on its entry and deploy");
+    expect(stdout).toContain(
+      "organization acme [hyok-no-primary]: has HYOK configurations but none is primary",
+    );
+    expect(status).toBe(1);
+  });
+});

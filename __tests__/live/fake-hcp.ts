@@ -39,6 +39,28 @@ export interface FakeProject {
   name: string;
 }
 
+export interface FakeHyok {
+  readonly id: string;
+  name: string;
+  kekId: string;
+  keyRegion: string;
+  primary: boolean;
+  status: string;
+  error?: string;
+  oidcConfigurationId: string;
+  agentPoolId: string;
+}
+
+export interface FakeAwsOidcConfiguration {
+  readonly id: string;
+  roleArn: string;
+}
+
+export interface FakeAgentPool {
+  readonly id: string;
+  name: string;
+}
+
 const id16 = (prefix: string, n: number) => `${prefix}-${String(n).padStart(16, "0")}`;
 
 /**
@@ -53,6 +75,9 @@ export class FakeHcp {
   workspaces: FakeWorkspace[] = [];
   varsets: FakeVariableSet[] = [];
   stacks: FakeStack[] = [];
+  hyokConfigurations: FakeHyok[] = [];
+  awsOidcConfigurations: FakeAwsOidcConfiguration[] = [];
+  agentPools: FakeAgentPool[] = [];
   /** The organization's external ID (`org-…`), which stays with it whatever its name. */
   externalId: string;
   /** Deleted: every path under it answers 404, as for a name nobody holds. */
@@ -77,6 +102,38 @@ export class FakeHcp {
     const stack = { id: id16("st", ++this.counter), name, projectId: this.project(project).id };
     this.stacks.push(stack);
     return stack;
+  }
+
+  /** An agent pool of that name (made once). */
+  agentPool(name: string): FakeAgentPool {
+    const existing = this.agentPools.find((p) => p.name === name);
+    if (existing !== undefined) return existing;
+    const pool = { id: id16("apool", ++this.counter), name };
+    this.agentPools.push(pool);
+    return pool;
+  }
+
+  /** A HYOK configuration with its AWS OIDC configuration, as a deploy makes them. */
+  hyok(
+    name: string,
+    fields: { kekId: string; keyRegion: string; roleArn: string; agentPool: string },
+    extra: Partial<FakeHyok> = {},
+  ): FakeHyok {
+    const oidc = { id: id16("awsoidc", ++this.counter), roleArn: fields.roleArn };
+    this.awsOidcConfigurations.push(oidc);
+    const hyok: FakeHyok = {
+      id: id16("hyokc", ++this.counter),
+      name,
+      kekId: fields.kekId,
+      keyRegion: fields.keyRegion,
+      primary: false,
+      status: "available",
+      oidcConfigurationId: oidc.id,
+      agentPoolId: this.agentPool(fields.agentPool).id,
+      ...extra,
+    };
+    this.hyokConfigurations.push(hyok);
+    return hyok;
   }
 
   /** Deletes a workspace; its name is free for anyone who may create workspaces. */
@@ -190,6 +247,29 @@ export class FakeHcp {
             attributes: { name: org, "external-id": this.externalId },
           },
         };
+      if (parts[2] === "hyok-configurations") {
+        return this.page(
+          q,
+          this.hyokConfigurations.map((h) => ({
+            id: h.id,
+            type: "hyok-configurations",
+            attributes: {
+              name: h.name,
+              "kek-id": h.kekId,
+              "kms-options": { "key-region": h.keyRegion },
+              primary: h.primary,
+              status: h.status,
+              error: h.error ?? null,
+            },
+            relationships: {
+              "oidc-configuration": {
+                data: { id: h.oidcConfigurationId, type: "aws-oidc-configurations" },
+              },
+              "agent-pool": { data: { id: h.agentPoolId, type: "agent-pools" } },
+            },
+          })),
+        );
+      }
       if (parts[2] === "stacks") {
         const projectId = q.get("filter[project][id]");
         const term = (q.get("search[name]") ?? "").toLowerCase();
@@ -269,6 +349,24 @@ export class FakeHcp {
             q,
             set.vars.map((v) => this.varJson(v)),
           );
+    }
+    if (parts[0] === "oidc-configurations") {
+      const oidc = this.awsOidcConfigurations.find((c) => c.id === parts[1]);
+      return oidc === undefined
+        ? undefined
+        : {
+            data: {
+              id: oidc.id,
+              type: "aws-oidc-configurations",
+              attributes: { "role-arn": oidc.roleArn },
+            },
+          };
+    }
+    if (parts[0] === "agent-pools") {
+      const pool = this.agentPools.find((p) => p.id === parts[1]);
+      return pool === undefined
+        ? undefined
+        : { data: { id: pool.id, type: "agent-pools", attributes: { name: pool.name } } };
     }
     if (parts[0] === "projects") {
       const project = this.projects.find((p) => p.id === parts[1]);

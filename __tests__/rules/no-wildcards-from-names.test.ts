@@ -102,3 +102,40 @@ describe(rule.id, () => {
     });
   });
 });
+
+describe(`${rule.id} for HYOK configurations`, () => {
+  const hyokOnly = baseConfig({
+    aws: { region: "us-east-1" },
+    workspaces: undefined,
+    hyok: [
+      {
+        name: "primary",
+        kmsKey: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        agentPool: "hyok-agents",
+      },
+    ],
+  });
+
+  it("passes a HYOK role's exact sub", () => {
+    expect(messages(rule, review(hyokOnly))).toEqual([]);
+  });
+
+  it.each([
+    [
+      "a wildcard name",
+      "organization:acme:hyok_config:prim*",
+      'has hyok_config "prim*" and holds a wildcard',
+    ],
+    ["another name", "organization:acme:hyok_config:other", 'has hyok_config "other"'],
+    [
+      "another kind's form",
+      "organization:acme:module:primary:operation:test_run",
+      "is not of the form organization:ORGANIZATION:hyok_config:HYOK_CONFIG",
+    ],
+  ])("fails %s", (_, pattern, expected) => {
+    const input = tampered((s) => {
+      s.Condition.StringLike = { "app.terraform.io:sub": pattern };
+    }, hyokOnly);
+    expect(messages(rule, input)).toEqual([expect.stringContaining(expected)]);
+  });
+});

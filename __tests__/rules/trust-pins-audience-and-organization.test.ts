@@ -90,3 +90,30 @@ describe(rule.id, () => {
     });
   });
 });
+
+describe(`${rule.id} for HYOK configurations`, () => {
+  const hyokOnly = baseConfig({
+    aws: { region: "us-east-1" },
+    workspaces: undefined,
+    hyok: [
+      {
+        name: "primary",
+        kmsKey: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        agentPool: "hyok-agents",
+      },
+    ],
+  });
+
+  it("passes a HYOK role's exact sub", () => {
+    expect(messages(rule, review(hyokOnly))).toEqual([]);
+  });
+
+  it("fails a HYOK sub pattern that does not name its configuration", () => {
+    const input = tampered((s) => {
+      s.Condition.StringLike = { [SUB]: "organization:acme:hyok_config:*" };
+    }, hyokOnly);
+    expect(messages(rule, input)).toEqual([
+      'hyok[0]: role tfc-acme-hyok-primary: sub pattern "organization:acme:hyok_config:*" does not name its HYOK configuration',
+    ]);
+  });
+});

@@ -238,6 +238,19 @@ export function seedTfeWorld(world: string, stacks: readonly StackJson[]): void 
           project(organization, String(value.name));
       }
     }
+    // The agent pools HYOK configurations name: made in HCP Terraform, never by the app.
+    for (const stack of stacks) {
+      for (const body of Object.values(stack.data?.tfe_agent_pool ?? {})) {
+        const organization = String(body.organization);
+        tfe.agentPools ??= [];
+        for (const value of Object.values(forEachOf(body))) {
+          const name = String(value.name);
+          if (tfe.agentPools.some((p) => p.organization === organization && p.name === name))
+            continue;
+          tfe.agentPools.push({ id: nextId(tfe, "apool"), name, organization });
+        }
+      }
+    }
     for (const stack of stacks) {
       for (const body of Object.values(stack.data?.tfe_workspace ?? {})) {
         const organization = String(body.organization);

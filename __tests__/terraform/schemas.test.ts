@@ -34,7 +34,8 @@ function asBinding(block: Block): BindingBlock {
         name,
         {
           nesting: nested.nesting === "set" ? "set" : "list",
-          ...(nested.maxItems === 1 ? { maxItems: 1 as const } : {}),
+          // cdktf writes a single nested block as a list block of at most one.
+          ...(nested.maxItems === 1 || nested.nesting === "single" ? { maxItems: 1 as const } : {}),
           block: asBinding(nested.block),
         },
       ]),

@@ -5,7 +5,7 @@ export const DEFAULT_CONFIG_PATH = "trust.yaml";
 export const DEFAULT_CONFIG_DIR = "trust.d";
 
 /** The lists whose entries several files of a config directory may contribute. */
-export const MERGED_LISTS = ["workspaces", "projects", "stacks", "modules"] as const;
+export const MERGED_LISTS = ["workspaces", "projects", "stacks", "modules", "hyok"] as const;
 
 /** The public HCP Terraform hostname. */
 export const DEFAULT_HOSTNAME = "app.terraform.io";
@@ -22,6 +22,7 @@ export const MANAGED_TAG_KEYS = [
   "HcpStack",
   "HcpDeployment",
   "HcpModule",
+  "HcpHyokConfiguration",
 ];
 /** The account name of a config that uses the single `aws` block. */
 export const SINGLE_ACCOUNT = "default";

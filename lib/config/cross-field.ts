@@ -10,9 +10,10 @@ import {
   parseRoleArn,
   partitionOfRegion,
 } from "./arns";
-import { SINGLE_ACCOUNT } from "./constants";
+import { DEFAULT_AUDIENCE, DEFAULT_HOSTNAME, SINGLE_ACCOUNT } from "./constants";
 import type { Ctx } from "./fields";
 import type { Grant, Permissions } from "./grants";
+import { parseKmsKey } from "./hyok";
 import { roleCountProblem, rolesOfGrant } from "./limits";
 import { quote } from "./quote";
 import { ANY_DEPLOYMENT, moduleSubjectName } from "./run-kinds";
@@ -53,7 +54,8 @@ export function checkConfig(config: TrustConfig, ctx: Ctx): void {
     config.workspaces === undefined &&
     config.projects === undefined &&
     config.stacks === undefined &&
-    config.modules === undefined
+    config.modules === undefined &&
+    config.hyok === undefined
   ) {
     ctx.addIssue({
       code: "custom",
@@ -76,8 +78,10 @@ export function checkConfig(config: TrustConfig, ctx: Ctx): void {
   for (const stack of config.stacks ?? [])
     roles += stack.deployments === ANY_DEPLOYMENT ? 1 : stack.deployments.length;
   roles += config.modules?.length ?? 0;
+  roles += config.hyok?.filter((entry) => !entry.retired).length ?? 0;
   checkStacks(config.stacks ?? [], ctx);
   checkModules(config.modules ?? [], ctx);
+  checkHyok(config, ctx);
   const tooMany = roleCountProblem(roles);
   if (tooMany !== undefined) ctx.addIssue({ code: "custom", message: tooMany, input: roles });
 }
@@ -133,6 +137,66 @@ function checkStacks(stacks: readonly StackConfig[], ctx: Ctx): void {
         });
       }
     });
+  });
+}
+
+/**
+ * Checks the HYOK entries: HCP Terraform only (the token's issuer is always
+ * `https://app.terraform.io`), the AWS audience `aws.workload.identity`, each name once, and an
+ * account whose ID is known when the key is a bare alias (IAM grants by alias on
+ * `arn:PARTITION:kms:REGION:ACCOUNT:key/*`).
+ * https://developer.hashicorp.com/terraform/cloud-docs/hold-your-own-key/configure
+ */
+function checkHyok(config: TrustConfig, ctx: Ctx): void {
+  const entries = config.hyok ?? [];
+  if (entries.length === 0) return;
+  if (config.hcp.hostname !== DEFAULT_HOSTNAME) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["hyok"],
+      message: `hold your own key is an HCP Terraform feature: its tokens are always issued by https://${DEFAULT_HOSTNAME}, but hcp.hostname is ${quote(config.hcp.hostname)}; keep HYOK entries in a config for ${DEFAULT_HOSTNAME}`,
+      input: config.hcp.hostname,
+    });
+  }
+  if (config.hcp.audience !== DEFAULT_AUDIENCE) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["hyok"],
+      message: `HCP Terraform's HYOK tokens for AWS carry the audience "${DEFAULT_AUDIENCE}", but hcp.audience is ${quote(config.hcp.audience)}, the only audience the OIDC provider and the trust policies accept; keep HYOK entries in a config with the default audience`,
+      input: config.hcp.audience,
+    });
+  }
+  const seen = new Map<string, number>();
+  const accounts: Record<string, { accountId?: string | undefined }> =
+    config.accounts ?? (config.aws === undefined ? {} : { [SINGLE_ACCOUNT]: config.aws });
+  const names = Object.keys(accounts);
+  entries.forEach((entry, index) => {
+    const lower = entry.name.toLowerCase();
+    const first = seen.get(lower);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["hyok", index, "name"],
+        message: `HYOK configuration ${quote(entry.name)} is listed twice (also at hyok[${first}]); list each once`,
+        input: entry.name,
+      });
+    } else seen.set(lower, index);
+    const key = parseKmsKey(entry.kmsKey);
+    const account = entry.account ?? (names.length === 1 ? names[0] : undefined);
+    const accountConfig = account === undefined ? undefined : accounts[account];
+    if (
+      key?.form === "alias" &&
+      key.accountId === undefined &&
+      accountConfig !== undefined &&
+      knownAccountId(accountConfig) === undefined
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["hyok", index, "kmsKey"],
+        message: `hyok ${quote(entry.name)}: the alias ${quote(entry.kmsKey)} names a key of account ${quote(account ?? "")}, whose ID the config does not give; IAM grants by alias on arn:PARTITION:kms:REGION:ACCOUNT:key/*, so set accountId on that account or give the alias ARN`,
+        input: entry.kmsKey,
+      });
+    }
   });
 }
 
@@ -526,6 +590,15 @@ function checkAccounts(config: TrustConfig, ctx: Ctx): void {
   });
   config.modules?.forEach((module, i) => {
     checkEntry(["modules", i], module.account, grantArns(module), usesDefaultBoundary(module));
+  });
+  config.hyok?.forEach((entry, i) => {
+    const boundary = entry.permissionsBoundary;
+    checkEntry(
+      ["hyok", i],
+      entry.account,
+      boundary === undefined ? [] : [[["permissionsBoundary"], boundary]],
+      boundary === undefined,
+    );
   });
   const boundary = config.defaults?.permissionsBoundary;
   if (boundary !== undefined) {

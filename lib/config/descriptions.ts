@@ -64,6 +64,22 @@ export const MODULE = {
   account: "The account (a key of `accounts`) of the module's test role.",
 } as const;
 
+export const HYOK = {
+  name: "The HYOK configuration's name in HCP Terraform (`organization:ORG:hyok_config:NAME` in its tokens' `sub`). 1–64 letters, digits, `-`, `_`; unique.",
+  account: "The account (a key of `accounts`) of the configuration's IAM role.",
+  kmsKey:
+    "The key encryption key in AWS KMS: a key ARN (`arn:aws:kms:REGION:ACCOUNT:key/KEY_ID`), an alias ARN, or `alias/NAME` with `region` (in the role's account, whose `accountId` must then be known). A customer managed key whose key policy lets the role use it.",
+  region: "The key's region; required with `alias/NAME`, else taken from the ARN.",
+  agentPool:
+    "The agent pool (by name) whose agents use the key; request forwarding must be enabled on at least one agent (agents 1.23.0+, 1.30.0+ for a multi-Region key).",
+  kmsActions:
+    "The AWS KMS actions the role may perform on the key. Default: `kms:Encrypt` and `kms:Decrypt`, what HCP Terraform's agent calls.",
+  allowKmsWildcards:
+    "Accept `*` or `kms:*` (or any wildcard) in `kmsActions`, or a wildcard key; without it such a config is refused. With it, every synth prints a warning.",
+  retired:
+    "Set once the configuration is revoked in HCP Terraform and its migration has finished: the deploy then forgets its HCP Terraform objects (never deletes them) and destroys its role. The entry may be removed after that deploy. See Retiring a HYOK configuration.",
+} as const;
+
 export const ROLE_OPTION = {
   roleName:
     "The IAM role name, 1–64 of `[A-Za-z0-9+=,.@_-]`. Not with `plan`/`apply` at the entry level (name each phase's role). Two roles of one account may not share a name.",
@@ -100,4 +116,5 @@ export const TOP = {
     "HCP Terraform Stacks whose deployments get AWS roles; the deployment configuration (`.tfdeploy.hcl`) passes each its role. See Stacks.",
   modules:
     "Private registry modules whose test runs get an AWS role, through the module's test variables. See Module tests.",
+  hyok: "Hold-your-own-key configurations: for each, an IAM role limited to its KMS key and the HCP Terraform HYOK configuration that uses it. See Hold your own key (HYOK).",
 } as const;

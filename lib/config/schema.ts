@@ -9,6 +9,7 @@ import { checkConfig, checkWorkspace } from "./cross-field";
 import { ACCOUNT, CREDENTIAL, HCP, PROJECT, TOP, WORKSPACE } from "./descriptions";
 import { checkedString, defaultsShape, grantShape, type phaseSchema } from "./fields";
 import { checkGrant } from "./grants";
+import { hyokSchema } from "./hyok";
 import {
   audienceProblem,
   hostnameProblem,
@@ -206,6 +207,13 @@ export const configSchema = z
       .min(1, { error: "the modules list is empty; list at least one module or leave it out" })
       .optional()
       .meta({ description: TOP.modules }),
+    hyok: z
+      .array(hyokSchema)
+      .min(1, {
+        error: "the hyok list is empty; list at least one HYOK configuration or leave it out",
+      })
+      .optional()
+      .meta({ description: TOP.hyok }),
   })
   .superRefine((config, ctx) => checkConfig(config, ctx));
 
@@ -215,6 +223,7 @@ export type WorkspaceConfig = NonNullable<TrustConfig["workspaces"]>[number];
 export type ProjectConfig = NonNullable<TrustConfig["projects"]>[number];
 export type StackConfig = NonNullable<TrustConfig["stacks"]>[number];
 export type ModuleConfig = NonNullable<TrustConfig["modules"]>[number];
+export type HyokEntryConfig = NonNullable<TrustConfig["hyok"]>[number];
 export type CredentialConfig = NonNullable<WorkspaceConfig["credentials"]>[number];
 export type AccountConfig = z.output<typeof accountSchema>;
 export type PhaseConfig = z.output<typeof phaseSchema>;

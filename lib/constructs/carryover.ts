@@ -36,6 +36,7 @@ export function addCarryover(
   organization: string,
   leaving: readonly Relocation[],
   joining: readonly Relocation[],
+  forgotten: ReadonlyArray<{ readonly resource: ResourceName; readonly key: string }> = [],
 ): ImportBlock[] {
   // The plan never carries these (it has them destroyed and created again): forgetting one would
   // leave it live, and its import would fail or read another object.
@@ -46,15 +47,18 @@ export function addCarryover(
         `${r.resource}["${r.key}"] cannot be carried from ${r.from} to ${r.to}: ${why}`,
       );
   }
-  if (leaving.length > 0) {
-    const departed = (r: Relocation) => departedAddress(r.resource, r.key);
+  // Forgotten for good (a retired HYOK configuration) the same way as members that leave.
+  const forgets = [...leaving, ...forgotten];
+  if (forgets.length > 0) {
+    const departed = (r: { resource: ResourceName; key: string }) =>
+      departedAddress(r.resource, r.key);
     stack.addOverride(
       "moved",
-      leaving.map((r) => ({ from: `${r.resource}["${r.key}"]`, to: departed(r) })),
+      forgets.map((r) => ({ from: `${r.resource}["${r.key}"]`, to: departed(r) })),
     );
     stack.addOverride(
       "removed",
-      leaving.map((r) => ({ from: departed(r), lifecycle: [{ destroy: false }] })),
+      forgets.map((r) => ({ from: departed(r), lifecycle: [{ destroy: false }] })),
     );
   }
   if (joining.length === 0) return [];

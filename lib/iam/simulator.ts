@@ -2,7 +2,11 @@
  * Evaluates role trust policies with an IAM policy simulator (`@cloud-copilot/iam-simulate`).
  * Everything that depends on the simulator's API is in this file, so it can be swapped.
  */
-import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import {
+  createValidatedPolicy,
+  validateResourcePolicy,
+  validateTrustPolicy,
+} from "@cloud-copilot/iam-policy";
 import { runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 
 /** The simulator's verdict, in AWS's words. */
@@ -40,6 +44,51 @@ export function evaluateTrust(trustPolicy: unknown, request: WebIdentityRequest)
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: "trust" }),
+  };
+  return runUnsafeSimulation(simulation, {});
+}
+
+/** A call a role's credentials make to a resource with a policy of its own (a KMS key). */
+export interface IdentityRequest {
+  /** The role making the call. */
+  readonly roleArn: string;
+  /** `kms:Encrypt`, ... */
+  readonly action: string;
+  /** The resource's ARN. */
+  readonly resource: string;
+  /** Request context, e.g. `{ "kms:ResourceAliases": ["alias/x"] }`. */
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/**
+ * Evaluates a call by a role: its identity policy and the resource's policy (for KMS, the key
+ * policy, which must allow the role itself or the account's IAM policies, as the default key
+ * policy does).
+ */
+export function evaluateIdentity(
+  identityPolicy: unknown,
+  resourcePolicy: unknown,
+  request: IdentityRequest,
+): Decision {
+  const context = Object.fromEntries(
+    Object.entries(request.context ?? {}).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : [...value],
+    ]),
+  );
+  const simulation: Simulation = {
+    request: {
+      principal: request.roleArn,
+      action: request.action,
+      resource: { resource: request.resource, accountId: accountOf(request.resource) },
+      contextVariables: context,
+    },
+    identityPolicies: [{ name: "identity", policy: identityPolicy }],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: createValidatedPolicy(resourcePolicy, validateResourcePolicy, {
+      name: "resource",
+    }),
   };
   return runUnsafeSimulation(simulation, {});
 }

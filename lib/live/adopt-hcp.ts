@@ -1,5 +1,5 @@
 import { readAsVariableSet } from "../plan/members";
-import type { AdoptedVariableSet, AdoptedWorkspace } from "./adoption-format";
+import type { AdoptedHyok, AdoptedVariableSet, AdoptedWorkspace } from "./adoption-format";
 import { importId, liveIdForm } from "./adoption-format";
 import {
   type ExpectedState,
@@ -13,6 +13,7 @@ import type { HcpReader, LiveVariable } from "./hcp-read";
 export interface HcpAdoption {
   readonly workspaces: Record<string, AdoptedWorkspace>;
   readonly variableSets: Record<string, AdoptedVariableSet>;
+  readonly hyokConfigurations: Record<string, AdoptedHyok>;
 }
 
 /**
@@ -88,7 +89,86 @@ export async function adoptHcp(
       };
     }),
   );
-  return { workspaces, variableSets };
+  const hyokConfigurations =
+    state.hyok.length === 0 ? {} : await adoptHyok(state, accountIds, hcp, findings, overwrite);
+  return { workspaces, variableSets, hyokConfigurations };
+}
+
+/**
+ * The HYOK configurations of the config that exist already, by name, with the AWS OIDC
+ * configuration each uses. A revoked one, or one of another kind than AWS, is never adopted (the
+ * provider would replace it, and replacing means destroying it); a different key, region, agent
+ * pool or role is adopted with `--overwrite` (the deploy updates it in place).
+ */
+async function adoptHyok(
+  state: ExpectedState,
+  accountIds: ReadonlyMap<string, string>,
+  hcp: HcpReader,
+  findings: AdoptionFindings,
+  overwrite: boolean,
+): Promise<Record<string, AdoptedHyok>> {
+  const adopted: Record<string, AdoptedHyok> = {};
+  const live = await hcp.hyokConfigurations();
+  for (const want of state.hyok) {
+    const subject = `HYOK configuration ${want.name}`;
+    const found = live.find((h) => h.name === want.name);
+    if (found === undefined) {
+      countCreated(findings, "HYOK configuration");
+      countCreated(findings, "AWS OIDC configuration");
+      continue;
+    }
+    const oidc = found.oidcConfiguration;
+    const aws = oidc !== undefined && /aws/i.test(oidc.type);
+    if (found.status === "revoking" || found.status === "revoked" || !aws) {
+      findings.conflicts.push({
+        subject,
+        message: !aws
+          ? `uses ${oidc === undefined ? "no" : `a ${oidc.type}`} OIDC configuration, not AWS: the deploy would replace it, which means destroying it`
+          : `is ${found.status} in HCP Terraform: it is on its way out, and the deploy would keep it as a live configuration`,
+        todo: "give the config's entry another name (a new configuration), or set retired: true on it",
+        overwritable: false,
+      });
+      continue;
+    }
+    if (!liveIdForm.hyok.test(found.id)) {
+      findings.notes.push(
+        `${subject} has the ID ${JSON.stringify(found.id)}, which the tfe provider cannot import; it is left out`,
+      );
+      continue;
+    }
+    const roleArn = await hcp.awsOidcRoleArn(oidc.id);
+    const wantArn = resolveValue(state, { roleOf: want.role }, accountIds);
+    const pool =
+      found.agentPoolId === undefined ? undefined : await hcp.agentPoolName(found.agentPoolId);
+    const differences = [
+      ...(found.kekId === want.kekId ? [] : [`key ${JSON.stringify(found.kekId)}`]),
+      ...((found.keyRegion ?? "") === want.keyRegion
+        ? []
+        : [`region ${JSON.stringify(found.keyRegion ?? "")}`]),
+      ...(pool === want.agentPool ? [] : [`agent pool ${JSON.stringify(pool ?? "?")}`]),
+      ...(roleArn === wantArn ? [] : [`role ${roleArn ?? "?"}`]),
+    ];
+    if (differences.length > 0) {
+      findings.conflicts.push({
+        subject,
+        message: `exists with ${differences.join(", ")}; the deploy would change it in place to the config's`,
+        todo: "make the entry say what HCP Terraform has, or adopt it anyway with --overwrite",
+        overwritable: true,
+      });
+      if (!overwrite) continue;
+    }
+    findings.adopted.push({
+      subject,
+      ...(differences.length === 0
+        ? {}
+        : { change: `set to the config's ${differences.length === 1 ? "value" : "values"}` }),
+    });
+    adopted[want.name] = {
+      id: found.id,
+      ...(liveIdForm.awsOidc.test(oidc.id) ? { oidcConfiguration: oidc.id } : {}),
+    };
+  }
+  return adopted;
 }
 
 async function adoptWorkspace(

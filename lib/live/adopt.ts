@@ -25,8 +25,8 @@ import { type LiveOptions, openSession, type Session, stopReason } from "./sessi
 
 export const ADOPT_USAGE = `Usage: npm run adopt -- [--config PATH] [--account ACCOUNT] [--overwrite]
 
-Finds the OIDC provider, roles, policy attachments, workspace variables, variable sets and
-created workspaces of the config that exist already, and writes their import IDs to
+Finds the OIDC provider, roles, policy attachments, workspace variables, variable sets,
+created workspaces and HYOK configurations of the config that exist already, and writes their import IDs to
 trust.imports.json beside the config (inside a config directory). The next synth imports them
 in place. Pins the ID of each trusted name it finds (organization, projects, workspaces,
 Stacks) in trust.pins.json, keeping every earlier pin. Reads AWS and HCP Terraform; changes
@@ -119,7 +119,7 @@ export async function findAdoption(
     if (adopted.oidcProviders !== undefined || adopted.roles !== undefined)
       accounts[account.name] = adopted;
   }
-  const { workspaces, variableSets } = await adoptHcp(
+  const { workspaces, variableSets, hyokConfigurations } = await adoptHcp(
     state,
     accountIds,
     session.hcp,
@@ -133,6 +133,7 @@ export async function findAdoption(
     ...(Object.keys(accounts).length === 0 ? {} : { accounts }),
     ...(Object.keys(workspaces).length === 0 ? {} : { workspaces }),
     ...(Object.keys(variableSets).length === 0 ? {} : { variableSets }),
+    ...(Object.keys(hyokConfigurations).length === 0 ? {} : { hyokConfigurations }),
   };
   return { findings, adoption };
 }
@@ -182,6 +183,7 @@ function ownedBy(session: Session, account: string): AccountEntries {
     account,
     workspaces: new Set(session.state.workspaces.map((ws) => ws.name)),
     variableSets: new Set(session.state.variableSets.map((set) => set.name)),
+    hyokConfigurations: new Set(session.state.hyok.map((h) => h.name)),
   };
 }
 
@@ -259,5 +261,7 @@ export function countImports(adoption: Adoption): number {
     n += (ws.id === undefined ? 0 : 1) + count(ws.variables);
   for (const set of Object.values(adoption.variableSets ?? {}))
     n += 1 + count(set.projects) + count(set.variables);
+  for (const hyok of Object.values(adoption.hyokConfigurations ?? {}))
+    n += hyok.oidcConfiguration === undefined ? 1 : 2;
   return n;
 }

@@ -23,9 +23,13 @@ export function importTargets(plan: TrustPlan, entries: readonly ImportEntry[]):
   if (entries.length === 0) return [];
   const roles = new Map<string, { stack: string; key: string }>();
   const targets = new Map<string, { stack: string; key: string }>();
+  const hyoks = new Map<string, { stack: string; key: string }>();
   for (const stack of plan.stacks) {
-    for (const role of stack.roles)
+    for (const role of stack.roles) {
       roles.set(`${role.account} ${role.roleName}`, { stack: stack.name, key: role.key });
+      if (role.owner.kind === "hyok")
+        hyoks.set(role.owner.name, { stack: stack.name, key: role.key });
+    }
     for (const target of stack.targets) {
       // Test variables cannot be imported: a module's are never adopted.
       if (target.owner.kind === "module" || target.owner.kind === "stack") continue;
@@ -81,6 +85,13 @@ export function importTargets(plan: TrustPlan, entries: readonly ImportEntry[]):
             to: `tfe_variable.variables["${target.key}_${entry.key}"]`,
             id: entry.id,
           });
+        break;
+      }
+      case "tfe_hyok_configuration":
+      case "tfe_aws_oidc_configuration": {
+        const hyok = hyoks.get(entry.hyok);
+        if (hyok !== undefined)
+          out.push({ stack: hyok.stack, to: `${entry.type}.hyok["${hyok.key}"]`, id: entry.id });
         break;
       }
       case "tfe_variable_set":

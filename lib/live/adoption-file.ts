@@ -159,6 +159,8 @@ export interface AccountEntries {
   /** The workspaces and variable sets whose variables that account's stacks write. */
   readonly workspaces: ReadonlySet<string>;
   readonly variableSets: ReadonlySet<string>;
+  /** The HYOK configurations whose roles are in that account. */
+  readonly hyokConfigurations?: ReadonlySet<string>;
 }
 
 /**
@@ -192,6 +194,11 @@ export function mergeAdoption(
     (set) => owned.variableSets.has(set),
     fresh.variableSets,
   );
+  const hyokConfigurations = keep(
+    existing.hyokConfigurations,
+    (name) => owned.hyokConfigurations?.has(name) === true,
+    fresh.hyokConfigurations,
+  );
   return {
     version: fresh.version,
     organization: fresh.organization,
@@ -199,5 +206,6 @@ export function mergeAdoption(
     ...(accounts === undefined ? {} : { accounts }),
     ...(workspaces === undefined ? {} : { workspaces }),
     ...(variableSets === undefined ? {} : { variableSets }),
+    ...(hyokConfigurations === undefined ? {} : { hyokConfigurations }),
   };
 }

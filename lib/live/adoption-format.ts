@@ -18,6 +18,9 @@
  *   the one guard against a workspace named so is `readAsVariableSet` in `lib/plan/members.ts`).
  * - `tfe_variable_set`: its ID `varset-...` (passthrough importer).
  * - `tfe_project_variable_set`: `ORG/PROJECT_ID/VARSET_NAME` (`resource_tfe_project_variable_set.go`).
+ * - `tfe_hyok_configuration`: its ID `hyokc-...`; `tfe_aws_oidc_configuration`: its ID
+ *   `awsoidc-...` (passthrough importers: `resource_tfe_hyok_configuration.go`,
+ *   `resource_tfe_aws_oidc_configuration.go`).
  *
  * The file arrives in pull requests like the config, so it is untrusted: every key and ID is checked
  * against a strict form, and each ID must be the one its keys imply, so no entry can point at another
@@ -42,6 +45,9 @@ const VARIABLE_KEY = /^TFC_AWS_[A-Za-z0-9_]{1,120}$/;
 const WORKSPACE_ID = /^ws-[A-Za-z0-9]{1,64}$/;
 const VARIABLE_ID = /^var-[A-Za-z0-9]{1,64}$/;
 const PROJECT_ID = /^prj-[A-Za-z0-9]{1,64}$/;
+const HYOK_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const HYOK_ID = /^hyokc-[A-Za-z0-9]{1,64}$/;
+const AWS_OIDC_ID = /^awsoidc-[A-Za-z0-9]{1,64}$/;
 /** What the tfe provider's importer takes for a variable set ID (`variableSetIDRegexp`). */
 export const VARIABLE_SET_ID = /^varset-[a-zA-Z0-9]{16}$/;
 
@@ -69,6 +75,12 @@ export interface AdoptedVariableSet {
   readonly variables?: Readonly<Record<string, string>>;
 }
 
+/** A HYOK configuration made in HCP Terraform, and the AWS OIDC configuration it uses. */
+export interface AdoptedHyok {
+  readonly id: string;
+  readonly oidcConfiguration?: string;
+}
+
 /** The adoption file's content. */
 export interface Adoption {
   readonly version: typeof ADOPTION_VERSION;
@@ -77,6 +89,8 @@ export interface Adoption {
   readonly accounts?: Readonly<Record<string, AdoptedAccount>>;
   readonly workspaces?: Readonly<Record<string, AdoptedWorkspace>>;
   readonly variableSets?: Readonly<Record<string, AdoptedVariableSet>>;
+  /** HYOK configurations, by name. */
+  readonly hyokConfigurations?: Readonly<Record<string, AdoptedHyok>>;
 }
 
 /** Import IDs, built the one way the providers read them. */
@@ -123,6 +137,14 @@ const variableSetSchema = z.strictObject({
   variables: z.record(form(VARIABLE_KEY, "a TFC_AWS_* variable key"), z.string()).optional(),
 });
 
+const hyokSchema = z.strictObject({
+  id: form(HYOK_ID, 'a HYOK configuration ID ("hyokc-" and letters and digits)'),
+  oidcConfiguration: form(
+    AWS_OIDC_ID,
+    'an AWS OIDC configuration ID ("awsoidc-" and letters and digits)',
+  ).optional(),
+});
+
 /** The file's schema: shapes and forms first, then each import ID against the keys it is filed under. */
 export const adoptionSchema = z
   .strictObject({
@@ -139,6 +161,9 @@ export const adoptionSchema = z
     workspaces: z.record(form(WORKSPACE_NAME, "a workspace name"), workspaceSchema).optional(),
     variableSets: z
       .record(form(VARIABLE_SET_NAME, "a variable set name"), variableSetSchema)
+      .optional(),
+    hyokConfigurations: z
+      .record(form(HYOK_NAME, "a HYOK configuration name"), hyokSchema)
       .optional(),
   })
   .superRefine((file, ctx) => {
@@ -214,4 +239,6 @@ export const liveIdForm = {
   variable: VARIABLE_ID,
   variableSet: VARIABLE_SET_ID,
   project: PROJECT_ID,
+  hyok: HYOK_ID,
+  awsOidc: AWS_OIDC_ID,
 };

@@ -55,6 +55,11 @@ export type ImportEntry =
       readonly variableSet: string;
       readonly project: string;
       readonly id: string;
+    }
+  | {
+      readonly type: "tfe_hyok_configuration" | "tfe_aws_oidc_configuration";
+      readonly hyok: string;
+      readonly id: string;
     };
 
 /** The imports of an adoption file that match the config, and the entries that do not. */
@@ -165,6 +170,13 @@ export function matchAdoption(adoption: Adoption, state: ExpectedState): Adoptio
       );
     }
   }
+  for (const [hyok, adopted] of Object.entries(adoption.hyokConfigurations ?? {})) {
+    const has = sameOrg && state.hyok.some((h) => h.name === hyok);
+    const why = sameOrg ? `the config has no HYOK configuration ${hyok}` : orgWhy;
+    keep(has, { type: "tfe_hyok_configuration", hyok, id: adopted.id }, why);
+    if (adopted.oidcConfiguration !== undefined)
+      keep(has, { type: "tfe_aws_oidc_configuration", hyok, id: adopted.oidcConfiguration }, why);
+  }
   return { entries, ignored };
 }
 
@@ -189,5 +201,9 @@ export function describe(entry: ImportEntry): string {
       return `variable set ${JSON.stringify(entry.variableSet)}`;
     case "tfe_project_variable_set":
       return `attachment of variable set ${JSON.stringify(entry.variableSet)} to project ${entry.project}`;
+    case "tfe_hyok_configuration":
+      return `HYOK configuration ${entry.hyok}`;
+    case "tfe_aws_oidc_configuration":
+      return `AWS OIDC configuration of HYOK configuration ${entry.hyok}`;
   }
 }

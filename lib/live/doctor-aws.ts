@@ -240,5 +240,7 @@ function whoseRuns(owner: ExpectedRole["owner"]): string {
       return `${owner.deployment === undefined ? "every deployment" : `deployment ${owner.deployment}`} of Stack ${owner.stack}`;
     case "module":
       return `the test runs of module ${owner.module}/${owner.provider}`;
+    case "hyok":
+      return `the agents of HYOK configuration ${owner.hyok}`;
   }
 }

@@ -129,12 +129,118 @@ export async function checkOrganization(
       }),
     );
   }
+  if (state.hyok.length > 0) findings.push(...(await checkHyok(state, accountIds, hcp)));
   return {
     findings,
     workspaces: state.workspaces.length,
     projectWorkspaces,
     variableSets: state.variableSets.length,
   };
+}
+
+/**
+ * Checks each HYOK configuration of the config against HCP Terraform: it exists, with the config's
+ * key and region, an AWS OIDC configuration naming its role, and its agent pool; its status is
+ * `available` (a revoked one is on its way out: retire its entry once the migration ended); and
+ * the organization has a primary configuration, which only HCP Terraform sets.
+ * https://developer.hashicorp.com/terraform/cloud-docs/hold-your-own-key/configure
+ */
+export async function checkHyok(
+  state: ExpectedState,
+  accountIds: ReadonlyMap<string, string>,
+  hcp: HcpReader,
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const live = await hcp.hyokConfigurations();
+  for (const want of state.hyok) {
+    const subject = `HYOK configuration ${want.name}`;
+    const found = live.find((h) => h.name === want.name);
+    if (found === undefined) {
+      findings.push({
+        severity: "error",
+        code: "hyok-missing",
+        subject,
+        message: `not found in organization ${state.organization}: no agent uses role ${want.role.name} for its key`,
+        todo: `deploy the stack of account ${want.account} for no project (it creates the configuration)`,
+      });
+      continue;
+    }
+    if (found.kekId !== want.kekId || (found.keyRegion ?? "") !== want.keyRegion) {
+      findings.push({
+        severity: "error",
+        code: "hyok-key",
+        subject,
+        message: `uses key ${JSON.stringify(found.kekId)} in ${JSON.stringify(found.keyRegion ?? "")}, the config says ${JSON.stringify(want.kekId)} in ${JSON.stringify(want.keyRegion)}: its role may use only the config's key`,
+        todo: "deploy its stack to set the config's key, or change kmsKey in the config",
+      });
+    }
+    const oidc = found.oidcConfiguration;
+    const arn = resolveValue(state, { roleOf: want.role }, accountIds);
+    const roleArn =
+      oidc === undefined || !/aws/i.test(oidc.type) ? undefined : await hcp.awsOidcRoleArn(oidc.id);
+    if (roleArn === undefined || (arn !== undefined && roleArn !== arn)) {
+      findings.push({
+        severity: "error",
+        code: "hyok-role",
+        subject,
+        message:
+          roleArn === undefined
+            ? `has no AWS OIDC configuration this token can read${oidc === undefined ? "" : ` (${oidc.type} ${oidc.id})`}: its agents do not assume role ${want.role.name}`
+            : `has an AWS OIDC configuration naming ${roleArn}, not ${arn}: its agents assume another role than the one the config limits to its key`,
+        todo: "deploy its stack",
+      });
+    }
+    const pool =
+      found.agentPoolId === undefined ? undefined : await hcp.agentPoolName(found.agentPoolId);
+    if (pool !== want.agentPool) {
+      findings.push({
+        severity: "error",
+        code: "hyok-agent-pool",
+        subject,
+        message: `uses agent pool ${JSON.stringify(pool ?? found.agentPoolId ?? "?")}, the config says ${JSON.stringify(want.agentPool)}`,
+        todo: "deploy its stack, or change agentPool in the config",
+      });
+    }
+    if (found.status === "revoking" || found.status === "revoked") {
+      findings.push({
+        severity: "warning",
+        code: "hyok-revoked",
+        subject,
+        message: `is ${found.status} in HCP Terraform${found.status === "revoking" ? ": its workspaces are being migrated to the primary configuration, through its agents, its key and its role" : ""}`,
+        todo:
+          found.status === "revoking"
+            ? "keep the key, the role and the entry until the migration ends"
+            : "set retired: true on its entry and deploy (see Retiring a HYOK configuration)",
+      });
+    } else if (found.status === "test_failed" || found.status === "errored") {
+      findings.push({
+        severity: "error",
+        code: "hyok-status",
+        subject,
+        message: `is ${found.status} in HCP Terraform${found.error === undefined ? "" : `: ${found.error}`}`,
+        todo: "check the key policy lets the role use the key, that an agent of the pool has request forwarding, then test the configuration again in HCP Terraform",
+      });
+    } else if (found.status !== "available") {
+      findings.push({
+        severity: "warning",
+        code: "hyok-status",
+        subject,
+        message: `is ${JSON.stringify(found.status)} in HCP Terraform, not available`,
+        todo: "test the configuration in HCP Terraform (organization settings, Hold your own key)",
+      });
+    }
+  }
+  if (!live.some((h) => h.primary)) {
+    findings.push({
+      severity: "warning",
+      code: "hyok-no-primary",
+      subject: `organization ${state.organization}`,
+      message:
+        "has HYOK configurations but none is primary: this app cannot set it (the tfe provider has no such argument)",
+      todo: "promote one in HCP Terraform (organization settings, Hold your own key)",
+    });
+  }
+  return findings;
 }
 
 /** A configured workspace that is not there: reclaimable while a role trusts its name. */

@@ -17,7 +17,8 @@ Compares what is live in AWS and HCP Terraform with the config: each workspace e
 project; the AWS credentials its runs really get (all variables and variable sets, with HCP
 Terraform's precedence, per phase and tag) are the config's; each role exists with the
 synthesized trust and policies; roles the config no longer names, and roles trusting a workspace
-or project that no longer exists; each OIDC provider accepts the audience; each pinned name
+or project that no longer exists; each OIDC provider accepts the audience; each HYOK
+configuration has the config's key, role and agent pool, and is available; each pinned name
 (trust.pins.json beside the config) still belongs to the object it was pinned for. Changes nothing.
 
   --config PATH      the config file or directory (default: TRUST_CONFIG, else trust.yaml)

@@ -43,7 +43,8 @@ export interface ExpectedRole {
         readonly stack: string;
         readonly deployment?: string;
       }
-    | { readonly kind: "module"; readonly module: string; readonly provider: string };
+    | { readonly kind: "module"; readonly module: string; readonly provider: string }
+    | { readonly kind: "hyok"; readonly hyok: string };
   readonly phase: "run" | "plan" | "apply";
   readonly tag?: string;
   /** The `sub` pattern its trust matches. */
@@ -81,6 +82,19 @@ export interface ExpectedVariableSet {
   readonly variables: readonly ExpectedVariable[];
 }
 
+/** A HYOK configuration of the config, as HCP Terraform should hold it. */
+export interface ExpectedHyok {
+  readonly name: string;
+  /** The account of its role. */
+  readonly account: string;
+  /** Its role, whose ARN its AWS OIDC configuration names. */
+  readonly role: ExpectedRole;
+  /** `kek_id`, as the config gives the key. */
+  readonly kekId: string;
+  readonly keyRegion: string;
+  readonly agentPool: string;
+}
+
 export interface ExpectedState {
   readonly organization: string;
   readonly hostname: string;
@@ -89,6 +103,8 @@ export interface ExpectedState {
   readonly roles: readonly ExpectedRole[];
   readonly workspaces: readonly ExpectedWorkspace[];
   readonly variableSets: readonly ExpectedVariableSet[];
+  /** The HYOK configurations (not retired). */
+  readonly hyok: readonly ExpectedHyok[];
   /** The organization, projects, workspaces and Stacks the roles trust by name: what is pinned. */
   readonly trusted: TrustedNames;
 }
@@ -158,7 +174,31 @@ export function expectedState(config: TrustConfig): ExpectedState {
     organization,
     plan.roles.map((role) => role.owner),
   );
-  return { organization, hostname, audience, accounts, roles, workspaces, variableSets, trusted };
+  const hyok = plan.roles.flatMap((role): ExpectedHyok[] => {
+    const expected = byKey.get(role.key);
+    if (role.owner.kind !== "hyok" || expected === undefined) return [];
+    return [
+      {
+        name: role.owner.name,
+        account: role.account,
+        role: expected,
+        kekId: role.owner.kms.kekId,
+        keyRegion: role.owner.kms.region,
+        agentPool: role.owner.agentPool,
+      },
+    ];
+  });
+  return {
+    organization,
+    hostname,
+    audience,
+    accounts,
+    roles,
+    workspaces,
+    variableSets,
+    hyok,
+    trusted,
+  };
 }
 
 function expectedOwner(owner: Owner): ExpectedRole["owner"] {
@@ -176,6 +216,8 @@ function expectedOwner(owner: Owner): ExpectedRole["owner"] {
       };
     case "module":
       return { kind: "module", module: owner.name, provider: owner.provider };
+    case "hyok":
+      return { kind: "hyok", hyok: owner.name };
   }
 }
 
@@ -207,6 +249,7 @@ export function scopedTo(state: ExpectedState, account: string): ExpectedState {
     ...state,
     workspaces,
     variableSets: state.variableSets.filter((set) => set.account === account),
+    hyok: state.hyok.filter((h) => h.account === account),
     // Pins too are read for this account's workspaces only.
     trusted: {
       ...state.trusted,

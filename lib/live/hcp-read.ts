@@ -10,6 +10,9 @@
  * - `GET /organizations/ORG/workspaces?filter[project][id]=ID` (workspace.go `List`)
  * - `GET /organizations/ORG`: its `external-id` (`org-…`), the ID its name may not keep
  * - `GET /organizations/ORG/stacks?filter[project][id]=ID&search[name]=NAME` (stack.go `List`)
+ * - `GET /organizations/ORG/hyok-configurations` (hyok_configuration.go `List`),
+ *   `GET /oidc-configurations/ID` (aws_oidc_configuration.go `Read`), `GET /agent-pools/ID`
+ *   (agent_pool.go `Read`)
  */
 import { CannotCheckError } from "./errors";
 import type { HcpClient, Resource } from "./hcp-client";
@@ -55,6 +58,20 @@ export interface LiveProject {
   readonly name: string;
 }
 
+/** A HYOK configuration as the API describes it (go-tfe `HYOKConfiguration`). */
+export interface LiveHyok {
+  readonly id: string;
+  readonly name: string;
+  readonly kekId: string;
+  readonly keyRegion?: string;
+  readonly primary: boolean;
+  /** `untested`, `testing`, `test_failed`, `available`, `errored`, `revoking`, `revoked`. */
+  readonly status: string;
+  readonly error?: string;
+  readonly oidcConfiguration?: { readonly id: string; readonly type: string };
+  readonly agentPoolId?: string;
+}
+
 const seg = encodeURIComponent;
 
 export class HcpReader {
@@ -89,6 +106,38 @@ export class HcpReader {
       );
     }
     return org;
+  }
+
+  /** The organization's HYOK configurations. */
+  async hyokConfigurations(): Promise<LiveHyok[]> {
+    const items = await this.client.list(
+      `/organizations/${seg(this.organization)}/hyok-configurations`,
+      {
+        object: `the HYOK configurations of organization ${this.organization}`,
+        permission: "read access to the organization's HYOK configurations (organization owners)",
+      },
+    );
+    return (items ?? []).map(toHyok);
+  }
+
+  /** The role ARN of an AWS OIDC configuration, if it can be read. */
+  async awsOidcRoleArn(id: string): Promise<string | undefined> {
+    const data = await this.client.get(`/oidc-configurations/${seg(id)}`, {
+      object: `OIDC configuration ${id}`,
+      permission: "read access to the organization's OIDC configurations (organization owners)",
+    });
+    const arn = data?.attributes["role-arn"];
+    return typeof arn === "string" ? arn : undefined;
+  }
+
+  /** An agent pool's name, if it can be read. */
+  async agentPoolName(id: string): Promise<string | undefined> {
+    const data = await this.client.get(`/agent-pools/${seg(id)}`, {
+      object: `agent pool ${id}`,
+      permission: "read access to the organization's agent pools",
+    });
+    const name = data?.attributes.name;
+    return typeof name === "string" ? name : undefined;
   }
 
   /** The Stack of that exact name in a project, if any. */
@@ -241,6 +290,30 @@ function toVariableSet(data: Resource): LiveVariableSet {
     projectIds: Array.isArray(projects)
       ? projects.flatMap((p: { id?: unknown }) => (typeof p?.id === "string" ? [p.id] : []))
       : [],
+  };
+}
+
+function toHyok(data: Resource): LiveHyok {
+  const options = data.attributes["kms-options"] as Record<string, unknown> | null | undefined;
+  const region = options?.["key-region"];
+  const oidc = data.relationships?.["oidc-configuration"]?.data as
+    | { id?: unknown; type?: unknown }
+    | null
+    | undefined;
+  const error = data.attributes.error;
+  const agentPoolId = relatedId(data, "agent-pool");
+  return {
+    id: data.id,
+    name: String(data.attributes.name),
+    kekId: String(data.attributes["kek-id"] ?? ""),
+    ...(typeof region === "string" && region !== "" ? { keyRegion: region } : {}),
+    primary: data.attributes.primary === true,
+    status: String(data.attributes.status ?? ""),
+    ...(typeof error === "string" && error !== "" ? { error } : {}),
+    ...(typeof oidc?.id === "string"
+      ? { oidcConfiguration: { id: oidc.id, type: String(oidc.type ?? "") } }
+      : {}),
+    ...(agentPoolId === undefined ? {} : { agentPoolId }),
   };
 }
 

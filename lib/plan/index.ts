@@ -3,9 +3,10 @@ import type { TrustConfig } from "../config/schema";
 import { planAccounts } from "./accounts";
 import type { DeployRecord } from "./deployed";
 import { bucketCounts, planLayout } from "./layout";
-import { carryOver, guardsCreated, type LayoutLock } from "./lock";
+import { carryOver, guardsCreated, guardsHyok, type LayoutLock } from "./lock";
+import { HYOK_MEMBER_RESOURCES } from "./members";
 import type { PlannedBackend, TrustPlan } from "./model";
-import { baseStackName, stateWorkspaceName } from "./naming";
+import { baseStackName, hyokKey, projectStackName, stateWorkspaceName } from "./naming";
 import { checkPinsFor, type Pins, pinningOf, trustedNames } from "./pins";
 import { planRoles } from "./roles";
 import { planVariables } from "./variables";
@@ -72,6 +73,35 @@ export function planTrust(
     },
     record,
   );
+  // A HYOK configuration is never carried to another stack (its import needs its ID) nor made
+  // again there (that would be another configuration): its entry must stay in its account.
+  const moved = [...relocations, ...recreated].filter((r) => HYOK_MEMBER_RESOURCES.has(r.resource));
+  if (moved.length > 0) {
+    const problems = [
+      ...new Set(
+        moved.map(
+          (r) =>
+            `${r.ref.replace(/^hyok:/, "HYOK configuration ")} would move from stack ${r.from} to ${r.to}: its HCP Terraform objects stay in the stack that made them; keep the entry's account, or retire the configuration (revoke it in HCP Terraform, wait for the migration, remove the entry) and add it again under a new name`,
+        ),
+      ),
+    ];
+    throw new ConfigError(
+      [
+        problems.length === 1 ? "Config problem:" : `Config problems (${problems.length}):`,
+        ...problems.map((p) => `  - ${p}`),
+      ].join("\n"),
+      problems,
+    );
+  }
+  // Retired HYOK configurations: forgotten by the stack of their account's roles for no project,
+  // which holds them (if it never did, they were never deployed and there is nothing to forget).
+  const retired = new Map<string, string[]>();
+  for (const entry of config.hyok ?? []) {
+    if (!entry.retired) continue;
+    const account = entry.account ?? (accounts.length === 1 ? accounts[0]?.name : undefined) ?? "";
+    const name = projectStackName(account, undefined);
+    retired.set(name, [...(retired.get(name) ?? []), hyokKey(entry.name)]);
+  }
   const all = [...stacks, ...emptied].map((planned) => {
     const keeps = kept.get(planned.name);
     const stack = {
@@ -79,7 +109,10 @@ export function planTrust(
       ...(keeps === undefined ? {} : { kept: keeps }),
       ...(awaited.has(planned.name) ? { awaited: true } : {}),
     };
-    return guardsCreated(stack, previous, record) ? { ...stack, guardsCreated: true } : stack;
+    let next = guardsCreated(stack, previous, record) ? { ...stack, guardsCreated: true } : stack;
+    if (guardsHyok(stack, previous)) next = { ...next, guardsHyok: true };
+    const forgets = retired.get(stack.name);
+    return forgets === undefined ? next : { ...next, retiredHyok: forgets };
   });
   return { ...plan, stacks: all, relocations, recreated };
 }

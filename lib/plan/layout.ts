@@ -10,7 +10,10 @@ import type {
 import { baseStackName, bucketOf, projectStackName } from "./naming";
 import { ownerKey } from "./roles";
 
-/** The project whose stack holds an owner's roles; undefined for workspaces without one, and modules. */
+/**
+ * The project whose stack holds an owner's roles; undefined for workspaces without one, modules
+ * and HYOK configurations (which belong to the organization, not to a project).
+ */
 function projectOf(owner: Owner): string | undefined {
   switch (owner.kind) {
     case "workspace":
@@ -20,6 +23,7 @@ function projectOf(owner: Owner): string | undefined {
     case "stack":
       return owner.project;
     case "module":
+    case "hyok":
       return undefined;
   }
 }

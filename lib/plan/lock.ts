@@ -119,6 +119,12 @@ export const lockSchema = z.strictObject({
        * holds, however many synths run between removing the entry and deploying.
        */
       guardsCreated: z.literal(true).optional(),
+      /**
+       * Set once the stack has held a HYOK configuration, and kept: its
+       * `tfe_hyok_configuration.hyok` block stays (with an empty map) so `prevent_destroy`
+       * refuses to destroy one whose entry was removed before it was revoked.
+       */
+      guardsHyok: z.literal(true).optional(),
       members: membersSchema,
     }),
   ),
@@ -156,6 +162,7 @@ export function lockOf(plan: TrustPlan): LayoutLock {
       kind: stack.kind,
       ...(empty ? { empty } : {}),
       ...(stack.guardsCreated === true ? { guardsCreated: true as const } : {}),
+      ...(stack.guardsHyok === true ? { guardsHyok: true as const } : {}),
       members,
     };
   }
@@ -194,6 +201,20 @@ export function guardsCreated(
     Object.keys(locked?.members[RESOURCES.workspace] ?? {}).length > 0 ||
     Object.keys(record?.stacks[stack.name]?.members[RESOURCES.workspace] ?? {}).length > 0;
   return heldBefore || Object.keys(declaredMembers(stack)[RESOURCES.workspace] ?? {}).length > 0;
+}
+
+/**
+ * Whether a stack must keep its `tfe_hyok_configuration.hyok` block: it holds HYOK
+ * configurations now, or the previous lock says it held some (as members, or by the sticky flag).
+ * As for created workspaces ({@link guardsCreated}), `prevent_destroy` guards only while the
+ * resource block is there.
+ */
+export function guardsHyok(stack: PlannedStack, previous: LayoutLock | undefined): boolean {
+  const locked = previous?.stacks[stack.name];
+  const heldBefore =
+    locked?.guardsHyok === true ||
+    Object.keys(locked?.members[RESOURCES.hyokConfiguration] ?? {}).length > 0;
+  return heldBefore || Object.keys(membersOf(stack)[RESOURCES.hyokConfiguration] ?? {}).length > 0;
 }
 
 /** What a synth must add to its plan so that the deploy carries earlier deploys over. */

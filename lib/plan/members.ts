@@ -1,4 +1,4 @@
-import type { KeptMembers, PlannedRole, ResourceName } from "./model";
+import type { KeptMembers, PlannedHyok, PlannedRole, PlannedStack, ResourceName } from "./model";
 import type { PlanOwner } from "./summary";
 
 export type { ResourceName };
@@ -21,6 +21,8 @@ export const RESOURCES = {
   variableSet: "tfe_variable_set.projects",
   projectVariableSet: "tfe_project_variable_set.projects",
   testVariable: "tfe_test_variable.modules",
+  hyokOidcConfiguration: "tfe_aws_oidc_configuration.hyok",
+  hyokConfiguration: "tfe_hyok_configuration.hyok",
 } as const satisfies Record<string, ResourceName>;
 
 /** Resources bound to an AWS account: moving to another account's stack means a new object there. */
@@ -36,6 +38,24 @@ export const ACCOUNT_RESOURCES: ReadonlySet<string> = new Set([
  * creates them again.
  */
 export const UNIMPORTABLE_RESOURCES: ReadonlySet<string> = new Set([RESOURCES.testVariable]);
+
+/**
+ * The HCP Terraform side of HYOK configurations: imported by opaque IDs only (the tfe provider's
+ * import passes the ID through), never known from names, and never to be destroyed and created
+ * again (a new configuration is another KEK for HCP Terraform). They never change stack: the
+ * plan refuses a config that would move one (see `index.ts`).
+ */
+export const HYOK_MEMBER_RESOURCES: ReadonlySet<string> = new Set([
+  RESOURCES.hyokOidcConfiguration,
+  RESOURCES.hyokConfiguration,
+]);
+
+/** The HYOK configurations whose roles are in a stack, with their keys. */
+export function hyokOf(stack: PlannedStack): PlannedHyok[] {
+  return stack.roles.flatMap((role) =>
+    role.owner.kind === "hyok" ? [{ ...role.owner, key: role.key }] : [],
+  );
+}
 
 /**
  * The tfe provider's test of the middle part of a `tfe_variable` import ID
@@ -78,6 +98,8 @@ export function parseVariableRef(ref: string): VariableRef {
 export function whyNotImportable(resource: ResourceName, ref: string): string | undefined {
   if (UNIMPORTABLE_RESOURCES.has(resource))
     return `the tfe provider cannot import ${resource.split(".")[0]}`;
+  if (HYOK_MEMBER_RESOURCES.has(resource))
+    return `the tfe provider imports ${resource.split(".")[0]} only by its ID`;
   if (resource !== RESOURCES.variable) return undefined;
   const variable = parseVariableRef(ref);
   if (variable.kind === "workspace" && readAsVariableSet(variable.owner))
@@ -96,7 +118,9 @@ export type Members = Partial<Record<ResourceName, Record<string, string>>>;
 /** What members are read from: a stack's roles and variable targets (of the plan or the plan file). */
 export interface MemberSource {
   readonly roles: ReadonlyArray<
-    Pick<PlannedRole, "key" | "roleName" | "policyArns" | "inlinePolicy">
+    Pick<PlannedRole, "key" | "roleName" | "policyArns" | "inlinePolicy"> & {
+      readonly owner: PlanOwner;
+    }
   >;
   readonly targets: ReadonlyArray<{
     readonly key: string;
@@ -117,6 +141,10 @@ export function membersOf(stack: MemberSource): Members {
     for (const arn of role.policyArns)
       add(RESOURCES.attachment, attachmentKey(role.key, arn), `${role.roleName}/${arn}`);
     if (role.inlinePolicy !== undefined) add(RESOURCES.inline, role.key, `${role.roleName}:inline`);
+    if (role.owner.kind === "hyok") {
+      add(RESOURCES.hyokOidcConfiguration, role.key, `hyok:${role.owner.name}`);
+      add(RESOURCES.hyokConfiguration, role.key, `hyok:${role.owner.name}`);
+    }
   }
   for (const target of stack.targets) {
     const { owner } = target;

@@ -13,7 +13,7 @@ export type Phase = "run" | "plan" | "apply";
  * Whose runs a role admits: one workspace, every workspace of a project, one deployment (or every
  * deployment) of a Stack, or the test runs of a registry module.
  */
-export type Owner = WorkspaceOwner | ProjectOwner | StackOwner | ModuleOwner;
+export type Owner = WorkspaceOwner | ProjectOwner | StackOwner | ModuleOwner | HyokOwner;
 
 export interface WorkspaceOwner {
   readonly kind: "workspace";
@@ -56,6 +56,40 @@ export interface ModuleOwner {
   readonly subjectName: string;
   /** Where the entry is in the config: `modules[0]`. */
   readonly path: string;
+}
+
+/**
+ * The agents of an HCP Terraform hold-your-own-key configuration (`hyok[]`): its role may use one
+ * KMS key, and the HCP Terraform side (`tfe_aws_oidc_configuration`, `tfe_hyok_configuration`)
+ * lives in the same stack, the account's stack for no project.
+ * https://developer.hashicorp.com/terraform/cloud-docs/hold-your-own-key/configure
+ */
+export interface HyokOwner {
+  readonly kind: "hyok";
+  /** The HYOK configuration's name, as its tokens' `sub` carries it. */
+  readonly name: string;
+  /** The agent pool (by name) whose agents use the key. */
+  readonly agentPool: string;
+  readonly kms: PlannedKmsKey;
+  /** Where the entry is in the config: `hyok[0]`. */
+  readonly path: string;
+}
+
+/** The key encryption key of a HYOK configuration, and what its role may do with it. */
+export interface PlannedKmsKey {
+  /** The key as HCP Terraform is given it (`kek_id`): the config's key ARN, alias ARN or alias. */
+  readonly kekId: string;
+  /** The key's region (`kms_options.key_region`). */
+  readonly region: string;
+  /**
+   * The `Resource` of the role's policy: the key's ARN, or for an alias every key of its account
+   * and region (`arn:PARTITION:kms:REGION:ACCOUNT:key/*`), narrowed by {@link alias}.
+   */
+  readonly resource: string;
+  /** For a key named by alias: `alias/NAME`, required of the key by `kms:ResourceAliases`. */
+  readonly alias?: string;
+  /** The KMS actions the role may perform on the key. */
+  readonly actions: readonly string[];
 }
 
 /** An AWS account the config deploys to. */
@@ -103,6 +137,8 @@ export interface PlannedRole {
   readonly tags: Readonly<Record<string, string>>;
   /** Whether the entry accepts administrator access (`allowAdmin: true`). */
   readonly allowAdmin: boolean;
+  /** Whether a HYOK entry accepts wildcard KMS actions or keys (`allowKmsWildcards: true`). */
+  readonly allowKmsWildcards?: boolean;
 }
 
 /** A variable value: fixed text, or the ARN of a planned role. */
@@ -140,6 +176,12 @@ export type HcpVariableTarget = VariableTarget & { readonly owner: WorkspaceOwne
 /** The targets of a registry module's test variables. */
 export type TestVariableTarget = VariableTarget & { readonly owner: ModuleOwner };
 
+/** A HYOK role's HCP Terraform side: written in the stack of its role. */
+export type PlannedHyok = HyokOwner & {
+  /** The role's key in its stack (`hyok_NAME`), also the key of the HCP Terraform objects. */
+  readonly key: string;
+};
+
 /** A Terraform stack of the app. */
 export interface PlannedStack {
   readonly name: string;
@@ -172,6 +214,18 @@ export interface PlannedStack {
    * deploy deploys it even when its configuration did not change (see `lock.ts`).
    */
   readonly awaited?: boolean;
+  /**
+   * The stack holds, or has held, HYOK configurations: its `tfe_hyok_configuration.hyok` stays
+   * in the configuration, with an empty map once none is left, so `prevent_destroy` still refuses
+   * to destroy one whose entry was removed. Sticky in the lock, like {@link guardsCreated}.
+   */
+  readonly guardsHyok?: boolean;
+  /**
+   * The keys (`hyok_NAME`) of HYOK configurations retired in the config (`retired: true`), once
+   * revoked in HCP Terraform: the stack forgets their `tfe_hyok_configuration` and
+   * `tfe_aws_oidc_configuration` (never destroys them) while their role is destroyed.
+   */
+  readonly retiredHyok?: readonly string[];
 }
 
 /**
@@ -246,7 +300,9 @@ export type ResourceName =
   | "tfe_workspace.created"
   | "tfe_variable_set.projects"
   | "tfe_project_variable_set.projects"
-  | "tfe_test_variable.modules";
+  | "tfe_test_variable.modules"
+  | "tfe_aws_oidc_configuration.hyok"
+  | "tfe_hyok_configuration.hyok";
 
 /** A member that changes stack: forgotten where it was, imported where it is now. */
 export interface Relocation {

@@ -50,6 +50,11 @@ export function moduleKey(name: string, provider: string): string {
   return `module_${name}.${provider}`;
 }
 
+/** The key of a HYOK configuration's role and of its HCP Terraform objects: `hyok_NAME`. */
+export function hyokKey(name: string): string {
+  return `hyok_${name}`;
+}
+
 /** A role's key: its owner's key, then `tag_TAG` for tagged credentials, then the phase. */
 export function roleKey(ownerKey: string, tag: string | undefined, phase: string): string {
   return [

@@ -45,6 +45,18 @@ const ownerSchema = z.discriminatedUnion("kind", [
     deployment: name.optional(),
   }),
   z.strictObject({ kind: z.literal("module"), name, provider: name, subjectName: name }),
+  z.strictObject({
+    kind: z.literal("hyok"),
+    name,
+    agentPool: name,
+    kms: z.strictObject({
+      kekId: text(2048),
+      region: text(64),
+      resource: text(2048),
+      alias: text(512).optional(),
+      actions: z.array(text(256)).max(64).readonly(),
+    }),
+  }),
 ]);
 
 const roleSchema = z.strictObject({
@@ -138,6 +150,10 @@ function ownerOf(owner: PlanOwner): PlanOwner {
     case "module": {
       const { kind, name, provider, subjectName } = owner;
       return { kind, name, provider, subjectName };
+    }
+    case "hyok": {
+      const { kind, name, agentPool, kms } = owner;
+      return { kind, name, agentPool, kms };
     }
   }
 }

@@ -1,5 +1,9 @@
+import { knownAccountId, partitionOfRegion } from "../config/arns";
+import { parseKmsKey } from "../config/hyok";
 import { ANY_DEPLOYMENT, moduleSubjectName } from "../config/run-kinds";
 import type {
+  AccountConfig,
+  HyokEntryConfig,
   ModuleConfig,
   PhaseConfig,
   ProjectConfig,
@@ -10,10 +14,23 @@ import type {
 } from "../config/schema";
 import { PRODUCT } from "../product";
 import { roleName } from "../role-name";
-import { moduleTestSubject, stackSubjectPattern, subjectPattern } from "../trust-policy";
+import {
+  hyokSubject,
+  moduleTestSubject,
+  stackSubjectPattern,
+  subjectPattern,
+} from "../trust-policy";
 import { roleArnFor } from "./accounts";
-import type { Owner, Phase, PlannedAccount, PlannedRole } from "./model";
-import { moduleKey, projectKey, projectSlug, roleKey, stackKey, workspaceKey } from "./naming";
+import type { HyokOwner, Owner, Phase, PlannedAccount, PlannedKmsKey, PlannedRole } from "./model";
+import {
+  hyokKey,
+  moduleKey,
+  projectKey,
+  projectSlug,
+  roleKey,
+  stackKey,
+  workspaceKey,
+} from "./naming";
 import { type Pins, pinnedId } from "./pins";
 
 /** What an entry grants, as the planner reads it. */
@@ -73,7 +90,67 @@ export function moduleOwner(module: ModuleConfig, index: number): Owner {
   };
 }
 
-/** The key of an owner: `ws_NAME`, `project_NAME`, `stack_NAME.DEPLOYMENT` or `module_NAME.PROVIDER`. */
+/**
+ * The owner of a HYOK entry, with its key as planned: the key ARN (or, for an alias, every key of
+ * the alias's account and region, narrowed by `kms:ResourceAliases`) and the listed actions.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html (ABAC by alias)
+ */
+export function hyokOwner(
+  entry: HyokEntryConfig,
+  index: number,
+  account: PlannedAccount,
+  accountConfig: AccountConfig | undefined,
+): HyokOwner {
+  const key = parseKmsKey(entry.kmsKey);
+  if (key === undefined) throw new Error(`a validated config has kmsKey ${entry.kmsKey}`);
+  const region = key.region ?? entry.region ?? account.region;
+  let kms: PlannedKmsKey;
+  if (key.form === "key") {
+    kms = { kekId: entry.kmsKey, region, resource: entry.kmsKey, actions: entry.kmsActions };
+  } else {
+    const partition = key.partition ?? partitionOfRegion(region);
+    const accountId =
+      key.accountId ??
+      account.accountId ??
+      (accountConfig === undefined ? undefined : knownAccountId(accountConfig));
+    if (accountId === undefined)
+      throw new Error(`a validated config knows the account of alias ${entry.kmsKey}`);
+    kms = {
+      kekId: entry.kmsKey,
+      region,
+      resource: `arn:${partition}:kms:${region}:${accountId}:key/*`,
+      alias: key.alias,
+      actions: entry.kmsActions,
+    };
+  }
+  return {
+    kind: "hyok",
+    name: entry.name,
+    agentPool: entry.agentPool,
+    kms,
+    path: `hyok[${index}]`,
+  };
+}
+
+/** The inline policy of a HYOK role: the listed KMS actions on its one key, nothing else. */
+export function kmsKeyPolicy(kms: PlannedKmsKey): Record<string, unknown> {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "HyokKeyEncryptionKey",
+        Effect: "Allow",
+        Action: [...kms.actions],
+        Resource: kms.resource,
+        ...(kms.alias === undefined
+          ? {}
+          : { Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": kms.alias } } }),
+      },
+    ],
+  };
+}
+
+/** The key of an owner: `ws_NAME`, `project_NAME`, `stack_NAME.DEPLOYMENT`, `module_NAME.PROVIDER` or `hyok_NAME`. */
 export function ownerKey(owner: Owner): string {
   switch (owner.kind) {
     case "workspace":
@@ -84,6 +161,8 @@ export function ownerKey(owner: Owner): string {
       return stackKey(owner.name, owner.deployment);
     case "module":
       return moduleKey(owner.name, owner.provider);
+    case "hyok":
+      return hyokKey(owner.name);
   }
 }
 
@@ -168,6 +247,22 @@ export function planRoles(
         path: owner.path,
       }),
     );
+  });
+  config.hyok?.forEach((entry, index) => {
+    if (entry.retired) return;
+    const account = accountOf(entry.account);
+    const accountConfig = config.accounts?.[account.name] ?? config.aws;
+    const owner = hyokOwner(entry, index, account, accountConfig);
+    const [role] = planGrant({
+      config,
+      pins,
+      owner,
+      allowAdmin: false,
+      entry: { ...entry, policyArns: [], inlinePolicy: kmsKeyPolicy(owner.kms) },
+      account,
+      path: owner.path,
+    });
+    if (role !== undefined) roles.push({ ...role, allowKmsWildcards: entry.allowKmsWildcards });
   });
   return roles;
 }
@@ -288,6 +383,7 @@ export function pinTags(owner: Owner, pins: Pins | undefined): Record<string, st
       set("HcpStackId", pinnedId(pins, "stack", owner.name, owner.project));
       break;
     case "module":
+    case "hyok":
       break;
   }
   return tags;
@@ -358,6 +454,13 @@ function describeOwner(
         nameParts: [organization, "module", owner.name, owner.provider],
         who: `test runs of registry module ${organization}/${owner.name}/${owner.provider}`,
         subject: moduleTestSubject({ organization, module: owner.subjectName }),
+      };
+    case "hyok":
+      managedTags.HcpHyokConfiguration = owner.name;
+      return {
+        nameParts: [organization, "hyok", owner.name],
+        who: `agents of HYOK configuration ${owner.name} in ${organization}, for KMS key ${owner.kms.kekId}`,
+        subject: hyokSubject({ organization, name: owner.name }),
       };
   }
 }

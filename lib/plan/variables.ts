@@ -27,7 +27,8 @@ export function planVariables(roles: readonly PlannedRole[], audience: string): 
   const byOwner = new Map<string, { owner: Owner; roles: PlannedRole[] }>();
   for (const role of roles) {
     // A Stack deployment is given its role in `.tfdeploy.hcl`: Stacks read no variables for it.
-    if (role.owner.kind === "stack") continue;
+    // A HYOK configuration is given its role by its `tfe_aws_oidc_configuration`.
+    if (role.owner.kind === "stack" || role.owner.kind === "hyok") continue;
     const key = ownerKey(role.owner);
     const entry = byOwner.get(key) ?? { owner: role.owner, roles: [] };
     entry.roles.push(role);

@@ -57,7 +57,12 @@ export function reportMarkdown(report: TrustReport): string {
     }
     lines.push("");
   }
-  lines.push(...stacksSection(report), ...audit(report), ...diagramSection(report));
+  lines.push(
+    ...stacksSection(report),
+    ...hyokSection(report),
+    ...audit(report),
+    ...diagramSection(report),
+  );
   return lines.join("\n");
 }
 
@@ -94,6 +99,34 @@ function stacksSection(report: TrustReport): string[] {
   return lines;
 }
 
+/**
+ * For each HYOK configuration: its role, key and agent pool, and what HCP Terraform and AWS
+ * need beyond this app's deploy.
+ * https://developer.hashicorp.com/terraform/cloud-docs/hold-your-own-key/configure
+ */
+function hyokSection(report: TrustReport): string[] {
+  const roles = report.roles.filter((r) => r.hyok !== undefined);
+  if (roles.length === 0) return [];
+  const lines = [
+    "## HYOK configurations",
+    "",
+    "Each hold-your-own-key configuration has a role that only its own tokens (`organization:ORG:hyok_config:NAME`) can assume, allowed only the listed KMS actions on its key, and, in the same stack, its HCP Terraform `tfe_aws_oidc_configuration` and `tfe_hyok_configuration` (`prevent_destroy`). The key's policy must let the role use the key (as a key user, or by allowing the account's IAM policies); the agent pool needs request forwarding on at least one agent (agents 1.23.0+, 1.30.0+ for a multi-Region key); promote the primary configuration in HCP Terraform. Retire one in two steps: revoke it in HCP Terraform and wait for the migration to finish, then set `retired: true` on its entry and deploy (its HCP Terraform objects are forgotten, never deleted, and its role destroyed); removing the entry before that stops the plan.",
+    "",
+    "| configuration | agent pool | KMS key | region | actions | granted on | role | stack |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const role of roles) {
+    const h = role.hyok;
+    if (h === undefined) continue;
+    const on = h.alias === undefined ? h.resource : `${h.resource} with alias ${h.alias}`;
+    lines.push(
+      `| ${cell(h.name)} | ${cell(h.agentPool)} | \`${cell(h.kmsKey)}\` | \`${h.region}\` | ${cell(h.actions.join(", "))} | ${cell(on)} | \`${role.name}\` | \`${role.stack}\` |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
 /** Which trusted names are pinned, and the unpinned ones (up to {@link DETAIL_LIMIT}). */
 function pinningSection(report: TrustReport): string[] {
   const pinning = report.pinning;
@@ -122,7 +155,11 @@ function summary(report: TrustReport): string[] {
   const projects = new Map<string, { account: string; project: string; roles: ReportRole[] }>();
   for (const role of report.roles) {
     const project =
-      role.module !== undefined ? "(registry modules)" : (role.project ?? "(any project)");
+      role.module !== undefined
+        ? "(registry modules)"
+        : role.hyok !== undefined
+          ? "(HYOK configurations)"
+          : (role.project ?? "(any project)");
     const key = `${role.account}\0${project}`;
     const entry = projects.get(key) ?? { account: role.account, project, roles: [] };
     entry.roles.push(role);
@@ -165,7 +202,11 @@ function summary(report: TrustReport): string[] {
       ? ` ${roles.filter((r) => r.hcpStack !== undefined).length} | ${roles.filter((r) => r.module !== undefined).length} |`
       : "";
     const wide = roles.filter(
-      (r) => r.workspace === undefined && r.hcpStack === undefined && r.module === undefined,
+      (r) =>
+        r.workspace === undefined &&
+        r.hcpStack === undefined &&
+        r.module === undefined &&
+        r.hyok === undefined,
     ).length;
     lines.push(
       `| ${cell(account)} | ${cell(project)} | ${own.size} | ${wide} |${kinds} ${roles.length} |`,
@@ -263,13 +304,15 @@ function diagramSection(report: TrustReport): string[] {
 export function whose(role: ReportRole): string {
   const project = role.project === undefined ? "any project" : `project ${role.project}`;
   const who =
-    role.module !== undefined
-      ? `test runs of module ${role.module.subjectName} (${role.module.name}/${role.module.provider})`
-      : role.hcpStack !== undefined
-        ? `${role.hcpStack.deployment === undefined ? "every deployment" : `deployment ${role.hcpStack.deployment}`} of Stack ${role.hcpStack.name} (${project})`
-        : role.workspace === undefined
-          ? `every workspace of ${project}`
-          : `workspace ${role.workspace} (${project})`;
+    role.hyok !== undefined
+      ? `agents of HYOK configuration ${role.hyok.name}`
+      : role.module !== undefined
+        ? `test runs of module ${role.module.subjectName} (${role.module.name}/${role.module.provider})`
+        : role.hcpStack !== undefined
+          ? `${role.hcpStack.deployment === undefined ? "every deployment" : `deployment ${role.hcpStack.deployment}`} of Stack ${role.hcpStack.name} (${project})`
+          : role.workspace === undefined
+            ? `every workspace of ${project}`
+            : `workspace ${role.workspace} (${project})`;
   return role.tag === undefined ? who : `${who}, tag ${role.tag}`;
 }
 

@@ -153,7 +153,7 @@ function oidcProviderOf(plan: PlanSummary, account: PlanAccount): string {
 /** The project, workspace, Stack or module whose runs an owner's roles admit. */
 function whose(
   owner: PlanOwner,
-): Pick<ReportRole, "project" | "workspace" | "hcpStack" | "module"> {
+): Pick<ReportRole, "project" | "workspace" | "hcpStack" | "module" | "hyok"> {
   switch (owner.kind) {
     case "workspace":
       return {
@@ -174,11 +174,24 @@ function whose(
       return {
         module: { name: owner.name, provider: owner.provider, subjectName: owner.subjectName },
       };
+    case "hyok":
+      return {
+        hyok: {
+          name: owner.name,
+          agentPool: owner.agentPool,
+          kmsKey: owner.kms.kekId,
+          region: owner.kms.region,
+          resource: owner.kms.resource,
+          ...(owner.kms.alias === undefined ? {} : { alias: owner.kms.alias }),
+          actions: [...owner.kms.actions],
+        },
+      };
   }
 }
 
 function phaseOf(role: PlanRole): ReportRole["phase"] {
   if (role.owner.kind === "module") return "test run";
+  if (role.owner.kind === "hyok") return "key use";
   return role.phase === "run" ? "plan and apply" : role.phase;
 }
 
@@ -205,5 +218,7 @@ function describeTarget(target: PlanTarget): Omit<ReportTarget, "variables"> {
       };
     case "stack":
       throw new Error(`Stack ${owner.name} has no variables: its deployments read .tfdeploy.hcl`);
+    case "hyok":
+      throw new Error(`HYOK configuration ${owner.name} has no variables`);
   }
 }

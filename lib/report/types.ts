@@ -35,13 +35,29 @@ export interface ReportRole {
     readonly provider: string;
     readonly subjectName: string;
   };
-  /** `test run` for a module's test role. */
-  readonly phase: "plan" | "apply" | "plan and apply" | "test run";
+  /** A HYOK configuration's role: the configuration, its agent pool and its KMS key. */
+  readonly hyok?: ReportHyok;
+  /** `test run` for a module's test role, `key use` for a HYOK configuration's. */
+  readonly phase: "plan" | "apply" | "plan and apply" | "test run" | "key use";
   readonly tag?: string;
   readonly subject: string;
   readonly policies: readonly string[];
   /** Where its ARN is written: `workspace app: TFC_AWS_RUN_ROLE_ARN` (a Stack's: `.tfdeploy.hcl`, not listed). */
   readonly variables: readonly string[];
+}
+
+/** A HYOK configuration, as its role and the HCP Terraform side name it. */
+export interface ReportHyok {
+  readonly name: string;
+  readonly agentPool: string;
+  /** The key as HCP Terraform is given it (`kek_id`). */
+  readonly kmsKey: string;
+  readonly region: string;
+  /** What the role's policy grants on: the key's ARN, or for an alias every key of its account and region. */
+  readonly resource: string;
+  /** For a key named by alias: the alias the key must carry (`kms:ResourceAliases`). */
+  readonly alias?: string;
+  readonly actions: readonly string[];
 }
 
 /** A variable written on a workspace, in a project's variable set, or as a module's test variable. */

@@ -71,7 +71,8 @@ export function checkRules(
       }
       const optedOut = rule.optOut !== undefined && violation.role?.planned[rule.optOut] === true;
       const warning = optedOut || rule.severity === "warning";
-      const entry = violation.role?.planned.owner.kind ?? "entry";
+      const kind = violation.role?.planned.owner.kind;
+      const entry = kind === undefined ? "entry" : kind === "hyok" ? "hyok entry" : kind;
       const suffix =
         rule.optOut === undefined || optedOut
           ? ""

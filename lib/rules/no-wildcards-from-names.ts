@@ -26,6 +26,8 @@ function expectedFields(
       };
     case "module":
       return { kind: "module", values: [organization, owner.subjectName, "test_run"] };
+    case "hyok":
+      return { kind: "hyok", values: [organization, owner.name] };
   }
 }
 

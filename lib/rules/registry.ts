@@ -1,4 +1,5 @@
 import { adminAccessNeedsOptIn } from "./admin-access-needs-opt-in";
+import { hyokKmsGrantIsNarrow } from "./hyok-kms-grant-is-narrow";
 import { noWildcardsFromNames } from "./no-wildcards-from-names";
 import { providerHostMatches } from "./provider-host-matches";
 import { roleTagLimit } from "./role-tag-limit";
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   trustPinsAudienceAndOrganization,
   noWildcardsFromNames,
   adminAccessNeedsOptIn,
+  hyokKmsGrantIsNarrow,
   trustPolicySize,
   subjectLength,
   providerHostMatches,

@@ -41,7 +41,7 @@ export interface Rule {
    * printed on every synth.
    * @default - violations are errors
    */
-  readonly optOut?: "allowAdmin";
+  readonly optOut?: "allowAdmin" | "allowKmsWildcards";
   /**
    * `warning`: violations never stop the synth; they are printed on every synth.
    * @default "error"
@@ -84,5 +84,7 @@ export function ownerName(role: PlannedRole): string {
       return `stack ${owner.name}${owner.deployment === undefined ? "" : ` deployment ${owner.deployment}`}`;
     case "module":
       return `module ${owner.name}/${owner.provider}`;
+    case "hyok":
+      return `hyok ${owner.name}`;
   }
 }

@@ -17,6 +17,39 @@ export const TFE_SCHEMAS: ProviderSchemas = {
     },
   },
   resources: {
+    // Plugin framework resources (internal/provider/resource_tfe_aws_oidc_configuration.go,
+    // resource_tfe_hyok_configuration.go): `organization` optional and computed; `kms_options` a
+    // single nested block whose attributes default to "".
+    tfe_aws_oidc_configuration: {
+      attributes: {
+        id: { type: "string", computed: true },
+        organization: { type: "string", optional: true, computed: true },
+        role_arn: { type: "string", required: true },
+      },
+    },
+    tfe_hyok_configuration: {
+      attributes: {
+        agent_pool_id: { type: "string", required: true },
+        id: { type: "string", computed: true },
+        kek_id: { type: "string", required: true },
+        name: { type: "string", required: true },
+        oidc_configuration_id: { type: "string", required: true },
+        oidc_configuration_type: { type: "string", required: true },
+        organization: { type: "string", optional: true, computed: true },
+      },
+      blocks: {
+        kms_options: {
+          nesting: "single",
+          block: {
+            attributes: {
+              key_location: { type: "string", optional: true, computed: true },
+              key_region: { type: "string", optional: true, computed: true },
+              key_ring_id: { type: "string", optional: true, computed: true },
+            },
+          },
+        },
+      },
+    },
     tfe_project_variable_set: {
       attributes: {
         id: { type: "string", optional: true, computed: true },
@@ -127,6 +160,17 @@ export const TFE_SCHEMAS: ProviderSchemas = {
     },
   },
   dataSources: {
+    tfe_agent_pool: {
+      attributes: {
+        allowed_project_ids: { type: ["set", "string"], computed: true },
+        allowed_workspace_ids: { type: ["set", "string"], computed: true },
+        excluded_workspace_ids: { type: ["set", "string"], computed: true },
+        id: { type: "string", optional: true, computed: true },
+        name: { type: "string", required: true },
+        organization: { type: "string", optional: true },
+        organization_scoped: { type: "bool", computed: true },
+      },
+    },
     tfe_project: {
       attributes: {
         auto_destroy_activity_duration: { type: "string", computed: true },

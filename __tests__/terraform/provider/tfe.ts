@@ -549,6 +549,175 @@ const projectVariableSet: ResourceType<TfeContext> = {
   },
 };
 
+/**
+ * `tfe_aws_oidc_configuration` (plugin framework): created in the organization, updated in place
+ * (role_arn), replaced when the organization changes, imported by ID.
+ */
+const awsOidcConfiguration: ResourceType<TfeContext> = {
+  schema: schemaOf(TFE_SCHEMAS, "resources", "tfe_aws_oidc_configuration"),
+  forceNew: ["organization"],
+  planCreate(planned) {
+    planned.id = UNKNOWN;
+  },
+  create(ctx, planned) {
+    return ctx.world((world) => {
+      const organization = organizationOf(ctx, planned.organization);
+      const created = {
+        id: nextId(world, "awsoidc"),
+        organization,
+        roleArn: str(planned.role_arn) ?? "",
+      };
+      world.awsOidcConfigurations.push(created);
+      return { ...planned, id: created.id, organization };
+    });
+  },
+  read(ctx, state) {
+    return ctx.world((world) => {
+      const found = world.awsOidcConfigurations.find((c) => c.id === state.id);
+      return found === undefined
+        ? null
+        : { ...state, role_arn: found.roleArn, organization: found.organization };
+    });
+  },
+  update(ctx, prior, planned) {
+    return ctx.world((world) => {
+      const found = world.awsOidcConfigurations.find((c) => c.id === prior.id);
+      if (found === undefined)
+        throw new ProviderError("Error updating TFE AWS OIDC Configuration", "resource not found");
+      found.roleArn = str(planned.role_arn) ?? found.roleArn;
+      return { ...planned, id: found.id, organization: found.organization };
+    });
+  },
+  delete(ctx, state) {
+    ctx.world((world) => {
+      world.awsOidcConfigurations = world.awsOidcConfigurations.filter((c) => c.id !== state.id);
+    });
+  },
+  import(ctx, id) {
+    return ctx.world((world) => {
+      const found = world.awsOidcConfigurations.find((c) => c.id === id);
+      if (found === undefined)
+        throw new ProviderError(
+          "Error reading AWS OIDC configuration",
+          `${id}: resource not found`,
+        );
+      return { id, role_arn: found.roleArn, organization: found.organization };
+    });
+  },
+};
+
+/** `kms_options` as the provider plans it: its attributes default to "". */
+function kmsOptions(planned: ValueObject): void {
+  const options = planned.kms_options;
+  if (options === null || options === undefined || options === UNKNOWN) return;
+  const object = options as ValueObject;
+  for (const name of ["key_region", "key_location", "key_ring_id"])
+    if (object[name] === null || object[name] === undefined) object[name] = "";
+}
+
+function hyokState(found: {
+  id: string;
+  name: string;
+  organization: string;
+  kekId: string;
+  keyRegion: string;
+  oidcConfigurationId: string;
+  agentPoolId: string;
+}): ValueObject {
+  return {
+    id: found.id,
+    name: found.name,
+    organization: found.organization,
+    kek_id: found.kekId,
+    kms_options: { key_region: found.keyRegion, key_location: "", key_ring_id: "" },
+    oidc_configuration_id: found.oidcConfigurationId,
+    oidc_configuration_type: "aws",
+    agent_pool_id: found.agentPoolId,
+  };
+}
+
+/**
+ * `tfe_hyok_configuration` (plugin framework): an AWS configuration needs `kms_options.key_region`
+ * (go-tfe's create options check), its OIDC configuration and agent pool must exist; replaced when
+ * the organization or the OIDC configuration's type changes; delete is a plain API delete, as the
+ * provider's; imported by ID.
+ */
+const hyokConfiguration: ResourceType<TfeContext> = {
+  schema: schemaOf(TFE_SCHEMAS, "resources", "tfe_hyok_configuration"),
+  forceNew: ["organization", "oidc_configuration_type"],
+  validate(config) {
+    const type = config.oidc_configuration_type;
+    if (type !== UNKNOWN && !["aws", "gcp", "vault", "azure"].includes(String(type)))
+      throw new ProviderError(
+        "Invalid Attribute Value Match",
+        `oidc_configuration_type ${String(type)}`,
+      );
+  },
+  planCreate(planned) {
+    planned.id = UNKNOWN;
+    kmsOptions(planned);
+  },
+  planUpdate(_prior, planned) {
+    kmsOptions(planned);
+  },
+  create(ctx, planned) {
+    return ctx.world((world) => {
+      const organization = organizationOf(ctx, planned.organization);
+      const options = (planned.kms_options ?? {}) as ValueObject;
+      const keyRegion = str(options.key_region) ?? "";
+      if (keyRegion === "")
+        throw new ProviderError("Error creating TFE HYOK Configuration", "key region is required");
+      const oidc = world.awsOidcConfigurations.find((c) => c.id === planned.oidc_configuration_id);
+      const pool = world.agentPools.find((p) => p.id === planned.agent_pool_id);
+      if (oidc === undefined || pool === undefined)
+        throw new ProviderError("Error creating TFE HYOK Configuration", "resource not found");
+      const created = {
+        id: nextId(world, "hyokc"),
+        name: str(planned.name) ?? "",
+        organization,
+        kekId: str(planned.kek_id) ?? "",
+        keyRegion,
+        oidcConfigurationId: oidc.id,
+        agentPoolId: pool.id,
+      };
+      world.hyokConfigurations.push(created);
+      return hyokState(created);
+    });
+  },
+  read(ctx, state) {
+    return ctx.world((world) => {
+      const found = world.hyokConfigurations.find((c) => c.id === state.id);
+      return found === undefined ? null : hyokState(found);
+    });
+  },
+  update(ctx, prior, planned) {
+    return ctx.world((world) => {
+      const found = world.hyokConfigurations.find((c) => c.id === prior.id);
+      if (found === undefined)
+        throw new ProviderError("Error updating TFE HYOK Configuration", "resource not found");
+      found.name = str(planned.name) ?? found.name;
+      found.kekId = str(planned.kek_id) ?? found.kekId;
+      found.keyRegion =
+        str((planned.kms_options as ValueObject | null)?.key_region) ?? found.keyRegion;
+      found.agentPoolId = str(planned.agent_pool_id) ?? found.agentPoolId;
+      return hyokState(found);
+    });
+  },
+  delete(ctx, state) {
+    ctx.world((world) => {
+      world.hyokConfigurations = world.hyokConfigurations.filter((c) => c.id !== state.id);
+    });
+  },
+  import(ctx, id) {
+    return ctx.world((world) => {
+      const found = world.hyokConfigurations.find((c) => c.id === id);
+      if (found === undefined)
+        throw new ProviderError("Error reading HYOK configuration", `${id}: resource not found`);
+      return hyokState(found);
+    });
+  },
+};
+
 export const tfeProvider: ProviderDefinition<TfeContext> = {
   schema: TFE_SCHEMAS.provider,
   configure(config) {
@@ -560,6 +729,8 @@ export const tfeProvider: ProviderDefinition<TfeContext> = {
     };
   },
   resources: {
+    tfe_aws_oidc_configuration: awsOidcConfiguration,
+    tfe_hyok_configuration: hyokConfiguration,
     tfe_project_variable_set: projectVariableSet,
     tfe_test_variable: testVariable,
     tfe_variable: variable,
@@ -567,6 +738,32 @@ export const tfeProvider: ProviderDefinition<TfeContext> = {
     tfe_workspace: workspaceResource,
   },
   dataSources: {
+    tfe_agent_pool: {
+      schema: schemaOf(TFE_SCHEMAS, "dataSources", "tfe_agent_pool"),
+      read(ctx, config) {
+        return ctx.world((world) => {
+          const organization = organizationOf(ctx, config.organization);
+          const name = str(config.name) ?? "";
+          const pool = world.agentPools.find(
+            (p) => p.organization === organization && p.name === name,
+          );
+          if (pool === undefined) {
+            throw new ProviderError(
+              "Error retrieving agent pool",
+              `could not find agent pool ${organization}/${name}`,
+            );
+          }
+          return {
+            ...config,
+            id: pool.id,
+            organization_scoped: true,
+            allowed_project_ids: [],
+            allowed_workspace_ids: [],
+            excluded_workspace_ids: [],
+          };
+        });
+      },
+    },
     tfe_project: {
       schema: schemaOf(TFE_SCHEMAS, "dataSources", "tfe_project"),
       read(ctx, config) {

@@ -91,11 +91,36 @@ export interface WorldTestVariable extends WorldVariable {
   moduleProvider: string;
 }
 
+export interface WorldAgentPool {
+  id: string;
+  name: string;
+  organization: string;
+}
+
+export interface WorldAwsOidcConfiguration {
+  id: string;
+  organization: string;
+  roleArn: string;
+}
+
+export interface WorldHyokConfiguration {
+  id: string;
+  name: string;
+  organization: string;
+  kekId: string;
+  keyRegion: string;
+  oidcConfigurationId: string;
+  agentPoolId: string;
+}
+
 export interface TfeWorld {
   projects: WorldProject[];
   workspaces: WorldWorkspace[];
   varsets: WorldVariableSet[];
   testVariables: WorldTestVariable[];
+  agentPools: WorldAgentPool[];
+  awsOidcConfigurations: WorldAwsOidcConfiguration[];
+  hyokConfigurations: WorldHyokConfiguration[];
   counter: number;
 }
 
@@ -109,6 +134,9 @@ export const emptyTfeWorld = (): TfeWorld => ({
   workspaces: [],
   varsets: [],
   testVariables: [],
+  agentPools: [],
+  awsOidcConfigurations: [],
+  hyokConfigurations: [],
   counter: 0,
 });
 
